@@ -1,0 +1,184 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config is what the core needs: its stores, an Outbox, a clock and the settings
+// of CONTRACT.md. cmd/herald fills it in.
+type Config struct {
+	Shoutouts ShoutoutStore
+	Outbox    Outbox
+	Clock     Clock
+	Logger    *slog.Logger
+
+	Lang     string         // default language, one of Languages()
+	Location *time.Location // default zone for months and schedules
+	// Admins are user ids (or platform:id) with admin rights.
+	Admins []string
+	// WinsChannel is the channel id shout-outs are broadcast to; empty means
+	// the channel the command came from.
+	WinsChannel string
+}
+
+// Bot is herald's core: it turns Requests into replies and messages.
+type Bot struct {
+	cfg      Config
+	cat      *Catalog
+	log      *slog.Logger
+	admins   map[string]bool
+	commands []command
+	actions  map[string]handler
+}
+
+// handler runs one command or button press and returns the reply to the requester.
+type handler func(ctx context.Context, c *call) (*Message, error)
+
+// command is one top-level word of the command language.
+type command struct {
+	name string
+	subs []string // subcommand words, for help and "did you mean"
+	run  handler
+}
+
+// New returns a Bot. It fails on a configuration the core can't work with.
+func New(cfg Config) (*Bot, error) {
+	cat, err := NewCatalog(cfg.Lang)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Shoutouts == nil || cfg.Outbox == nil {
+		return nil, errors.New("bot: Shoutouts and Outbox are required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	b := &Bot{cfg: cfg, cat: cat, log: cfg.Logger, admins: map[string]bool{}}
+	for _, a := range cfg.Admins {
+		if a = strings.TrimSpace(a); a != "" {
+			b.admins[a] = true
+		}
+	}
+	b.commands = []command{
+		{name: "help", run: b.help},
+		{name: "shoutout", subs: []string{"list", "top"}, run: b.shoutout},
+	}
+	b.actions = map[string]handler{}
+	return b, nil
+}
+
+// Catalog returns the texts the bot speaks, for adapters that render their own words.
+func (b *Bot) Catalog() *Catalog { return b.cat }
+
+// IsAdmin reports whether u has admin rights.
+func (b *Bot) IsAdmin(u Ref) bool {
+	return b.admins[u.ID] || b.admins[string(u.Platform)+":"+u.ID]
+}
+
+// call is one request being handled.
+type call struct {
+	req  Request
+	lang string
+	args []string // the words after the command name
+	now  time.Time
+	cat  *Catalog
+}
+
+// t renders a text in the requester's language.
+func (c *call) t(key string, args ...any) string { return c.cat.T(c.lang, key, args...) }
+
+// Handle runs one request and returns the reply for the requester, or nil when
+// there is nothing to say. Errors become a polite reply; unexpected ones are
+// logged once with their detail.
+func (b *Bot) Handle(ctx context.Context, req Request) *Message {
+	c := &call{req: req, lang: b.cat.Lang(req.Lang), now: b.cfg.Clock.Now(), cat: b.cat}
+	msg, err := b.dispatch(ctx, c)
+	if err != nil {
+		return b.errorReply(c, err)
+	}
+	return msg
+}
+
+func (b *Bot) dispatch(ctx context.Context, c *call) (*Message, error) {
+	if a := c.req.Action; a != nil {
+		h, ok := b.actions[a.Name]
+		if !ok {
+			return nil, Errorf(EINVALID, "err.action.unknown")
+		}
+		return h(ctx, c)
+	}
+	words, ok := splitWords(c.req.Text)
+	if !ok {
+		return nil, Errorf(EINVALID, "err.quote")
+	}
+	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return b.help(ctx, c)
+	}
+	name := strings.ToLower(words[0])
+	for _, cmd := range b.commands {
+		if cmd.name == name {
+			c.args = words[1:]
+			return cmd.run(ctx, c)
+		}
+	}
+	if near, ok := closest(name, b.commandNames()); ok {
+		return nil, Errorf(EINVALID, "err.unknown.near", words[0], near)
+	}
+	return nil, Errorf(EINVALID, "err.unknown", words[0])
+}
+
+func (b *Bot) commandNames() []string {
+	names := make([]string, len(b.commands))
+	for i, cmd := range b.commands {
+		names[i] = cmd.name
+	}
+	return names
+}
+
+// requireAdmin refuses non-admins politely.
+func (b *Bot) requireAdmin(c *call) error {
+	if b.IsAdmin(c.req.User) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "err.admin")
+}
+
+// unknownSub is the error for a subcommand word that does not exist.
+func unknownSub(cmd, word string, subs []string) error {
+	if near, ok := closest(strings.ToLower(word), subs); ok {
+		return Errorf(EINVALID, "err.unknown.near", cmd+" "+word, cmd+" "+near)
+	}
+	return usageError(cmd, "err.unknown.sub", word, cmd)
+}
+
+// reply returns an ephemeral message to the requester.
+func reply(text Text) *Message { return &Message{Ephemeral: true, Text: text} }
+
+func (b *Bot) errorReply(c *call, err error) *Message {
+	var e *Error
+	if !errors.As(err, &e) || e.Code == EINTERNAL {
+		b.log.Error("request failed", "user", c.req.User.Key(), "text", c.req.Text, "err", err)
+		return reply(Plain(c.t("err.internal")))
+	}
+	if e.Code == EUNAVAILABLE {
+		b.log.Warn("request failed: dependency unavailable", "user", c.req.User.Key(), "err", err)
+	}
+	text := c.t(e.Key, e.Args...)
+	if e.Usage != "" {
+		text += "\n" + c.t("err.usage", c.t("cmd."+e.Usage+".usage"))
+	}
+	return reply(Plain(text))
+}

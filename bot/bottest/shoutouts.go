@@ -1,0 +1,89 @@
+package bottest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+// Shoutouts is an in-memory bot.ShoutoutStore. Set Err to make every call fail.
+type Shoutouts struct {
+	mu   sync.Mutex
+	list []bot.Shoutout
+	Err  error
+}
+
+var _ bot.ShoutoutStore = (*Shoutouts)(nil)
+
+// AddShoutout stores s and gives it an id.
+func (f *Shoutouts) AddShoutout(_ context.Context, s *bot.Shoutout) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Err != nil {
+		return f.Err
+	}
+	s.ID = fmt.Sprint(len(f.list) + 1)
+	f.list = append(f.list, *s)
+	return nil
+}
+
+// Shoutouts returns the month's shout-outs of space, newest first.
+func (f *Shoutouts) Shoutouts(_ context.Context, space string, month bot.Month, limit int) ([]bot.Shoutout, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	var out []bot.Shoutout
+	for i := len(f.list) - 1; i >= 0 && len(out) < limit; i-- {
+		if s := f.list[i]; s.Author.Space() == space && s.Month == month {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// ShoutoutBoard counts the month's recipients and values of space.
+func (f *Shoutouts) ShoutoutBoard(_ context.Context, space string, month bot.Month, limit int) (bot.Board, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Err != nil {
+		return bot.Board{}, f.Err
+	}
+	var b bot.Board
+	people := map[string]*bot.RefCount{}
+	values := map[string]*bot.ValueCount{}
+	for _, s := range f.list {
+		if s.Author.Space() != space || s.Month != month {
+			continue
+		}
+		b.Total++
+		for _, r := range s.Recipients {
+			if people[r.Key()] == nil {
+				people[r.Key()] = &bot.RefCount{Ref: r}
+			}
+			people[r.Key()].N++
+		}
+		for _, v := range s.Values {
+			if values[v] == nil {
+				values[v] = &bot.ValueCount{Value: v}
+			}
+			values[v].N++
+		}
+	}
+	for _, p := range people {
+		b.Recipients = append(b.Recipients, *p)
+	}
+	for _, v := range values {
+		b.Values = append(b.Values, *v)
+	}
+	slices.SortFunc(b.Recipients, func(x, y bot.RefCount) int { return cmp.Or(y.N-x.N, cmp.Compare(x.Ref.Key(), y.Ref.Key())) })
+	slices.SortFunc(b.Values, func(x, y bot.ValueCount) int { return cmp.Or(y.N-x.N, cmp.Compare(x.Value, y.Value)) })
+	b.Recipients = b.Recipients[:min(limit, len(b.Recipients))]
+	b.Values = b.Values[:min(limit, len(b.Values))]
+	return b, nil
+}

@@ -1,0 +1,104 @@
+package bot
+
+// Message is what herald says, in a platform-neutral shape. Adapters render it as
+// Block Kit (Slack), an Adaptive Card (Teams) or plain lines (console); user text
+// in it is escaped by the adapter, so nothing typed by a user can become markup.
+type Message struct {
+	// To is where the message goes: a channel, a user (a direct message) or a
+	// group. The zero Ref means the person who made the request.
+	To Ref `json:"to"`
+	// Ephemeral messages are shown only to To (or to the requester) in the
+	// channel the request came from.
+	Ephemeral bool `json:"ephemeral,omitempty"`
+	// Replace asks the adapter to replace the message whose button was pressed
+	// instead of sending a new one.
+	Replace bool `json:"replace,omitempty"`
+
+	Header  string   `json:"header,omitempty"`
+	Text    Text     `json:"text,omitempty"`
+	Fields  []Field  `json:"fields,omitempty"`
+	Context string   `json:"context,omitempty"` // small print under the body
+	Buttons []Button `json:"buttons,omitempty"`
+	Rating  *Rating  `json:"rating,omitempty"`
+	Image   *Image   `json:"image,omitempty"`
+	File    *File    `json:"file,omitempty"`
+	// Fallback is a one-line plain summary for notifications and screen readers.
+	Fallback string `json:"fallback,omitempty"`
+}
+
+// Text is a run of spans: plain text, bold text and mentions.
+type Text []Span
+
+// Span is one piece of Text. When Ref is set the span is a mention and Str is ignored.
+type Span struct {
+	Str  string `json:"str,omitempty"`
+	Bold bool   `json:"bold,omitempty"`
+	Ref  *Ref   `json:"ref,omitempty"`
+}
+
+// Plain returns Text holding s as plain text.
+func Plain(s string) Text { return Text{{Str: s}} }
+
+// Bold returns a bold span.
+func Bold(s string) Span { return Span{Str: s, Bold: true} }
+
+// Str returns a plain span.
+func Str(s string) Span { return Span{Str: s} }
+
+// Mention returns a span that mentions r.
+func Mention(r Ref) Span { return Span{Ref: &r} }
+
+// String renders t as plain text, mentions as @name or #name.
+func (t Text) String() string {
+	var n int
+	for _, s := range t {
+		n += len(s.Str)
+	}
+	b := make([]byte, 0, n)
+	for _, s := range t {
+		if s.Ref != nil {
+			b = append(b, s.Ref.Label()...)
+			continue
+		}
+		b = append(b, s.Str...)
+	}
+	return string(b)
+}
+
+// Field is a labelled value, shown side by side with other fields where the platform can.
+type Field struct {
+	Label string `json:"label"`
+	Value Text   `json:"value"`
+}
+
+// Button is a clickable action. Pressing it comes back as a Request with Action set.
+type Button struct {
+	Label string `json:"label"`
+	// Action names the handler (for example "keymsg.ack"); Value is its argument.
+	Action string `json:"action"`
+	Value  string `json:"value"`
+	Style  string `json:"style,omitempty"` // "", "primary" or "danger"
+}
+
+// Rating is a row of numbered buttons from Min to Max, for scales and eNPS.
+type Rating struct {
+	Action   string `json:"action"`
+	Value    string `json:"value"` // prefix of each button's value: Value + "|" + number
+	Min      int    `json:"min"`
+	Max      int    `json:"max"`
+	MinLabel string `json:"minLabel,omitempty"`
+	MaxLabel string `json:"maxLabel,omitempty"`
+}
+
+// Image is a picture attached to a message, such as a results chart.
+type Image struct {
+	PNG []byte `json:"png"`
+	Alt string `json:"alt"`
+}
+
+// File is a document attached to a message, such as a CSV export.
+type File struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"` // MIME type
+	Content []byte `json:"content"`
+}

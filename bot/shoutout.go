@@ -1,0 +1,307 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Shoutout is public praise of people or a team, broadcast to the wins channel.
+type Shoutout struct {
+	ID         string    `json:"id"`
+	Author     Ref       `json:"author"`
+	Recipients []Ref     `json:"recipients"`
+	Text       Text      `json:"text"`
+	Values     []string  `json:"values,omitempty"` // company values, lower case, without '#'
+	Channel    Ref       `json:"channel"`          // where it was broadcast
+	At         time.Time `json:"at"`
+	Month      Month     `json:"month"` // the month of At in herald's time zone
+}
+
+// Month is a calendar month, "2026-11".
+type Month string
+
+// MonthOf returns the month of t in loc.
+func MonthOf(t time.Time, loc *time.Location) Month {
+	return Month(t.In(loc).Format("2006-01"))
+}
+
+// ParseMonth reads "YYYY-MM". ok is false for anything else.
+func ParseMonth(s string) (Month, bool) {
+	t, err := time.Parse("2006-01", s)
+	if err != nil || t.Year() < 2000 || t.Year() > 2999 {
+		return "", false
+	}
+	return Month(t.Format("2006-01")), true
+}
+
+// Board is a month's leaderboard: who was praised and which values were named most.
+type Board struct {
+	Total      int          // shout-outs in the month
+	Recipients []RefCount   // most praised first
+	Values     []ValueCount // most named first
+}
+
+// RefCount is how often a person or team was praised.
+type RefCount struct {
+	Ref Ref
+	N   int
+}
+
+// ValueCount is how often a company value was named.
+type ValueCount struct {
+	Value string
+	N     int
+}
+
+// ShoutoutStore keeps shout-outs per workspace (Ref.Space).
+type ShoutoutStore interface {
+	// AddShoutout stores s and its leaderboard counts in one step, and sets s.ID.
+	// Returns EUNAVAILABLE when the database can't be reached; nothing is stored then.
+	AddShoutout(ctx context.Context, s *Shoutout) error
+	// Shoutouts returns up to limit shout-outs of the space in month, newest first.
+	Shoutouts(ctx context.Context, space string, month Month, limit int) ([]Shoutout, error)
+	// ShoutoutBoard returns the month's leaderboard of the space, at most limit
+	// recipients and limit values.
+	ShoutoutBoard(ctx context.Context, space string, month Month, limit int) (Board, error)
+}
+
+// Limits of a shout-out.
+const (
+	maxShoutoutText = 3000
+	maxValues       = 10
+	listLimit       = 10
+)
+
+// shoutout handles "shoutout …", "shoutout list [month]" and "shoutout top [month]".
+func (b *Bot) shoutout(ctx context.Context, c *call) (*Message, error) {
+	if len(c.args) == 0 {
+		return nil, usageError("shoutout", "shoutout.err.norecipient")
+	}
+	switch sub := strings.ToLower(c.args[0]); sub {
+	case "list", "top":
+		month, err := b.monthArg(c, c.args[1:])
+		if err != nil {
+			return nil, err
+		}
+		if sub == "list" {
+			return b.shoutoutList(ctx, c, month)
+		}
+		return b.shoutoutTop(ctx, c, month)
+	}
+	if _, isRef := c.req.refOf(c.args[0]); !isRef {
+		if near, ok := closest(strings.ToLower(c.args[0]), []string{"list", "top"}); ok {
+			return nil, Errorf(EINVALID, "err.unknown.near", "shoutout "+c.args[0], "shoutout "+near)
+		}
+	}
+	s, err := b.parseShoutout(c)
+	if err != nil {
+		return nil, err
+	}
+	return b.postShoutout(ctx, c, s)
+}
+
+// parseShoutout reads "<@user…> <text> [#value…]" into a Shoutout.
+func (b *Bot) parseShoutout(c *call) (*Shoutout, error) {
+	words := c.args
+	var recipients []Ref
+	for len(words) > 0 {
+		ref, ok := c.req.refOf(words[0])
+		if !ok || ref.Kind == ChannelRef {
+			break
+		}
+		if !slices.ContainsFunc(recipients, func(r Ref) bool { return r.Key() == ref.Key() }) {
+			recipients = append(recipients, ref)
+		}
+		words = words[1:]
+	}
+	if len(recipients) == 0 {
+		return nil, usageError("shoutout", "shoutout.err.norecipient")
+	}
+	others := slices.DeleteFunc(slices.Clone(recipients), func(r Ref) bool { return r.Key() == c.req.User.Key() })
+	if len(others) == 0 {
+		return nil, Errorf(EINVALID, "shoutout.err.self")
+	}
+	var values []string
+	for len(words) > 0 {
+		v, ok := c.valueOf(words[len(words)-1])
+		if !ok {
+			break
+		}
+		if !slices.Contains(values, v) {
+			values = append([]string{v}, values...)
+		}
+		words = words[:len(words)-1]
+	}
+	// A #value inside the text is a tag too, and stays in the text.
+	for _, w := range words {
+		if v, ok := c.valueOf(w); ok && !slices.Contains(values, v) {
+			values = append(values, v)
+		}
+	}
+	if len(words) == 0 {
+		return nil, usageError("shoutout", "shoutout.err.notext")
+	}
+	text := c.req.textOf(words)
+	if n := utf8.RuneCountInString(text.String()); n > maxShoutoutText {
+		return nil, Errorf(EINVALID, "shoutout.err.toolong", n, maxShoutoutText)
+	}
+	if len(values) > maxValues {
+		return nil, Errorf(EINVALID, "shoutout.err.values", maxValues)
+	}
+	return &Shoutout{
+		Author:     c.req.User,
+		Recipients: others,
+		Text:       text,
+		Values:     values,
+		At:         c.now,
+		Month:      MonthOf(c.now, b.cfg.Location),
+	}, nil
+}
+
+// valueOf reads a company value tag: "#customer-first", or a channel mention
+// that stands where a value is expected.
+func (c *call) valueOf(word string) (string, bool) {
+	if ref, ok := c.req.refOf(word); ok {
+		if ref.Kind != ChannelRef || ref.Name == "" {
+			return "", false
+		}
+		word = "#" + ref.Name
+	}
+	v, ok := strings.CutPrefix(word, "#")
+	v = strings.ToLower(strings.TrimRight(v, ".,;:!?"))
+	if !ok || v == "" || strings.ContainsAny(v, "#@<>") {
+		return "", false
+	}
+	return v, true
+}
+
+func (b *Bot) postShoutout(ctx context.Context, c *call, s *Shoutout) (*Message, error) {
+	s.Channel = c.req.Channel
+	if b.cfg.WinsChannel != "" {
+		s.Channel = c.req.Channel.Same(ChannelRef, strings.TrimPrefix(b.cfg.WinsChannel, "#"), "")
+	}
+	if err := b.cfg.Shoutouts.AddShoutout(ctx, s); err != nil {
+		return nil, fmt.Errorf("add shoutout: %w", err)
+	}
+	if err := b.cfg.Outbox.Post(ctx, b.shoutoutMessage(s)); err != nil {
+		return nil, fmt.Errorf("broadcast shoutout %s: %w", s.ID, err)
+	}
+	confirm := Text{Str(c.t("shoutout.posted.pre"))}
+	confirm = append(confirm, joinRefs(s.Recipients)...)
+	confirm = append(confirm, Str(c.t("shoutout.posted.in")), Mention(s.Channel), Str("."))
+	return reply(confirm), nil
+}
+
+// shoutoutMessage is the broadcast of s, in herald's default language.
+func (b *Bot) shoutoutMessage(s *Shoutout) Message {
+	t := func(key string, args ...any) string { return b.cat.T("", key, args...) }
+	head := Text{Mention(s.Author), Str(t("shoutout.praised"))}
+	head = append(head, joinRefs(s.Recipients)...)
+	m := Message{
+		To:       s.Channel,
+		Header:   t("shoutout.header"),
+		Text:     append(append(head, Str("\n")), s.Text...),
+		Fallback: t("shoutout.fallback", s.Author.Label(), Text(joinRefs(s.Recipients)).String()),
+	}
+	if len(s.Values) > 0 {
+		m.Fields = []Field{{Label: t("shoutout.values"), Value: Plain(hashtags(s.Values))}}
+	}
+	return m
+}
+
+func hashtags(values []string) string {
+	tags := make([]string, len(values))
+	for i, v := range values {
+		tags[i] = "#" + v
+	}
+	return strings.Join(tags, " ")
+}
+
+// joinRefs returns mentions of refs separated by commas.
+func joinRefs(refs []Ref) Text {
+	var t Text
+	for i, r := range refs {
+		if i > 0 {
+			t = append(t, Str(", "))
+		}
+		t = append(t, Mention(r))
+	}
+	return t
+}
+
+// monthArg reads an optional YYYY-MM argument; the current month when absent.
+func (b *Bot) monthArg(c *call, args []string) (Month, error) {
+	if len(args) == 0 {
+		return MonthOf(c.now, b.cfg.Location), nil
+	}
+	m, ok := ParseMonth(args[0])
+	if !ok || len(args) > 1 {
+		return "", Errorf(EINVALID, "err.month", strings.Join(args, " "))
+	}
+	return m, nil
+}
+
+// monthName renders m as "November 2026" in the requester's language.
+func (c *call) monthName(m Month) string {
+	t, _ := time.Parse("2006-01", string(m))
+	names := strings.Split(c.t("months"), ",")
+	return fmt.Sprintf("%s %d", names[t.Month()-1], t.Year())
+}
+
+func (b *Bot) shoutoutList(ctx context.Context, c *call, month Month) (*Message, error) {
+	list, err := b.cfg.Shoutouts.Shoutouts(ctx, c.req.User.Space(), month, listLimit)
+	if err != nil {
+		return nil, fmt.Errorf("list shoutouts: %w", err)
+	}
+	m := &Message{Ephemeral: true, Header: c.t("shoutout.list.header", c.monthName(month))}
+	if len(list) == 0 {
+		m.Text = Plain(c.t("shoutout.list.empty"))
+		return m, nil
+	}
+	for i, s := range list {
+		if i > 0 {
+			m.Text = append(m.Text, Str("\n"))
+		}
+		m.Text = append(m.Text, Str("• "+s.At.In(b.cfg.Location).Format("02.01. ")), Mention(s.Author), Str(" → "))
+		m.Text = append(m.Text, joinRefs(s.Recipients)...)
+		m.Text = append(m.Text, Str(": "))
+		m.Text = append(m.Text, s.Text...)
+		if len(s.Values) > 0 {
+			m.Text = append(m.Text, Str(" "+hashtags(s.Values)))
+		}
+	}
+	return m, nil
+}
+
+func (b *Bot) shoutoutTop(ctx context.Context, c *call, month Month) (*Message, error) {
+	board, err := b.cfg.Shoutouts.ShoutoutBoard(ctx, c.req.User.Space(), month, listLimit)
+	if err != nil {
+		return nil, fmt.Errorf("shoutout board: %w", err)
+	}
+	m := &Message{Ephemeral: true, Header: c.t("shoutout.top.header", c.monthName(month))}
+	if board.Total == 0 {
+		m.Text = Plain(c.t("shoutout.list.empty"))
+		return m, nil
+	}
+	m.Text = Plain(c.t("shoutout.top.total", board.Total))
+	var people Text
+	for i, rc := range board.Recipients {
+		if i > 0 {
+			people = append(people, Str("\n"))
+		}
+		people = append(people, Str(fmt.Sprintf("%d. ", i+1)), Mention(rc.Ref), Str(" · "+c.t("shoutout.top.count", rc.N)))
+	}
+	var values []string
+	for _, vc := range board.Values {
+		values = append(values, fmt.Sprintf("#%s · %d", vc.Value, vc.N))
+	}
+	m.Fields = []Field{{Label: c.t("shoutout.top.people"), Value: people}}
+	if len(values) > 0 {
+		m.Fields = append(m.Fields, Field{Label: c.t("shoutout.top.values"), Value: Plain(strings.Join(values, "\n"))})
+	}
+	return m, nil
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+// config is herald's configuration, read from the environment (CONTRACT.md).
+type config struct {
+	RedisURL      string
+	ClusterAddrs  []string
+	Prefix        string
+	DataDir       string
+	Addr          string
+	Admins        []string
+	Location      *time.Location
+	Lang          string
+	WinsChannel   string
+	AnonymityMin  int
+	ConsoleUser   string
+	LogJSON       bool
+	LogLevel      slog.Level
+	SlackBotToken string
+	SlackSecret   string
+	SlackAppToken string
+	SlackAPIURL   string
+	TeamsAppID    string
+	TeamsPassword string
+	TeamsTenantID string
+}
+
+// consoleMode reports whether no chat platform is configured.
+func (c config) consoleMode() bool { return c.SlackBotToken == "" && c.TeamsAppID == "" }
+
+// withDotenv returns a getenv that reads the environment first and then the
+// .env file in the working directory, if there is one.
+func withDotenv(getenv func(string) string) (func(string) string, error) {
+	file, err := godotenv.Read(".env")
+	if err != nil && !isNotExist(err) {
+		return nil, fmt.Errorf(".env: %w", err)
+	}
+	return func(key string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return file[key]
+	}, nil
+}
+
+// loadConfig reads and checks the configuration. Its errors are one line that
+// names the variable.
+func loadConfig(getenv func(string) string) (config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		RedisURL:      get("REDIS_URL", ""),
+		ClusterAddrs:  splitList(get("REDIS_CLUSTER_ADDRS", "")),
+		Prefix:        get("HERALD_REDIS_PREFIX", "herald:"),
+		DataDir:       get("HERALD_DATA_DIR", "./data"),
+		Addr:          get("HERALD_ADDR", ":8080"),
+		Admins:        splitList(get("HERALD_ADMINS", "")),
+		WinsChannel:   get("HERALD_WINS_CHANNEL", ""),
+		ConsoleUser:   get("HERALD_CONSOLE_USER", "you"),
+		SlackBotToken: get("SLACK_BOT_TOKEN", ""),
+		SlackSecret:   get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken: get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:   get("SLACK_API_URL", "https://slack.com/api/"),
+		TeamsAppID:    get("TEAMS_APP_ID", ""),
+		TeamsPassword: get("TEAMS_APP_PASSWORD", ""),
+		TeamsTenantID: get("TEAMS_TENANT_ID", ""),
+	}
+	var errs []error
+	if c.RedisURL != "" && len(c.ClusterAddrs) == 0 {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Errorf("REDIS_URL %q is not a redis:// or rediss:// URL: %v", c.RedisURL, err))
+		}
+	}
+	tz := get("HERALD_TZ", "UTC")
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "Local" {
+		errs = append(errs, fmt.Errorf("HERALD_TZ %q is not an IANA time zone such as Europe/Berlin", tz))
+	}
+	c.Location = loc
+	lang, ok := bot.ParseLang(get("HERALD_LANG", "en"))
+	if !ok {
+		errs = append(errs, fmt.Errorf("HERALD_LANG %q is not one of %s", getenv("HERALD_LANG"), strings.Join(bot.Languages(), ", ")))
+	}
+	c.Lang = lang
+	c.AnonymityMin, err = strconv.Atoi(get("HERALD_ANONYMITY_MIN", "5"))
+	if err != nil || c.AnonymityMin < 1 {
+		errs = append(errs, fmt.Errorf("HERALD_ANONYMITY_MIN %q is not a whole number of at least 1", getenv("HERALD_ANONYMITY_MIN")))
+	}
+	switch f := get("HERALD_LOG_FORMAT", "text"); f {
+	case "text", "json":
+		c.LogJSON = f == "json"
+	default:
+		errs = append(errs, fmt.Errorf("HERALD_LOG_FORMAT %q is not text or json", f))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("HERALD_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("HERALD_LOG_LEVEL %q is not debug, info, warn or error", getenv("HERALD_LOG_LEVEL")))
+	}
+	if c.SlackBotToken != "" && c.SlackSecret == "" && c.SlackAppToken == "" {
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN set but SLACK_SIGNING_SECRET missing"))
+	}
+	if c.SlackAppToken != "" && c.SlackBotToken == "" {
+		errs = append(errs, errors.New("SLACK_APP_TOKEN set but SLACK_BOT_TOKEN missing"))
+	}
+	if c.TeamsAppID != "" && c.TeamsPassword == "" {
+		errs = append(errs, errors.New("TEAMS_APP_ID set but TEAMS_APP_PASSWORD missing"))
+	}
+	if len(errs) > 0 {
+		return c, errs[0]
+	}
+	return c, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/herald-chat/herald/store"
+)
+
+// maxBody is the largest request body herald reads; larger ones get 413.
+const maxBody = 1 << 20
+
+// runServer serves HTTP on cfg.Addr until ctx ends, then drains.
+func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		if err := st.Ping(pctx); err != nil {
+			log.Warn("not ready", "err", err)
+			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return serve(ctx, cfg.Addr, log, instrument(reg, limitBody(mux)))
+}
+
+// serve listens on addr and serves h until ctx ends, then lets in-flight
+// requests finish.
+func serve(ctx context.Context, addr string, log *slog.Logger, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("HERALD_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("http listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http: %w", err)
+	}
+	log.Info("http stopped")
+	return nil
+}
+
+// limitBody answers 413 to bodies over maxBody.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBody {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// instrument counts requests and their durations by route and status.
+func instrument(reg prometheus.Registerer, next http.Handler) http.Handler {
+	reqs := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "herald_http_requests_total", Help: "HTTP requests by route and status code.",
+	}, []string{"code", "method"})
+	dur := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "herald_http_request_duration_seconds", Help: "HTTP request latency.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+	}, []string{"code", "method"})
+	reg.MustRegister(reqs, dur)
+	return promhttp.InstrumentHandlerCounter(reqs, promhttp.InstrumentHandlerDuration(dur, next))
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/console"
+	"github.com/herald-chat/herald/store"
+)
+
+// snapshotEvery is how often the embedded store writes its snapshot.
+const snapshotEvery = 5 * time.Second
+
+// run is herald: it returns when ctx ends or, in the console, when input ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	if len(args) > 1 {
+		switch args[1] {
+		case "version":
+			fmt.Fprintln(stdout, "herald", version)
+			return nil
+		default:
+			return fmt.Errorf("unknown command %q: want no argument, or version", args[1])
+		}
+	}
+	getenv, err = withDotenv(getenv)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+
+	rdb, emb, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	st := store.New(rdb, cfg.Prefix)
+	// The store outlives the work: on a stop, handlers drain first, then the
+	// embedded store writes its last snapshot.
+	storeCtx, stopStore := context.WithCancel(context.WithoutCancel(ctx))
+	storeDone := make(chan error, 1)
+	if emb != nil {
+		go func() { storeDone <- emb.Run(storeCtx, snapshotEvery) }()
+	} else {
+		storeDone <- nil
+	}
+	defer func() {
+		stopStore()
+		err = errors.Join(err, <-storeDone)
+		_ = rdb.Close()
+		if emb != nil {
+			emb.Close()
+		}
+	}()
+
+	if cfg.consoleMode() {
+		return runConsole(ctx, cfg, log, st, stdin, stdout)
+	}
+	return runServer(ctx, cfg, log, st)
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// connect returns a client for the configured Redis, or for the embedded store
+// when none is configured. It fails when Redis does not answer.
+func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.UniversalClient, *store.Embedded, error) {
+	var (
+		rdb redis.UniversalClient
+		emb *store.Embedded
+	)
+	switch {
+	case len(cfg.ClusterAddrs) > 0:
+		rdb = redis.NewClusterClient(&redis.ClusterOptions{Addrs: cfg.ClusterAddrs})
+		log.Info("store: Redis Cluster", "seeds", cfg.ClusterAddrs)
+	case cfg.RedisURL != "":
+		opt, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb = redis.NewClient(opt)
+		log.Info("store: Redis", "addr", opt.Addr, "db", opt.DB)
+	default:
+		var err error
+		emb, err = store.StartEmbedded(ctx, cfg.DataDir, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		rdb = emb.Client()
+		log.Info("store: embedded (no REDIS_URL set); data is kept in a snapshot", "file", emb.File(), "every", snapshotEvery)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		_ = rdb.Close()
+		if emb != nil {
+			emb.Close()
+		}
+		return nil, nil, fmt.Errorf("redis unreachable: %w", err)
+	}
+	return rdb, emb, nil
+}
+
+// newBot wires the core.
+func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, admins []string) (*bot.Bot, error) {
+	return bot.New(bot.Config{
+		Shoutouts:   st,
+		Outbox:      outbox,
+		Logger:      log,
+		Lang:        cfg.Lang,
+		Location:    cfg.Location,
+		Admins:      admins,
+		WinsChannel: cfg.WinsChannel,
+	})
+}
+
+func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, stdin io.Reader, stdout io.Writer) error {
+	con := console.New(stdout, cfg.ConsoleUser)
+	b, err := newBot(cfg, log, st, bot.Messengers{bot.Console: con}, append(cfg.Admins, cfg.ConsoleUser))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, b.Catalog().T("", "console.banner", cfg.ConsoleUser))
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return con.Run(ctx, stdin, b) })
+	return g.Wait()
+}
+
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -1,0 +1,21 @@
+// Package store keeps herald's data in Redis through go-redis, behind the
+// interfaces that package bot defines. The same code runs against a Redis
+// server, a Redis Cluster, or the embedded Redis-protocol server (Embedded)
+// that herald starts when no REDIS_URL is set.
+//
+// # Key layout
+//
+// Every key starts with the configured prefix (HERALD_REDIS_PREFIX, "herald:").
+// Data of one workspace carries the workspace in a hash tag, {slack:T0001}, so
+// that a Redis Cluster keeps it in one slot and multi-key transactions and
+// scripts work there too. In the table, {s} is that tag and M a month (2026-11).
+//
+//	key                               type   holds
+//	{s}:shoutout:M                    hash   shout-out id → shout-out JSON
+//	{s}:shoutout:M:idx                zset   shout-out id, scored by time (unix ms)
+//	{s}:shoutout:M:people             zset   recipient ref key → shout-outs received
+//	{s}:shoutout:M:values             zset   company value → times named
+//
+// Writes that belong together (a shout-out and its counts) are one MULTI/EXEC.
+// A failure to reach Redis is returned as a bot.Error with code EUNAVAILABLE.
+package store

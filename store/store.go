@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+// Store implements the core's store interfaces on Redis.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+var _ bot.ShoutoutStore = (*Store)(nil)
+
+// New returns a Store that keeps every key under prefix.
+func New(rdb redis.UniversalClient, prefix string) *Store {
+	return &Store{rdb: rdb, prefix: prefix}
+}
+
+// Client returns the Redis client, for packages that share it (the scheduler).
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Prefix returns the prefix of every key.
+func (s *Store) Prefix() string { return s.prefix }
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// space returns the key prefix of a workspace's data, with its hash tag.
+func (s *Store) space(space string) string { return s.prefix + "{" + space + "}:" }
+
+// unavailable wraps a Redis failure so that the user reads "herald can't reach
+// its database right now" and the log gets the detail.
+func unavailable(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var be *bot.Error
+	if errors.As(err, &be) {
+		return err
+	}
+	return bot.Unavailable("err.unavailable", fmt.Errorf("%s: %w", op, err))
+}
+
+// newID returns a short, time-ordered, unique id.
+func newID(t time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return strconv.FormatInt(t.UnixMilli(), 36) + hex.EncodeToString(b[:])
+}
