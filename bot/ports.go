@@ -61,3 +61,30 @@ var (
 	_ Messenger = Messengers(nil)
 	_ Outbox    = Messengers(nil)
 )
+
+// Directory expands channels and groups into the people in them. Adapters
+// implement it; herald expands targets at send time, so that people who joined
+// since are reached too.
+type Directory interface {
+	// Members returns the users in r: the members of a channel or group, or r
+	// itself for a user. Returns ENOTFOUND when r does not exist or herald can't
+	// see it, and EUNAVAILABLE when the platform can't be reached.
+	Members(ctx context.Context, r Ref) ([]Ref, error)
+}
+
+// Directories expands each Ref through the Directory of its platform.
+type Directories map[Platform]Directory
+
+// Members returns the users in r through the directory of r's platform.
+func (ds Directories) Members(ctx context.Context, r Ref) ([]Ref, error) {
+	if r.Kind == UserRef {
+		return []Ref{r}, nil
+	}
+	d, ok := ds[r.Platform]
+	if !ok {
+		return nil, fmt.Errorf("members of %s: no directory for platform %q", r.Key(), r.Platform)
+	}
+	return d.Members(ctx, r)
+}
+
+var _ Directory = Directories(nil)
