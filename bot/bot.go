@@ -13,6 +13,7 @@ import (
 type Config struct {
 	Shoutouts ShoutoutStore
 	Outbox    Outbox
+	Directory Directory // expands channels and groups into people
 	Clock     Clock
 	Logger    *slog.Logger
 

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. A code says what kind of failure happened; the message says it to the user.
@@ -23,7 +24,10 @@ type Error struct {
 	Args []any
 	// Usage, when set, names the command whose usage line is shown after the message.
 	Usage string
-	Err   error // the cause, for logs only
+	// RetryAfter is set by a Messenger when the platform asked to wait (HTTP 429
+	// with Retry-After) before the next try.
+	RetryAfter time.Duration
+	Err        error // the cause, for logs only
 }
 
 // Errorf returns an *Error with the given code, catalog key and arguments.

@@ -1,6 +1,10 @@
 // Package console is herald's stdin/stdout adapter: each input line is a
 // command typed by one user, and every reply and channel post is printed.
-// In the console, @name and #channel are plain words.
+// In the console, @name and #channel are plain words, every channel has the
+// same members, and two console-only words stand in for what a chat client does:
+//
+//	as @anna <command>   act as someone else
+//	click N [value]      press button N of a printed message (value for ratings)
 package console
 
 import (
@@ -8,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -24,21 +30,51 @@ type Handler interface {
 
 // Adapter prints messages to out and runs input lines as User.
 type Adapter struct {
-	mu      sync.Mutex
 	out     io.Writer
 	user    bot.Ref
 	channel bot.Ref
+	members []bot.Ref
+
+	mu      sync.Mutex // guards out and buttons
+	buttons map[int]button
 }
 
-var _ bot.Messenger = (*Adapter)(nil)
+// button is a printed button that "click N" presses.
+type button struct {
+	action bot.Action
+	rating bool    // the value gets "|<number>" appended
+	to     bot.Ref // who received it; the zero Ref for the requester's own replies
+}
 
-// New returns an Adapter that acts as user and prints to out.
-func New(out io.Writer, user string) *Adapter {
-	return &Adapter{
+var (
+	_ bot.Messenger = (*Adapter)(nil)
+	_ bot.Directory = (*Adapter)(nil)
+)
+
+// New returns an Adapter that acts as user and prints to out. members are the
+// people in every console channel; user is one of them.
+func New(out io.Writer, user string, members []string) *Adapter {
+	a := &Adapter{
 		out:     out,
 		user:    Ref(bot.UserRef, user),
 		channel: Ref(bot.ChannelRef, "general"),
+		buttons: map[int]button{},
 	}
+	for _, m := range append([]string{user}, members...) {
+		m = strings.TrimPrefix(m, "@")
+		if m != "" && !slices.ContainsFunc(a.members, func(r bot.Ref) bool { return r.ID == m }) {
+			a.members = append(a.members, Ref(bot.UserRef, m))
+		}
+	}
+	return a
+}
+
+// Members returns the console's people for any channel or group.
+func (a *Adapter) Members(_ context.Context, r bot.Ref) ([]bot.Ref, error) {
+	if r.Kind == bot.UserRef {
+		return []bot.Ref{r}, nil
+	}
+	return slices.Clone(a.members), nil
 }
 
 // Ref returns a console Ref of the given kind.
@@ -77,16 +113,62 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
-			if m := h.Handle(ctx, a.Request(line)); m != nil {
+			req, err := a.Request(line)
+			if err != "" {
+				a.say(err)
+				continue
+			}
+			if m := h.Handle(ctx, req); m != nil {
 				a.print(*m, "")
 			}
 		}
 	}
 }
 
-// Request turns a typed line into a Request; @word and #word become mentions.
-func (a *Adapter) Request(line string) bot.Request {
-	req := bot.Request{User: a.user, Channel: a.channel, Text: line, Refs: map[string]bot.Ref{}}
+// Request turns a typed line into a Request: @word and #word become mentions,
+// "as @name …" acts as name, and "click N [value]" presses a printed button.
+// problem is a message for the console user when the line can't be run.
+func (a *Adapter) Request(line string) (req bot.Request, problem string) {
+	user := a.user
+	if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "as "); ok {
+		who, cmd, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		if !strings.HasPrefix(who, "@") || len(who) < 2 || strings.TrimSpace(cmd) == "" {
+			return req, "usage: as @name <command>"
+		}
+		user, line = Ref(bot.UserRef, who[1:]), cmd
+	}
+	if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "click"); ok && (rest == "" || rest[0] == ' ') {
+		return a.click(user, strings.Fields(rest))
+	}
+	return a.text(user, line), ""
+}
+
+func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
+	n := -1
+	if len(args) > 0 {
+		n, _ = strconv.Atoi(args[0])
+	}
+	a.mu.Lock()
+	btn, ok := a.buttons[n]
+	a.mu.Unlock()
+	if !ok {
+		return bot.Request{}, "usage: click N [value], where N is the number of a button printed above"
+	}
+	action := btn.action
+	if btn.rating {
+		if len(args) != 2 {
+			return bot.Request{}, "usage: click N <number>: this button is a rating"
+		}
+		action.Value += "|" + args[1]
+	}
+	if btn.to.Kind == bot.UserRef && user == a.user {
+		user = btn.to // a button in someone's direct message is pressed by them
+	}
+	return bot.Request{User: user, Channel: a.channel, Action: &action}, ""
+}
+
+func (a *Adapter) text(user bot.Ref, line string) bot.Request {
+	req := bot.Request{User: user, Channel: a.channel, Text: line, Refs: map[string]bot.Ref{}}
 	for _, w := range strings.Fields(line) {
 		name := strings.TrimRight(w[1:], ".,;:!?")
 		if name == "" {
@@ -102,10 +184,24 @@ func (a *Adapter) Request(line string) bot.Request {
 	return req
 }
 
+// say prints a line of the console itself.
+func (a *Adapter) say(s string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fmt.Fprintln(a.out, s)
+}
+
 // Send prints m as a post in its channel, or as a direct message.
 func (a *Adapter) Send(_ context.Context, m bot.Message) error {
 	a.print(m, "["+m.To.Label()+"] ")
 	return nil
+}
+
+// addButton numbers a printed button; a.mu must be held.
+func (a *Adapter) addButton(b button) int {
+	n := len(a.buttons) + 1
+	a.buttons[n] = b
+	return n
 }
 
 func (a *Adapter) print(m bot.Message, prefix string) {
@@ -129,11 +225,19 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 			line(f.Label + ": " + v)
 		}
 	}
+	a.mu.Lock()
 	if r := m.Rating; r != nil {
-		line(fmt.Sprintf("(%d = %s … %d = %s)", r.Min, r.MinLabel, r.Max, r.MaxLabel))
+		n := a.addButton(button{action: bot.Action{Name: r.Action, Value: r.Value}, rating: true, to: m.To})
+		line(fmt.Sprintf("[%d: %d…%d] %d = %s, %d = %s  (click %d <number>)", n, r.Min, r.Max, r.Min, r.MinLabel, r.Max, r.MaxLabel, n))
 	}
+	var row []string
 	for _, btn := range m.Buttons {
-		line("[ " + btn.Label + " ]")
+		n := a.addButton(button{action: bot.Action{Name: btn.Action, Value: btn.Value}, to: m.To})
+		row = append(row, fmt.Sprintf("[%d: %s]", n, btn.Label))
+	}
+	a.mu.Unlock()
+	if len(row) > 0 {
+		line(strings.Join(row, " "))
 	}
 	if m.Image != nil {
 		line(fmt.Sprintf("(image: %s, %d bytes)", m.Image.Alt, len(m.Image.PNG)))

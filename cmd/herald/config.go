@@ -16,26 +16,28 @@ import (
 
 // config is herald's configuration, read from the environment (CONTRACT.md).
 type config struct {
-	RedisURL      string
-	ClusterAddrs  []string
-	Prefix        string
-	DataDir       string
-	Addr          string
-	Admins        []string
-	Location      *time.Location
-	Lang          string
-	WinsChannel   string
-	AnonymityMin  int
-	ConsoleUser   string
-	LogJSON       bool
-	LogLevel      slog.Level
-	SlackBotToken string
-	SlackSecret   string
-	SlackAppToken string
-	SlackAPIURL   string
-	TeamsAppID    string
-	TeamsPassword string
-	TeamsTenantID string
+	RedisURL     string
+	ClusterAddrs []string
+	Prefix       string
+	DataDir      string
+	Addr         string
+	Admins       []string
+	Location     *time.Location
+	Lang         string
+	WinsChannel  string
+	AnonymityMin int
+	ConsoleUser  string
+	// ConsoleMembers are the people in every console channel.
+	ConsoleMembers []string
+	LogJSON        bool
+	LogLevel       slog.Level
+	SlackBotToken  string
+	SlackSecret    string
+	SlackAppToken  string
+	SlackAPIURL    string
+	TeamsAppID     string
+	TeamsPassword  string
+	TeamsTenantID  string
 }
 
 // consoleMode reports whether no chat platform is configured.
@@ -66,21 +68,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return def
 	}
 	c := config{
-		RedisURL:      get("REDIS_URL", ""),
-		ClusterAddrs:  splitList(get("REDIS_CLUSTER_ADDRS", "")),
-		Prefix:        get("HERALD_REDIS_PREFIX", "herald:"),
-		DataDir:       get("HERALD_DATA_DIR", "./data"),
-		Addr:          get("HERALD_ADDR", ":8080"),
-		Admins:        splitList(get("HERALD_ADMINS", "")),
-		WinsChannel:   get("HERALD_WINS_CHANNEL", ""),
-		ConsoleUser:   get("HERALD_CONSOLE_USER", "you"),
-		SlackBotToken: get("SLACK_BOT_TOKEN", ""),
-		SlackSecret:   get("SLACK_SIGNING_SECRET", ""),
-		SlackAppToken: get("SLACK_APP_TOKEN", ""),
-		SlackAPIURL:   get("SLACK_API_URL", "https://slack.com/api/"),
-		TeamsAppID:    get("TEAMS_APP_ID", ""),
-		TeamsPassword: get("TEAMS_APP_PASSWORD", ""),
-		TeamsTenantID: get("TEAMS_TENANT_ID", ""),
+		RedisURL:       get("REDIS_URL", ""),
+		ClusterAddrs:   splitList(get("REDIS_CLUSTER_ADDRS", "")),
+		Prefix:         get("HERALD_REDIS_PREFIX", "herald:"),
+		DataDir:        get("HERALD_DATA_DIR", "./data"),
+		Addr:           get("HERALD_ADDR", ":8080"),
+		Admins:         splitList(get("HERALD_ADMINS", "")),
+		WinsChannel:    get("HERALD_WINS_CHANNEL", ""),
+		ConsoleUser:    get("HERALD_CONSOLE_USER", "you"),
+		ConsoleMembers: splitList(get("HERALD_CONSOLE_MEMBERS", "anna,ben,carla,dan,eva")),
+		SlackBotToken:  get("SLACK_BOT_TOKEN", ""),
+		SlackSecret:    get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:  get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:    get("SLACK_API_URL", "https://slack.com/api/"),
+		TeamsAppID:     get("TEAMS_APP_ID", ""),
+		TeamsPassword:  get("TEAMS_APP_PASSWORD", ""),
+		TeamsTenantID:  get("TEAMS_TENANT_ID", ""),
 	}
 	var errs []error
 	if c.RedisURL != "" && len(c.ClusterAddrs) == 0 {

@@ -118,10 +118,11 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.Universal
 }
 
 // newBot wires the core.
-func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, admins []string) (*bot.Bot, error) {
+func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, dir bot.Directory, admins []string) (*bot.Bot, error) {
 	return bot.New(bot.Config{
 		Shoutouts:   st,
 		Outbox:      outbox,
+		Directory:   dir,
 		Logger:      log,
 		Lang:        cfg.Lang,
 		Location:    cfg.Location,
@@ -131,8 +132,8 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, ad
 }
 
 func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, stdin io.Reader, stdout io.Writer) error {
-	con := console.New(stdout, cfg.ConsoleUser)
-	b, err := newBot(cfg, log, st, bot.Messengers{bot.Console: con}, append(cfg.Admins, cfg.ConsoleUser))
+	con := console.New(stdout, cfg.ConsoleUser, cfg.ConsoleMembers)
+	b, err := newBot(cfg, log, st, bot.Messengers{bot.Console: con}, bot.Directories{bot.Console: con}, append(cfg.Admins, cfg.ConsoleUser))
 	if err != nil {
 		return err
 	}
