@@ -17,8 +17,13 @@ import (
 	"github.com/herald-chat/herald/store"
 )
 
-// snapshotEvery is how often the embedded store writes its snapshot.
-const snapshotEvery = 5 * time.Second
+const (
+	// snapshotEvery is how often the embedded store writes its snapshot.
+	snapshotEvery = 5 * time.Second
+	// redisTimeout bounds each Redis call, so that a lost Redis turns into a
+	// clear answer quickly instead of a hanging request.
+	redisTimeout = 2 * time.Second
+)
 
 // run is herald: it returns when ctx ends or, in the console, when input ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
@@ -87,13 +92,16 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.Universal
 	)
 	switch {
 	case len(cfg.ClusterAddrs) > 0:
-		rdb = redis.NewClusterClient(&redis.ClusterOptions{Addrs: cfg.ClusterAddrs})
+		rdb = redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs: cfg.ClusterAddrs, DialTimeout: redisTimeout, ReadTimeout: redisTimeout, WriteTimeout: redisTimeout,
+		})
 		log.Info("store: Redis Cluster", "seeds", cfg.ClusterAddrs)
 	case cfg.RedisURL != "":
 		opt, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
 			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
+		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = redisTimeout, redisTimeout, redisTimeout
 		rdb = redis.NewClient(opt)
 		log.Info("store: Redis", "addr", opt.Addr, "db", opt.DB)
 	default:
