@@ -37,7 +37,7 @@ func TestShoutoutsAreListedNewestFirstPerSpaceAndMonth(t *testing.T) {
 		shoutout(anna, ben, nov, "teamwork"),
 		shoutout(ben, carla, nov.Add(time.Hour), "teamwork", "customer-first"),
 		shoutout(carla, ben, nov.Add(2*time.Hour)),
-		shoutout(anna, ben, nov.AddDate(0, 1, 0)),        // December
+		shoutout(anna, ben, nov.AddDate(0, 1, 0)),          // December
 		shoutout(other, user("T2", "UX"), nov, "teamwork"), // another workspace
 	} {
 		if err := st.AddShoutout(ctx, s); err != nil {
