@@ -16,6 +16,7 @@
 //	{s}:shoutout:M:people             zset   recipient ref key → shout-outs received
 //	{s}:shoutout:M:values             zset   company value → times named
 //
-// Writes that belong together (a shout-out and its counts) are one MULTI/EXEC.
+// Writes that belong together (a shout-out and its counts) are one Lua script
+// or one MULTI/EXEC.
 // A failure to reach Redis is returned as a bot.Error with code EUNAVAILABLE.
 package store

@@ -15,7 +15,19 @@ func (s *Store) shoutoutKey(space string, m bot.Month) string {
 	return s.space(space) + "shoutout:" + string(m)
 }
 
-// AddShoutout stores sh and its leaderboard counts in one transaction.
+// addShoutout writes a shout-out and its counts in one atomic step.
+// KEYS: hash, idx, people, values. ARGV: id, json, score, n recipients,
+// recipients…, values….
+var addShoutout = redis.NewScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+local n = tonumber(ARGV[4])
+for i = 5, 4 + n do redis.call('ZINCRBY', KEYS[3], 1, ARGV[i]) end
+for i = 5 + n, #ARGV do redis.call('ZINCRBY', KEYS[4], 1, ARGV[i]) end
+return 1
+`)
+
+// AddShoutout stores sh and its leaderboard counts in one atomic step.
 func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 	sh.ID = newID(sh.At)
 	data, err := json.Marshal(sh)
@@ -23,17 +35,15 @@ func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 		return fmt.Errorf("encode shoutout: %w", err)
 	}
 	key := s.shoutoutKey(sh.Author.Space(), sh.Month)
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, key, sh.ID, data)
-		p.ZAdd(ctx, key+":idx", redis.Z{Score: float64(sh.At.UnixMilli()), Member: sh.ID})
-		for _, r := range sh.Recipients {
-			p.ZIncrBy(ctx, key+":people", 1, r.Key())
-		}
-		for _, v := range sh.Values {
-			p.ZIncrBy(ctx, key+":values", 1, v)
-		}
-		return nil
-	})
+	args := make([]any, 0, 4+len(sh.Recipients)+len(sh.Values))
+	args = append(args, sh.ID, data, sh.At.UnixMilli(), len(sh.Recipients))
+	for _, r := range sh.Recipients {
+		args = append(args, r.Key())
+	}
+	for _, v := range sh.Values {
+		args = append(args, v)
+	}
+	err = addShoutout.Run(ctx, s.rdb, []string{key, key + ":idx", key + ":people", key + ":values"}, args...).Err()
 	return unavailable("add shoutout", err)
 }
 
