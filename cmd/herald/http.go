@@ -21,6 +21,9 @@ const maxBody = 1 << 20
 
 // runServer serves HTTP on cfg.Addr until ctx ends, then drains.
 func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) error {
+	if cfg.TeamsAppID != "" {
+		log.Warn("TEAMS_APP_ID is set, but this version of herald has no Teams adapter yet: Teams requests are not served")
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
