@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -124,3 +125,5 @@ func TestRedisDownIsUnavailable(t *testing.T) {
 		}
 	}
 }
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }

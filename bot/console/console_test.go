@@ -1,0 +1,95 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/console"
+)
+
+// recorder answers every request with a message holding two buttons and a
+// rating, and keeps the requests it got.
+type recorder struct{ got []bot.Request }
+
+func (r *recorder) Handle(_ context.Context, req bot.Request) *bot.Message {
+	r.got = append(r.got, req)
+	return &bot.Message{
+		Text:    bot.Plain("ok"),
+		Buttons: []bot.Button{{Label: "Yes", Action: "t.yes", Value: "v1"}, {Label: "No", Action: "t.no", Value: "v2"}},
+		Rating:  &bot.Rating{Action: "t.rate", Value: "r1|q1", Min: 0, Max: 10, MinLabel: "not at all", MaxLabel: "very"},
+	}
+}
+
+func TestConsoleTurnsLinesIntoRequests(t *testing.T) {
+	var out bytes.Buffer
+	a := console.New(&out, "you", []string{"anna", "@ben", "anna"})
+	h := &recorder{}
+	input := strings.Join([]string{
+		"shoutout @anna #wins great work!",
+		"as @ben help",
+		"click 3",
+		"as @anna click 1 9",
+		"click 1",
+		"click 99",
+		"as nobody help",
+	}, "\n")
+	if err := a.Run(context.Background(), strings.NewReader(input), h); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) != 4 {
+		t.Fatalf("got %d requests, want 4:\n%s", len(h.got), out.String())
+	}
+	first := h.got[0]
+	if first.User.ID != "you" || first.Refs["@anna"].Kind != bot.UserRef || first.Refs["#wins"].Kind != bot.ChannelRef {
+		t.Errorf("first request: got %+v, want you with @anna and #wins resolved", first)
+	}
+	if got := h.got[1].User.ID; got != "ben" {
+		t.Errorf("as @ben: got user %s, want ben", got)
+	}
+	if a := h.got[2].Action; a == nil || a.Name != "t.no" || a.Value != "v2" {
+		t.Errorf("click 3: got %+v, want t.no v2", a)
+	}
+	if a, u := h.got[3].Action, h.got[3].User.ID; a == nil || a.Name != "t.rate" || a.Value != "r1|q1|9" || u != "anna" {
+		t.Errorf("as @anna click 1 9: got %+v by %s, want t.rate r1|q1|9 by anna", a, u)
+	}
+	for _, want := range []string{
+		"[1: 0…10] 0 = not at all, 10 = very  (click 1 <number>)",
+		"[2: Yes] [3: No]",
+		"usage: click N <number>: this button is a rating",
+		"usage: click N [value]",
+		"usage: as @name <command>",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	members, _ := a.Members(context.Background(), console.Ref(bot.ChannelRef, "team"))
+	var ids []string
+	for _, m := range members {
+		ids = append(ids, m.ID)
+	}
+	if got, want := strings.Join(ids, ","), "you,anna,ben"; got != want {
+		t.Errorf("members: got %s, want %s", got, want)
+	}
+}
+
+func TestConsolePrintsPostsWithTheirChannel(t *testing.T) {
+	var out bytes.Buffer
+	a := console.New(&out, "you", nil)
+	err := a.Send(context.Background(), bot.Message{
+		To:     console.Ref(bot.ChannelRef, "wins"),
+		Header: "🎉 Shout-out",
+		Text:   bot.Text{bot.Mention(console.Ref(bot.UserRef, "you")), bot.Str(" praised "), bot.Mention(console.Ref(bot.UserRef, "anna"))},
+		Fields: []bot.Field{{Label: "Values", Value: bot.Plain("#teamwork")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[#wins] 🎉 Shout-out\n        @you praised @anna\n        Values: #teamwork\n\n"
+	if got := out.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
