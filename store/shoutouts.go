@@ -32,6 +32,11 @@ func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 		for _, v := range sh.Values {
 			p.ZIncrBy(ctx, key+":values", 1, v)
 		}
+		member := redis.Z{Score: float64(sh.At.UnixMilli()), Member: string(sh.Month) + "/" + sh.ID}
+		for _, r := range sh.Recipients {
+			s.addToIndex(ctx, p, s.refIndexKey(r, "received"), member)
+		}
+		s.addToIndex(ctx, p, s.refIndexKey(sh.Author, "given"), member)
 		return nil
 	})
 	return unavailable("add shoutout", err)
