@@ -79,5 +79,7 @@ func german() map[string]catalog.Message {
 		"slack.modal.text.hint":   s("Schreib dazu, was geleistet wurde, damit alle wissen, wofür das Lob ist."),
 		"slack.modal.values":      s("Unternehmenswerte"),
 		"slack.modal.values.hint": s("Optional, durch Leerzeichen getrennt, zum Beispiel customer-first ownership"),
+		"slack.err.notfound":      s("herald konnte dort nicht posten: Slack kennt diesen Kanal oder diese Person nicht. Prüf den Namen und versuch es noch einmal."),
+		"slack.err.forbidden":     s("herald darf dort nicht posten. Lade herald in den Kanal ein (/invite @herald) und versuch es noch einmal."),
 	}
 }

@@ -79,5 +79,7 @@ func english() map[string]catalog.Message {
 		"slack.modal.text.hint":   s("Say what they did, so everyone knows what the praise is for."),
 		"slack.modal.values":      s("Company values"),
 		"slack.modal.values.hint": s("Optional, separated by spaces, for example customer-first ownership"),
+		"slack.err.notfound":      s("herald could not post there: Slack does not know that channel or person. Check the name and try again."),
+		"slack.err.forbidden":     s("herald may not post there. Invite herald to the channel (/invite @herald) and try again."),
 	}
 }
