@@ -105,7 +105,7 @@ func mrkdwn(t bot.Text) string {
 
 // mentionOf is how Slack writes a mention of r.
 func mentionOf(r bot.Ref) string {
-	if r.Platform != bot.Slack {
+	if r.Platform != bot.Slack || !isID(r.ID) {
 		return escape(r.Label())
 	}
 	switch r.Kind {
@@ -165,4 +165,18 @@ func safeCut(s string, max int) int {
 		return i + 1
 	}
 	return n
+}
+
+// isID reports whether id looks like a Slack id (C0123ABC, U024BE7LH) rather
+// than a name such as a configured "wins" channel, which Slack can't link.
+func isID(id string) bool {
+	if len(id) < 2 {
+		return false
+	}
+	for _, r := range id {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }
