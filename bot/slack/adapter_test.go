@@ -46,8 +46,10 @@ func (r *recorder) Handle(ctx context.Context, req bot.Request) *bot.Message {
 	return r.bot.Handle(ctx, req)
 }
 
-func (r *recorder) Home(ctx context.Context, u bot.Ref) (bot.Message, error) { return r.bot.Home(ctx, u) }
-func (r *recorder) Catalog() *bot.Catalog                                     { return r.bot.Catalog() }
+func (r *recorder) Home(ctx context.Context, u bot.Ref) (bot.Message, error) {
+	return r.bot.Home(ctx, u)
+}
+func (r *recorder) Catalog() *bot.Catalog { return r.bot.Catalog() }
 
 func (r *recorder) requests() []bot.Request {
 	r.mu.Lock()

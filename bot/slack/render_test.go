@@ -107,8 +107,8 @@ func TestRenderLimits(t *testing.T) {
 	}
 	data, _ := json.Marshal(blocks)
 	var raw []struct {
-		Type     string `json:"type"`
-		Text     *struct{ Text string } `json:"text"`
+		Type     string                  `json:"type"`
+		Text     *struct{ Text string }  `json:"text"`
 		Elements []struct{ Text string } `json:"elements"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {

@@ -48,7 +48,9 @@ func New(tb testing.TB) *Server {
 			return map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": fmt.Sprint(time.Now().UnixNano())}
 		},
 		"/chat.postEphemeral": func(Call) any { return map[string]any{"ok": true, "message_ts": "1.2"} },
-		"/chat.update":        func(c Call) any { return map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.Form.Get("ts")} },
+		"/chat.update": func(c Call) any {
+			return map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.Form.Get("ts")}
+		},
 		"/conversations.open": func(c Call) any {
 			return map[string]any{"ok": true, "channel": map[string]any{"id": "D" + c.Form.Get("users")}}
 		},
