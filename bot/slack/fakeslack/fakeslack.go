@@ -39,8 +39,9 @@ type Server struct {
 	notify   chan struct{}
 }
 
-// New starts a fake Slack that stops when tb ends.
-func New(tb testing.TB) *Server {
+// New starts a fake Slack that stops when tb ends. extra binds routes of the
+// test's own (they win over the fake's).
+func New(tb testing.TB, extra ...slacktest.Binder) *Server {
 	tb.Helper()
 	s := &Server{limited: map[string]int{}, failures: map[string]string{}, members: map[string][]string{}, notify: make(chan struct{}, 1)}
 	routes := map[string]func(c Call) any{
@@ -70,6 +71,9 @@ func New(tb testing.TB) *Server {
 		"/respond/": func(Call) any { return map[string]any{"ok": true} },
 	}
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
+		for _, bind := range extra {
+			bind(c)
+		}
 		for path, answer := range routes {
 			c.Handle(path, s.record(answer))
 		}
