@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -21,7 +22,12 @@ func newSlackClient(cfg config, log *slog.Logger) *slackbot.Client {
 	if !strings.HasSuffix(apiURL, "/") {
 		apiURL += "/"
 	}
-	opts := []slack.Option{slack.OptionAPIURL(apiURL)}
+	// Slack is one host: keep enough idle connections for every worker, rather
+	// than net/http's default of two, so busy workers don't reconnect per call.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	httpc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	opts := []slack.Option{slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(httpc)}
 	if cfg.SlackAppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.SlackAppToken))
 	}
