@@ -77,14 +77,26 @@ func (c *Client) Send(ctx context.Context, m bot.Message) error {
 
 func (c *Client) post(ctx context.Context, channel string, m bot.Message) error {
 	err := c.call(ctx, "chat.postMessage", func() error {
-		_, _, err := c.api.PostMessageContext(ctx, channel,
-			slack.MsgOptionBlocks(Blocks(m, maxMessageBlocks)...), slack.MsgOptionText(Fallback(m), false))
+		_, _, err := c.api.PostMessageContext(ctx, channel, content(m)...)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	return c.attach(ctx, channel, m)
+}
+
+// content is m's blocks and notification text; a message that is only an
+// attachment still gets a text, which Slack requires.
+func content(m bot.Message) []slack.MsgOption {
+	text := Fallback(m)
+	if text == "" {
+		text = ellipsis
+		if m.Image != nil {
+			text = escape(m.Image.Alt)
+		}
+	}
+	return []slack.MsgOption{slack.MsgOptionBlocks(Blocks(m, maxMessageBlocks)...), slack.MsgOptionText(text, false)}
 }
 
 // attach uploads m's image and file to channel (files upload v2).
@@ -172,11 +184,7 @@ func (c *Client) Members(ctx context.Context, r bot.Ref) ([]bot.Ref, error) {
 // Respond answers through an interaction's response_url: ephemeral to the
 // requester, or replacing the clicked message when m.Replace is set.
 func (c *Client) Respond(ctx context.Context, responseURL string, m bot.Message) error {
-	opts := []slack.MsgOption{
-		slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
-		slack.MsgOptionBlocks(Blocks(m, maxMessageBlocks)...),
-		slack.MsgOptionText(Fallback(m), false),
-	}
+	opts := append([]slack.MsgOption{slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral)}, content(m)...)
 	if m.Replace {
 		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
 	}
@@ -189,8 +197,7 @@ func (c *Client) Respond(ctx context.Context, responseURL string, m bot.Message)
 // Ephemeral shows m to user only, in channel (chat.postEphemeral).
 func (c *Client) Ephemeral(ctx context.Context, channel, user string, m bot.Message) error {
 	return c.call(ctx, "chat.postEphemeral", func() error {
-		_, err := c.api.PostEphemeralContext(ctx, channel, user,
-			slack.MsgOptionBlocks(Blocks(m, maxMessageBlocks)...), slack.MsgOptionText(Fallback(m), false))
+		_, err := c.api.PostEphemeralContext(ctx, channel, user, content(m)...)
 		return err
 	})
 }
