@@ -344,6 +344,15 @@ func TestBusyIsAnsweredNotDropped(t *testing.T) {
 	if ack.ResponseType != "ephemeral" || !strings.HasPrefix(ack.Text, "herald is busy") {
 		t.Errorf("third request: got %+v, want an ephemeral busy message", ack)
 	}
+	// A click can't be answered in its acknowledgement: the notice goes
+	// through its response_url.
+	if code, body := e.signed(t, "/slack/interactions", blockAction(t, e, "keymsg.ack#0", "KM1")); code != http.StatusOK || body != "" {
+		t.Fatalf("click while busy: got %d %q, want 200 and an empty body", code, body)
+	}
+	notice := e.fake.WaitFor(t, "response_url", 1, waitLong)
+	if !strings.Contains(string(notice[0].JSON), "herald is busy") {
+		t.Errorf("click while busy: got %s, want the busy notice", notice[0].JSON)
+	}
 }
 
 func TestShoutoutModal(t *testing.T) {

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -134,16 +135,28 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 }
 
 // refuseClick tells the clicker herald is busy, through response_url, without
-// holding up the acknowledgement.
+// holding up the acknowledgement. At most maxNotices such notices are under
+// way at once; Run waits for them before it returns.
 func (a *Adapter) refuseClick(responseURL, lang string) {
 	if responseURL == "" {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.stopped {
+		return
+	}
+	select {
+	case a.notices <- struct{}{}:
+	default:
+		return // already telling enough people; the refusal is logged
+	}
+	a.noticeWG.Go(func() {
+		defer func() { <-a.notices }()
+		ctx, cancel := context.WithTimeout(context.Background(), noticeTimeout)
 		defer cancel()
 		_ = a.client.Respond(ctx, responseURL, bot.Message{Text: bot.Plain(a.t(lang, "slack.busy"))})
-	}()
+	})
 }
 
 // event handles an Events API callback: each event_id once, app_home_opened
@@ -176,7 +189,7 @@ func (a *Adapter) event(body []byte) error {
 }
 
 // errBusy is returned when the worker queue is full.
-var errBusy = fmt.Errorf("slack: busy")
+var errBusy = errors.New("slack: busy")
 
 // firstSeen reports whether the event id is new. When Redis can't say, the
 // event is processed: publishing a home twice is harmless, losing it is not.

@@ -59,6 +59,9 @@ const (
 	// eventTTL is how long a processed event_id is remembered; Slack retries
 	// for about an hour at most.
 	eventTTL = 2 * time.Hour
+	// maxNotices bounds the "busy" notices sent for refused clicks at once.
+	maxNotices    = 32
+	noticeTimeout = 10 * time.Second
 )
 
 // Adapter serves Slack. Create it with New and run its workers with Run.
@@ -73,6 +76,9 @@ type Adapter struct {
 	mu      sync.RWMutex // guards stopped and the closing of jobs
 	stopped bool
 	jobs    chan job
+
+	notices  chan struct{} // a slot per "busy" notice under way
+	noticeWG sync.WaitGroup
 }
 
 // job is background work for one request.
@@ -97,6 +103,7 @@ func New(cfg Config) *Adapter {
 		log:     cfg.Logger,
 		workers: cfg.Workers,
 		jobs:    make(chan job, cfg.Queue),
+		notices: make(chan struct{}, maxNotices),
 	}
 }
 
@@ -120,6 +127,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	close(a.jobs)
 	a.mu.Unlock()
 	wg.Wait()
+	a.noticeWG.Wait()
 	return nil
 }
 
