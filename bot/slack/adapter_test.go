@@ -127,7 +127,7 @@ func (e *env) signed(t *testing.T, path, body string) (int, string) {
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	data, err := os.ReadFile("/work/shared/fixtures/slack/" + name)
+	data, err := os.ReadFile("testdata/fixtures/" + name)
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}

@@ -19,10 +19,7 @@ type vector struct {
 
 func loadVector(t *testing.T) vector {
 	t.Helper()
-	data, err := os.ReadFile("../../../shared/fixtures/slack/signature-vector.json")
-	if err != nil {
-		data, err = os.ReadFile("/work/shared/fixtures/slack/signature-vector.json")
-	}
+	data, err := os.ReadFile("testdata/fixtures/signature-vector.json")
 	if err != nil {
 		t.Fatalf("signature vector: %v", err)
 	}

@@ -83,7 +83,7 @@ func TestSlackShoutoutEndToEnd(t *testing.T) {
 		"SLACK_API_URL":        fake.GetAPIURL(),
 		"HERALD_WINS_CHANNEL":  "C0WINS",
 	})
-	raw, err := os.ReadFile("/work/shared/fixtures/slack/slash-command.form")
+	raw, err := os.ReadFile("../../bot/slack/testdata/fixtures/slash-command.form")
 	if err != nil {
 		t.Fatal(err)
 	}
