@@ -401,6 +401,7 @@ func TestShoutoutModal(t *testing.T) {
 	}{
 		{nil, "", `{"response_action":"errors","errors":{"people":"Who do you want to praise? Mention at least one person or team first.","text":"Say what they did, so everyone knows what the praise is for."}}`},
 		{[]string{"U2147483697"}, "me", `{"response_action":"errors","errors":{"people":"A shout-out is for someone else. Mention the people who helped you!"}}`},
+		{[]string{"U024BE7LH"}, `shipped "v2`, `{"response_action":"errors","errors":{"text":"A quote is left open. Close it with \" and try again."}}`},
 	}
 	for _, tt := range tests {
 		code, body := submit(tt.people, tt.text, "")

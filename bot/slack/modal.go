@@ -86,8 +86,13 @@ func (a *Adapter) submitShoutout(cb slack.InteractionCallback, user bot.Ref, lan
 	case !slices.ContainsFunc(people, func(id string) bool { return id != user.ID }):
 		errs[modalPeople] = a.t(lang, "shoutout.err.self")
 	}
-	if text == "" {
+	switch {
+	case text == "":
 		errs[modalText] = a.t(lang, "shoutout.err.notext")
+	case openQuote(text):
+		// The text becomes command words, where quotes group words; an open
+		// one would fail after the form closed, so say it here.
+		errs[modalText] = a.t(lang, "err.quote")
 	}
 	if len(errs) > 0 {
 		return slack.NewErrorsViewSubmissionResponse(errs)
@@ -118,4 +123,17 @@ func shoutoutRequest(user bot.Ref, channel string, people []string, text, values
 	}
 	req.Text = strings.Join(words, " ")
 	return req
+}
+
+// openQuote reports whether text leaves a quote open, counting the quotes the
+// command words group by (", “, ” and „).
+func openQuote(text string) bool {
+	n := 0
+	for _, r := range text {
+		switch r {
+		case '"', '“', '”', '„':
+			n++
+		}
+	}
+	return n%2 == 1
 }
