@@ -61,6 +61,7 @@ type env struct {
 	fake *fakeslack.Server
 	srv  *httptest.Server
 	rec  *recorder
+	a    *slackbot.Adapter
 }
 
 func newEnv(t *testing.T, workers, queue int) *env {
@@ -94,7 +95,7 @@ func newEnv(t *testing.T, workers, queue int) *env {
 			t.Errorf("Run: %v", err)
 		}
 	})
-	return &env{fake: fake, srv: srv, rec: rec}
+	return &env{fake: fake, srv: srv, rec: rec, a: a}
 }
 
 // post sends body to path signed at ts (the zero time: unsigned).
@@ -347,6 +348,9 @@ func TestBusyIsAnsweredNotDropped(t *testing.T) {
 	}
 	if ack.ResponseType != "ephemeral" || !strings.HasPrefix(ack.Text, "herald is busy") {
 		t.Errorf("third request: got %+v, want an ephemeral busy message", ack)
+	}
+	if q, r := e.a.Queued(), e.a.Refused(); q != 1 || r != 1 {
+		t.Errorf("metrics: got %d queued and %d refused, want 1 and 1", q, r)
 	}
 	// A click can't be answered in its acknowledgement: the notice goes
 	// through its response_url.

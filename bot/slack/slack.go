@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/herald-chat/herald/bot"
@@ -79,6 +80,8 @@ type Adapter struct {
 
 	notices  chan struct{} // a slot per "busy" notice under way
 	noticeWG sync.WaitGroup
+
+	refused atomic.Uint64 // requests answered "busy"
 }
 
 // job is background work for one request.
@@ -143,9 +146,16 @@ func (a *Adapter) submit(j job) bool {
 	case a.jobs <- j:
 		return true
 	default:
+		a.refused.Add(1)
 		return false
 	}
 }
+
+// Queued returns how many requests wait for a worker, for metrics.
+func (a *Adapter) Queued() int { return len(a.jobs) }
+
+// Refused returns how many requests were answered "busy" so far, for metrics.
+func (a *Adapter) Refused() uint64 { return a.refused.Load() }
 
 // t renders a catalog text in lang.
 func (a *Adapter) t(lang, key string, args ...any) string {

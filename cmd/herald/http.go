@@ -56,6 +56,12 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		if cfg.SlackSecret != "" {
 			mountSlack(mux, sa)
 		}
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_slack_queued", Help: "Slack requests waiting for a worker."},
+				func() float64 { return float64(sa.Queued()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "herald_slack_busy_total", Help: "Slack requests answered \"busy\" because every worker and queue slot was taken."},
+				func() float64 { return float64(sa.Refused()) }),
+		)
 		g.Go(runSlack(workCtx, gctx, cfg, sa))
 		log.Info("slack on", "http", cfg.SlackSecret != "", "socket_mode", cfg.SlackAppToken != "")
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -137,6 +138,17 @@ func TestSlackShoutoutEndToEnd(t *testing.T) {
 	fake.WaitFor(t, "response_url", 1, 5*time.Second)
 	if got := len(fake.Calls("chat.postMessage")); got != 1 {
 		t.Errorf("got %d broadcasts, want 1 (refused requests post nothing)", got)
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	metrics, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{"herald_slack_queued 0", "herald_slack_busy_total 0"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("metrics: want a line %q", want)
+		}
 	}
 }
 
