@@ -34,6 +34,9 @@ type Bot struct {
 	admins   map[string]bool
 	commands []command
 	actions  map[string]handler
+	// homeSections make up the home page (Home). The key-message work appends
+	// its admin section "scheduled next" here: {admin: true, run: …}.
+	homeSections []homeSection
 }
 
 // handler runs one command or button press and returns the reply to the requester.
@@ -75,6 +78,7 @@ func New(cfg Config) (*Bot, error) {
 		{name: "shoutout", subs: []string{"list", "top"}, run: b.shoutout},
 	}
 	b.actions = map[string]handler{}
+	b.homeSections = []homeSection{{run: b.homeShoutouts}}
 	return b, nil
 }
 

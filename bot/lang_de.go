@@ -62,5 +62,24 @@ func german() map[string]catalog.Message {
 			plural.Other, "%d Shout-outs"),
 		"shoutout.top.people": s("Am meisten gelobt"),
 		"shoutout.top.values": s("Genannte Werte"),
+
+		// --- home and Slack ---
+		"home.header":             s("Dein herald"),
+		"home.context":            s("Mit /herald help siehst du alles, was herald kann."),
+		"home.received":           s("Shout-outs, die du bekommen hast"),
+		"home.received.none":      s("Noch keine. Sie erscheinen hier, sobald dich jemand lobt."),
+		"home.given":              s("Shout-outs, die du vergeben hast"),
+		"home.given.none":         s("Noch keine. Lob jemanden: /herald shoutout @Name was geleistet wurde."),
+		"slack.busy":              s("herald ist gerade ausgelastet und konnte deine Anfrage nicht annehmen. Es wurde nichts ausgeführt; bitte versuch es gleich noch einmal."),
+		"slack.modal.title":       s("Shout-out"),
+		"slack.modal.submit":      s("Posten"),
+		"slack.modal.cancel":      s("Abbrechen"),
+		"slack.modal.people":      s("Wen möchtest du loben?"),
+		"slack.modal.text":        s("Was wurde geleistet?"),
+		"slack.modal.text.hint":   s("Schreib dazu, was geleistet wurde, damit alle wissen, wofür das Lob ist."),
+		"slack.modal.values":      s("Unternehmenswerte"),
+		"slack.modal.values.hint": s("Optional, durch Leerzeichen getrennt, zum Beispiel customer-first ownership"),
+		"slack.err.notfound":      s("herald konnte dort nicht posten: Slack kennt diesen Kanal oder diese Person nicht. Prüf den Namen und versuch es noch einmal."),
+		"slack.err.forbidden":     s("herald darf dort nicht posten. Lade herald in den Kanal ein (/invite @herald) und versuch es noch einmal."),
 	}
 }

@@ -62,5 +62,24 @@ func english() map[string]catalog.Message {
 			plural.Other, "%d shout-outs"),
 		"shoutout.top.people": s("Most praised"),
 		"shoutout.top.values": s("Values named"),
+
+		// --- home and Slack ---
+		"home.header":             s("Your herald"),
+		"home.context":            s("Type /herald help to see everything herald can do."),
+		"home.received":           s("Shout-outs you received"),
+		"home.received.none":      s("None yet. They will show up here when someone praises you."),
+		"home.given":              s("Shout-outs you gave"),
+		"home.given.none":         s("None yet. Praise someone: /herald shoutout @name what they did."),
+		"slack.busy":              s("herald is busy right now and could not take your request. Nothing was done; please try again in a moment."),
+		"slack.modal.title":       s("Shout-out"),
+		"slack.modal.submit":      s("Post"),
+		"slack.modal.cancel":      s("Cancel"),
+		"slack.modal.people":      s("Who do you want to praise?"),
+		"slack.modal.text":        s("What did they do?"),
+		"slack.modal.text.hint":   s("Say what they did, so everyone knows what the praise is for."),
+		"slack.modal.values":      s("Company values"),
+		"slack.modal.values.hint": s("Optional, separated by spaces, for example customer-first ownership"),
+		"slack.err.notfound":      s("herald could not post there: Slack does not know that channel or person. Check the name and try again."),
+		"slack.err.forbidden":     s("herald may not post there. Invite herald to the channel (/invite @herald) and try again."),
 	}
 }

@@ -67,6 +67,10 @@ type ShoutoutStore interface {
 	// ShoutoutBoard returns the month's leaderboard of the space, at most limit
 	// recipients and limit values.
 	ShoutoutBoard(ctx context.Context, space string, month Month, limit int) (Board, error)
+	// ShoutoutsOf returns up to limit of the shout-outs user received and gave,
+	// newest first, across months. Returns EUNAVAILABLE when the database can't
+	// be reached.
+	ShoutoutsOf(ctx context.Context, user Ref, limit int) (received, given []Shoutout, err error)
 }
 
 // Limits of a shout-out.

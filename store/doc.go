@@ -15,6 +15,9 @@
 //	{s}:shoutout:M:idx                zset   shout-out id, scored by time (unix ms)
 //	{s}:shoutout:M:people             zset   recipient ref key → shout-outs received
 //	{s}:shoutout:M:values             zset   company value → times named
+//	{s}:shoutout:K:ID:received        zset   "M/shout-out id" of what ref K:ID (user:U1) received, by time; newest 50
+//	{s}:shoutout:K:ID:given           zset   the same for what K:ID gave
+//	seen:KEY                          string a platform event id (slack:Ev0PV52K21) already processed; expires
 //
 // Writes that belong together (a shout-out and its counts) are one Lua script
 // or one MULTI/EXEC.

@@ -15,15 +15,22 @@ func (s *Store) shoutoutKey(space string, m bot.Month) string {
 	return s.space(space) + "shoutout:" + string(m)
 }
 
-// addShoutout writes a shout-out and its counts in one atomic step.
-// KEYS: hash, idx, people, values. ARGV: id, json, score, n recipients,
-// recipients…, values….
+// addShoutout writes a shout-out, its counts and the per-person indexes in
+// one atomic step.
+// KEYS: hash, idx, people, values, the author's "given" index, each recipient's
+// "received" index. ARGV: id, json, time (unix ms), n recipients, recipient ref
+// keys…, values…, index member, index length.
 var addShoutout = redis.NewScript(`
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-local n = tonumber(ARGV[4])
+local id, at, n = ARGV[1], ARGV[3], tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], id, ARGV[2])
+redis.call('ZADD', KEYS[2], at, id)
 for i = 5, 4 + n do redis.call('ZINCRBY', KEYS[3], 1, ARGV[i]) end
-for i = 5 + n, #ARGV do redis.call('ZINCRBY', KEYS[4], 1, ARGV[i]) end
+for i = 5 + n, #ARGV - 2 do redis.call('ZINCRBY', KEYS[4], 1, ARGV[i]) end
+local member, keep = ARGV[#ARGV - 1], tonumber(ARGV[#ARGV])
+for i = 5, #KEYS do
+  redis.call('ZADD', KEYS[i], at, member)
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -keep - 1)
+end
 return 1
 `)
 
@@ -35,15 +42,19 @@ func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 		return fmt.Errorf("encode shoutout: %w", err)
 	}
 	key := s.shoutoutKey(sh.Author.Space(), sh.Month)
-	args := make([]any, 0, 4+len(sh.Recipients)+len(sh.Values))
+	member := string(sh.Month) + "/" + sh.ID
+	args := make([]any, 0, 6+len(sh.Recipients)+len(sh.Values))
 	args = append(args, sh.ID, data, sh.At.UnixMilli(), len(sh.Recipients))
+	keys := []string{key, key + ":idx", key + ":people", key + ":values", s.refIndexKey(sh.Author, "given")}
 	for _, r := range sh.Recipients {
 		args = append(args, r.Key())
+		keys = append(keys, s.refIndexKey(r, "received"))
 	}
 	for _, v := range sh.Values {
 		args = append(args, v)
 	}
-	err = addShoutout.Run(ctx, s.rdb, []string{key, key + ":idx", key + ":people", key + ":values"}, args...).Err()
+	args = append(args, member, refIndexLen)
+	err = addShoutout.Run(ctx, s.rdb, keys, args...).Err()
 	return unavailable("add shoutout", err)
 }
 

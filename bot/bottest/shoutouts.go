@@ -87,3 +87,22 @@ func (f *Shoutouts) ShoutoutBoard(_ context.Context, space string, month bot.Mon
 	b.Values = b.Values[:min(limit, len(b.Values))]
 	return b, nil
 }
+
+// ShoutoutsOf returns the shout-outs user received and gave, newest first.
+func (f *Shoutouts) ShoutoutsOf(_ context.Context, user bot.Ref, limit int) (received, given []bot.Shoutout, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Err != nil {
+		return nil, nil, f.Err
+	}
+	for i := len(f.list) - 1; i >= 0; i-- {
+		s := f.list[i]
+		if len(given) < limit && s.Author.Key() == user.Key() {
+			given = append(given, s)
+		}
+		if len(received) < limit && slices.ContainsFunc(s.Recipients, func(r bot.Ref) bool { return r.Key() == user.Key() }) {
+			received = append(received, s)
+		}
+	}
+	return received, given, nil
+}

@@ -12,7 +12,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
 
+	"github.com/herald-chat/herald/bot"
+	slackbot "github.com/herald-chat/herald/bot/slack"
 	"github.com/herald-chat/herald/store"
 )
 
@@ -41,7 +44,35 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return serve(ctx, cfg.Addr, log, instrument(reg, limitBody(mux)))
+
+	// Adapters drain after the HTTP server stopped taking requests.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	g, gctx := errgroup.WithContext(ctx)
+	if cfg.SlackBotToken != "" {
+		client := newSlackClient(cfg, log)
+		b, err := newBot(cfg, log, st, bot.Messengers{bot.Slack: client}, bot.Directories{bot.Slack: client}, cfg.Admins)
+		if err != nil {
+			return err
+		}
+		sa := slackbot.New(slackbot.Config{Handler: b, Client: client, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log})
+		if cfg.SlackSecret != "" {
+			mountSlack(mux, sa)
+		}
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_slack_queued", Help: "Slack requests waiting for a worker."},
+				func() float64 { return float64(sa.Queued()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "herald_slack_busy_total", Help: "Slack requests answered \"busy\" because every worker and queue slot was taken."},
+				func() float64 { return float64(sa.Refused()) }),
+		)
+		g.Go(runSlack(workCtx, gctx, cfg, sa))
+		log.Info("slack on", "http", cfg.SlackSecret != "", "socket_mode", cfg.SlackAppToken != "")
+	}
+	g.Go(func() error {
+		defer stopWork()
+		return serve(gctx, cfg.Addr, log, instrument(reg, limitBody(mux)))
+	})
+	return g.Wait()
 }
 
 // serve listens on addr and serves h until ctx ends, then lets in-flight

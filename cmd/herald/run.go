@@ -32,8 +32,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		case "version":
 			fmt.Fprintln(stdout, "herald", version)
 			return nil
+		case "slack-manifest":
+			if getenv, err = withDotenv(getenv); err != nil {
+				return err
+			}
+			return slackManifest(args[2:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q: want no argument, or version", args[1])
+			return fmt.Errorf("unknown command %q: want no argument, version or slack-manifest", args[1])
 		}
 	}
 	getenv, err = withDotenv(getenv)

@@ -167,6 +167,13 @@ func MustServe(tb testing.TB, vars map[string]string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lineWriter{addr: make(chan string, 1)}
 	vars["HERALD_ADDR"] = "127.0.0.1:0"
+	if vars["HERALD_DATA_DIR"] == "" {
+		vars["HERALD_DATA_DIR"] = tb.TempDir()
+	}
+	if u := os.Getenv("REDIS_URL"); u != "" && vars["REDIS_URL"] == "" {
+		vars["REDIS_URL"] = u
+		vars["HERALD_REDIS_PREFIX"] = fmt.Sprintf("heraldtest:%s:%d:", tb.Name(), time.Now().UnixNano())
+	}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"herald"}, env(vars), nil, io.Discard, logs) }()
 	tb.Cleanup(func() {

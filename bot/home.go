@@ -1,0 +1,66 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+)
+
+// homeLimit is how many shout-outs of each kind the home page shows.
+const homeLimit = 5
+
+// homeSection is one part of a user's home page (Slack's App Home). Sections
+// are shown in the order of Bot.homeSections; admin sections only to admins.
+type homeSection struct {
+	admin bool
+	run   func(ctx context.Context, c *call) (Text, error)
+}
+
+// Home returns the personal home page of user: the shout-outs they received
+// and gave recently and, for admins, the admin sections (what is scheduled
+// next). It renders for a user herald has never seen, too. Returns
+// EUNAVAILABLE when the database can't be reached.
+func (b *Bot) Home(ctx context.Context, user Ref) (Message, error) {
+	c := &call{req: Request{User: user, Channel: user}, lang: b.cat.Lang(""), now: b.cfg.Clock.Now(), cat: b.cat}
+	m := Message{To: user, Header: c.t("home.header"), Context: c.t("home.context"), Fallback: c.t("home.header")}
+	for _, s := range b.homeSections {
+		if s.admin && !b.IsAdmin(user) {
+			continue
+		}
+		text, err := s.run(ctx, c)
+		if err != nil {
+			return Message{}, err
+		}
+		if len(m.Text) > 0 {
+			m.Text = append(m.Text, Str("\n\n"))
+		}
+		m.Text = append(m.Text, text...)
+	}
+	return m, nil
+}
+
+// homeShoutouts is the section with the user's shout-outs received and given.
+func (b *Bot) homeShoutouts(ctx context.Context, c *call) (Text, error) {
+	received, given, err := b.cfg.Shoutouts.ShoutoutsOf(ctx, c.req.User, homeLimit)
+	if err != nil {
+		return nil, fmt.Errorf("home shoutouts: %w", err)
+	}
+	t := Text{Bold(c.t("home.received"))}
+	if len(received) == 0 {
+		t = append(t, Str("\n"+c.t("home.received.none")))
+	}
+	for _, s := range received {
+		t = append(t, Str("\n• "+s.At.In(b.cfg.Location).Format("02.01. ")), Mention(s.Author), Str(": "))
+		t = append(t, s.Text...)
+	}
+	t = append(t, Str("\n\n"), Bold(c.t("home.given")))
+	if len(given) == 0 {
+		t = append(t, Str("\n"+c.t("home.given.none")))
+	}
+	for _, s := range given {
+		t = append(t, Str("\n• "+s.At.In(b.cfg.Location).Format("02.01. ")+"→ "))
+		t = append(t, joinRefs(s.Recipients)...)
+		t = append(t, Str(": "))
+		t = append(t, s.Text...)
+	}
+	return t, nil
+}

@@ -1,0 +1,210 @@
+// Package fakeslack is a fake Slack Web API for tests: slack-go's slacktest
+// server plus the routes herald uses that it lacks (chat.update, views.publish,
+// views.open, conversations.open, conversations.members, usergroups.users.list,
+// file uploads, response_url), recording every call. It can answer a method
+// with a 429 and Retry-After, or with a Slack error code.
+package fakeslack
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack/slacktest"
+)
+
+// Call is one request the fake received.
+type Call struct {
+	Method string
+	Form   url.Values      // form-encoded calls
+	JSON   json.RawMessage // JSON calls (views.*, response_url)
+}
+
+// Server is the fake. Members maps channel and user group ids to user ids.
+type Server struct {
+	*slacktest.Server
+
+	mu       sync.Mutex
+	calls    []Call
+	limited  map[string]int    // method → 429s still to answer
+	failures map[string]string // method → Slack error code
+	members  map[string][]string
+	notify   chan struct{}
+}
+
+// New starts a fake Slack that stops when tb ends. extra binds routes of the
+// test's own (they win over the fake's).
+func New(tb testing.TB, extra ...slacktest.Binder) *Server {
+	tb.Helper()
+	s := &Server{limited: map[string]int{}, failures: map[string]string{}, members: map[string][]string{}, notify: make(chan struct{}, 1)}
+	routes := map[string]func(c Call) any{
+		"/chat.postMessage": func(c Call) any {
+			return map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": fmt.Sprint(time.Now().UnixNano())}
+		},
+		"/chat.postEphemeral": func(Call) any { return map[string]any{"ok": true, "message_ts": "1.2"} },
+		"/chat.update": func(c Call) any {
+			return map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.Form.Get("ts")}
+		},
+		"/conversations.open": func(c Call) any {
+			return map[string]any{"ok": true, "channel": map[string]any{"id": "D" + c.Form.Get("users")}}
+		},
+		"/conversations.members": s.conversationMembers,
+		"/usergroups.users.list": func(c Call) any {
+			return map[string]any{"ok": true, "users": s.Members(c.Form.Get("usergroup"))}
+		},
+		"/views.publish": func(Call) any { return map[string]any{"ok": true, "view": map[string]any{"id": "V1"}} },
+		"/views.open":    func(Call) any { return map[string]any{"ok": true, "view": map[string]any{"id": "V2"}} },
+		"/files.getUploadURLExternal": func(Call) any {
+			return map[string]any{"ok": true, "upload_url": s.GetAPIURL() + "upload", "file_id": "F1"}
+		},
+		"/upload": func(Call) any { return map[string]any{"ok": true} },
+		"/files.completeUploadExternal": func(Call) any {
+			return map[string]any{"ok": true, "files": []map[string]any{{"id": "F1"}}}
+		},
+		"/respond/": func(Call) any { return map[string]any{"ok": true} },
+	}
+	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
+		for _, bind := range extra {
+			bind(c)
+		}
+		for path, answer := range routes {
+			c.Handle(path, s.record(answer))
+		}
+	})
+	s.Start()
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+// ResponseURL returns a response_url that the fake records under "response_url".
+func (s *Server) ResponseURL(id string) string { return s.GetAPIURL() + "respond/" + id }
+
+// RateLimit makes the next n calls of method answer 429 with Retry-After.
+func (s *Server) RateLimit(method string, n int, retryAfterSeconds int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limited[method] = n
+	s.limited[method+"#after"] = retryAfterSeconds
+}
+
+// Fail makes every call of method answer {"ok":false,"error":code}.
+func (s *Server) Fail(method, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[method] = code
+}
+
+// SetMembers sets the members of a channel or user group.
+func (s *Server) SetMembers(id string, users ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.members[id] = users
+}
+
+// Members returns the members of a channel or user group.
+func (s *Server) Members(id string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.members[id]
+}
+
+// Calls returns the recorded calls of method ("chat.postMessage",
+// "response_url"), in order; all calls when method is "".
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WaitFor waits until method was called n times and returns those calls; it
+// fails tb after timeout.
+func (s *Server) WaitFor(tb testing.TB, method string, n int, timeout time.Duration) []Call {
+	tb.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		if calls := s.Calls(method); len(calls) >= n {
+			return calls
+		}
+		select {
+		case <-s.notify:
+		case <-deadline.C:
+			tb.Fatalf("fake slack: got %d calls of %s, want %d (all calls: %v)", len(s.Calls(method)), method, n, s.methods())
+			return nil
+		}
+	}
+}
+
+func (s *Server) methods() []string {
+	var out []string
+	for _, c := range s.Calls("") {
+		out = append(out, c.Method)
+	}
+	return out
+}
+
+func (s *Server) record(answer func(Call) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		method := strings.TrimPrefix(r.URL.Path, "/")
+		if strings.HasPrefix(method, "respond/") {
+			method = "response_url"
+		}
+		body, _ := io.ReadAll(r.Body)
+		c := Call{Method: method}
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		switch ct {
+		case "application/json":
+			c.JSON = body
+		case "application/x-www-form-urlencoded":
+			c.Form, _ = url.ParseQuery(string(body))
+		}
+		s.mu.Lock()
+		if n := s.limited[method]; n > 0 {
+			s.limited[method] = n - 1
+			after := s.limited[method+"#after"]
+			s.mu.Unlock()
+			w.Header().Set("Retry-After", fmt.Sprint(after))
+			http.Error(w, "ratelimited", http.StatusTooManyRequests)
+			return
+		}
+		code := s.failures[method]
+		s.calls = append(s.calls, c)
+		s.mu.Unlock()
+		select {
+		case s.notify <- struct{}{}:
+		default:
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if code != "" {
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": code})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(answer(c))
+	}
+}
+
+// conversationMembers answers in pages of two, to exercise the paging.
+func (s *Server) conversationMembers(c Call) any {
+	all := s.Members(c.Form.Get("channel"))
+	start := 0
+	fmt.Sscan(c.Form.Get("cursor"), &start)
+	end := min(start+2, len(all))
+	next := ""
+	if end < len(all) {
+		next = fmt.Sprint(end)
+	}
+	return map[string]any{"ok": true, "members": all[start:end], "response_metadata": map[string]any{"next_cursor": next}}
+}

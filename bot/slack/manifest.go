@@ -1,0 +1,132 @@
+package slack
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ManifestOptions configure the app manifest.
+type ManifestOptions struct {
+	// BaseURL is herald's public address; the request URLs are under it.
+	// Socket Mode needs none.
+	BaseURL    string
+	SocketMode bool
+	// Name is the app's name and the bot's display name ("herald").
+	Name string
+}
+
+// manifest is Slack's app manifest schema, the parts herald uses, in the
+// order Slack shows them.
+type manifest struct {
+	Metadata struct {
+		Major int `yaml:"major_version"`
+		Minor int `yaml:"minor_version"`
+	} `yaml:"_metadata"`
+	Display struct {
+		Name            string `yaml:"name"`
+		Description     string `yaml:"description"`
+		LongDescription string `yaml:"long_description"`
+		BackgroundColor string `yaml:"background_color"`
+	} `yaml:"display_information"`
+	Features struct {
+		AppHome struct {
+			HomeTab          bool `yaml:"home_tab_enabled"`
+			MessagesTab      bool `yaml:"messages_tab_enabled"`
+			MessagesReadOnly bool `yaml:"messages_tab_read_only_enabled"`
+		} `yaml:"app_home"`
+		BotUser struct {
+			DisplayName  string `yaml:"display_name"`
+			AlwaysOnline bool   `yaml:"always_online"`
+		} `yaml:"bot_user"`
+		SlashCommands []slashCommand `yaml:"slash_commands"`
+	} `yaml:"features"`
+	OAuth struct {
+		Scopes struct {
+			Bot []string `yaml:"bot"`
+		} `yaml:"scopes"`
+	} `yaml:"oauth_config"`
+	Settings struct {
+		Events struct {
+			RequestURL string   `yaml:"request_url,omitempty"`
+			BotEvents  []string `yaml:"bot_events"`
+		} `yaml:"event_subscriptions"`
+		Interactivity struct {
+			Enabled    bool   `yaml:"is_enabled"`
+			RequestURL string `yaml:"request_url,omitempty"`
+		} `yaml:"interactivity"`
+		OrgDeploy     bool `yaml:"org_deploy_enabled"`
+		SocketMode    bool `yaml:"socket_mode_enabled"`
+		TokenRotation bool `yaml:"token_rotation_enabled"`
+	} `yaml:"settings"`
+}
+
+type slashCommand struct {
+	Command      string `yaml:"command"`
+	URL          string `yaml:"url,omitempty"`
+	Description  string `yaml:"description"`
+	UsageHint    string `yaml:"usage_hint"`
+	ShouldEscape bool   `yaml:"should_escape"`
+}
+
+// BotScopes are the bot token scopes herald uses, with the calls that need them.
+var BotScopes = []string{
+	"commands",          // /herald
+	"chat:write",        // chat.postMessage, chat.postEphemeral
+	"chat:write.public", // post in the wins channel without being invited
+	"im:write",          // conversations.open for direct messages
+	"channels:read",     // conversations.members of public channels
+	"groups:read",       // conversations.members of private channels herald is in
+	"usergroups:read",   // usergroups.users.list
+	"users:read",        // names in mentions
+	"files:write",       // charts and CSV exports (files upload v2)
+}
+
+// Manifest returns the app manifest (YAML) for "Create an app → From a manifest".
+func Manifest(o ManifestOptions) ([]byte, error) {
+	if o.Name == "" {
+		o.Name = "herald"
+	}
+	base := strings.TrimRight(o.BaseURL, "/")
+	if !o.SocketMode && base == "" {
+		return nil, fmt.Errorf("slack manifest: a base URL is needed for HTTP mode")
+	}
+	url := func(path string) string {
+		if o.SocketMode {
+			return ""
+		}
+		return base + path
+	}
+	var m manifest
+	m.Metadata.Major, m.Metadata.Minor = 1, 1
+	m.Display.Name = o.Name
+	m.Display.Description = "Key messages, shout-outs and pulse surveys that carry a change through."
+	m.Display.LongDescription = "herald helps your organisation carry a change through, right in Slack: recurring key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys with results people can trust. Type /herald help to start."
+	m.Display.BackgroundColor = "#1d3557"
+	m.Features.AppHome.HomeTab = true
+	m.Features.AppHome.MessagesTab = true
+	m.Features.BotUser.DisplayName = o.Name
+	m.Features.BotUser.AlwaysOnline = true
+	m.Features.SlashCommands = []slashCommand{{
+		Command:      "/herald",
+		URL:          url("/slack/commands"),
+		Description:  "Shout-outs, key messages and pulse surveys",
+		UsageHint:    "shoutout @name what they did #value | help",
+		ShouldEscape: true,
+	}}
+	m.OAuth.Scopes.Bot = BotScopes
+	m.Settings.Events.RequestURL = url("/slack/events")
+	m.Settings.Events.BotEvents = []string{"app_home_opened"}
+	m.Settings.Interactivity.Enabled = true
+	m.Settings.Interactivity.RequestURL = url("/slack/interactions")
+	m.Settings.SocketMode = o.SocketMode
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("slack manifest: %w", err)
+	}
+	return buf.Bytes(), nil
+}

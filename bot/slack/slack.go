@@ -1,0 +1,163 @@
+// Package slack is herald's Slack adapter: it verifies and acknowledges
+// Slack's requests (HTTP or Socket Mode), turns slash commands, button clicks,
+// modal submissions and events into bot.Requests for the core, and renders the
+// core's messages as Block Kit. Slow work runs on a bounded pool of workers
+// owned by the Adapter, so every request is acknowledged within Slack's three
+// seconds; replies go through response_url, chat.postEphemeral or views.publish.
+package slack
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+// Handler is what the adapter needs from the core; *bot.Bot is one.
+type Handler interface {
+	// Handle runs one request and returns the reply for the requester, or nil.
+	Handle(ctx context.Context, req bot.Request) *bot.Message
+	// Home returns user's home page. Returns EUNAVAILABLE when the database
+	// can't be reached.
+	Home(ctx context.Context, user bot.Ref) (bot.Message, error)
+	// Catalog returns the texts herald speaks.
+	Catalog() *bot.Catalog
+}
+
+// Deduper remembers event ids, so that an event Slack retries, or delivers to
+// two replicas, is processed once; *store.Store is one.
+type Deduper interface {
+	// FirstSeen records key for ttl and reports whether it was new. Returns
+	// EUNAVAILABLE when the database can't be reached.
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
+// Config is what an Adapter needs.
+type Config struct {
+	Handler Handler
+	Client  *Client
+	Seen    Deduper
+	// SigningSecret verifies HTTP requests; Socket Mode does not need it.
+	SigningSecret string
+	Logger        *slog.Logger
+	// Workers is how many requests run at once (default 16); Queue how many
+	// more may wait (default 1024). Beyond that a request is answered "busy".
+	Workers int
+	Queue   int
+	// Now is the clock for signature timestamps (time.Now when nil).
+	Now func() time.Time
+}
+
+// Defaults of Config.
+const (
+	defaultWorkers = 16
+	defaultQueue   = 1024
+	// jobTimeout bounds one request's background work, 429 waits included.
+	jobTimeout = 2 * time.Minute
+	// eventTTL is how long a processed event_id is remembered; Slack retries
+	// for about an hour at most.
+	eventTTL = 2 * time.Hour
+	// maxNotices bounds the "busy" notices sent for refused clicks at once.
+	maxNotices    = 32
+	noticeTimeout = 10 * time.Second
+)
+
+// Adapter serves Slack. Create it with New and run its workers with Run.
+type Adapter struct {
+	h       Handler
+	client  *Client
+	seen    Deduper
+	verify  *Verifier
+	log     *slog.Logger
+	workers int
+
+	mu      sync.RWMutex // guards stopped and the closing of jobs
+	stopped bool
+	jobs    chan job
+
+	notices  chan struct{} // a slot per "busy" notice under way
+	noticeWG sync.WaitGroup
+
+	refused atomic.Uint64 // requests answered "busy"
+}
+
+// job is background work for one request.
+type job func(ctx context.Context)
+
+// New returns an Adapter.
+func New(cfg Config) *Adapter {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = defaultWorkers
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = defaultQueue
+	}
+	return &Adapter{
+		h:       cfg.Handler,
+		client:  cfg.Client,
+		seen:    cfg.Seen,
+		verify:  NewVerifier(cfg.SigningSecret, cfg.Now),
+		log:     cfg.Logger,
+		workers: cfg.Workers,
+		jobs:    make(chan job, cfg.Queue),
+		notices: make(chan struct{}, maxNotices),
+	}
+}
+
+// Run runs the workers until ctx ends, then stops taking requests and
+// finishes the ones already taken.
+func (a *Adapter) Run(ctx context.Context) error {
+	base := context.WithoutCancel(ctx)
+	var wg sync.WaitGroup
+	for range a.workers {
+		wg.Go(func() {
+			for j := range a.jobs {
+				jctx, cancel := context.WithTimeout(base, jobTimeout)
+				j(jctx)
+				cancel()
+			}
+		})
+	}
+	<-ctx.Done()
+	a.mu.Lock()
+	a.stopped = true
+	close(a.jobs)
+	a.mu.Unlock()
+	wg.Wait()
+	a.noticeWG.Wait()
+	return nil
+}
+
+// submit queues j. It reports false when the queue is full or the adapter
+// has stopped; the caller then tells the user herald is busy.
+func (a *Adapter) submit(j job) bool {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.stopped {
+		return false
+	}
+	select {
+	case a.jobs <- j:
+		return true
+	default:
+		a.refused.Add(1)
+		return false
+	}
+}
+
+// Queued returns how many requests wait for a worker, for metrics.
+func (a *Adapter) Queued() int { return len(a.jobs) }
+
+// Refused returns how many requests were answered "busy" so far, for metrics.
+func (a *Adapter) Refused() uint64 { return a.refused.Load() }
+
+// t renders a catalog text in lang.
+func (a *Adapter) t(lang, key string, args ...any) string {
+	return a.h.Catalog().T(lang, key, args...)
+}
