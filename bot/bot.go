@@ -131,7 +131,11 @@ func (b *Bot) Handle(ctx context.Context, req Request) *Message {
 	c := b.newCall(req)
 	msg, err := b.dispatch(ctx, c)
 	if err != nil {
-		return b.errorReply(c, err)
+		m := b.errorReply(c, err)
+		// A button that no longer applies (ECONFLICT: closed, done) is replaced
+		// by the explanation, so it can't be pressed again.
+		m.Replace = req.Action != nil && ErrorCode(err) == ECONFLICT
+		return m
 	}
 	return msg
 }
