@@ -95,8 +95,9 @@ func (b *Bot) parseGoal(ctx context.Context, c *call, args []string) (*Goal, err
 			switch {
 			case m == MetricShoutouts && pulse == "":
 				g.Metric = MetricShoutouts
-			case m == MetricENPS && pulse != "":
-				p, err := b.cfg.Pulses.Pulse(ctx, g.Space, strings.ToUpper(pulse))
+			case m == MetricENPS && pulse != "" && b.cfg.Pulses != nil:
+				pulse = strings.ToUpper(pulse)
+				p, err := b.cfg.Pulses.Pulse(ctx, g.Space, pulse)
 				if ErrorCode(err) == ENOTFOUND {
 					return nil, Errorf(ENOTFOUND, "pulse.err.notfound", pulse)
 				}

@@ -71,6 +71,9 @@ func (Drawer) Draw(c bot.Chart) ([]byte, error) {
 func trendPlot(c bot.Chart) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = c.Title + ": " + c.TrendLabel
+	if c.Title == c.TrendLabel {
+		p.Title.Text = c.Title
+	}
 	pts := make(plotter.XYs, len(c.Trend))
 	labels := make([]string, len(c.Trend))
 	for i, pt := range c.Trend {
