@@ -119,6 +119,9 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 				continue
 			}
 			if m := h.Handle(ctx, req); m != nil {
+				if m.To.IsZero() && req.Action != nil {
+					m.To = req.User // buttons of a clicked message stay with whoever clicked
+				}
 				a.print(*m, "")
 			}
 		}
