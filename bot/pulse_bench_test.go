@@ -173,4 +173,3 @@ func (h *harness) roundMemory(b *testing.B) int64 {
 type discard struct{}
 
 func (discard) Post(context.Context, ...bot.Message) error { return nil }
-
