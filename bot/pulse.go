@@ -88,6 +88,7 @@ type Answer struct {
 	Round     int
 	Question  int // 1-based
 	Questions int // how many questions the pulse has
+	Invited   int // how many people the round was sent to (Round.Invited)
 	Who       string
 	Named     string
 	Value     string // "9", "yes", a choice number, or free text

@@ -295,7 +295,7 @@ func (b *Bot) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int, ra
 	}
 	question := p.Questions[q-1]
 	a := Answer{
-		Space: p.Space, Pulse: p.ID, Round: r.N, Question: q, Questions: len(p.Questions),
+		Space: p.Space, Pulse: p.ID, Round: r.N, Question: q, Questions: len(p.Questions), Invited: r.Invited,
 		Who: respondent(r.Salt, c.req.User), Text: question.Type == QText,
 	}
 	if !p.Anonymous {

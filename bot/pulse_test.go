@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -373,4 +375,35 @@ func TestPulseTrendOverRounds(t *testing.T) {
 	if len(hl) != 2 || hl[1].Value != 100 || !hl[1].HasPrevious || hl[1].Previous != 0 || hl[1].Label != "eNPS" {
 		t.Errorf("got headlines %+v, want R1 +0 and R2 +100 after +0", hl)
 	}
+}
+
+func TestPulseConcurrentClicksCountOnce(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 1 })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse new "Recommend us?" type=nps to=#team`, team)
+	const clicks = 50
+	replies := make(chan string, clicks)
+	var wg sync.WaitGroup
+	for i := range clicks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Retries and double clicks of the same person, with different values.
+			m := h.bot.Handle(t.Context(), bot.Request{User: user("UANNA"),
+				Action: &bot.Action{Name: bot.ActionPulseAnswer, Value: "P1.1|1|" + strconv.Itoa(i%11)}})
+			replies <- m.Text.String()
+		}()
+	}
+	wg.Wait()
+	close(replies)
+	recorded := 0
+	for r := range replies {
+		if strings.Contains(r, h.t("pulse.thanks")) {
+			recorded++
+		}
+	}
+	if recorded != 1 {
+		t.Errorf("got %d clicks recorded, want 1", recorded)
+	}
+	mustContain(t, "results", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.n", 1))
 }

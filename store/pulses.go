@@ -43,6 +43,9 @@ func openMember(space, pulse string, n int) string {
 	return space + sepEnd + pulse + sepEnd + strconv.Itoa(n)
 }
 
+// bucketsFor returns how many "who" hashes a round with n invitees has.
+func bucketsFor(n int) int { return max(1, (n+inviteesPerBucket-1)/inviteesPerBucket) }
+
 // bucket returns which "who" hash of a round holds respondent who.
 func bucket(who string, buckets int) int {
 	if buckets <= 1 || len(who) < 8 {
@@ -110,7 +113,7 @@ func (s *Store) Pulses(ctx context.Context, space string) ([]bot.Pulse, error) {
 // round itself and the pulse's round count in one transaction.
 func (s *Store) OpenRound(ctx context.Context, p *bot.Pulse, r bot.Round, invitees []bot.Invitee) error {
 	key := s.roundKey(p.Space, p.ID, r.N)
-	buckets := max(1, (len(invitees)+inviteesPerBucket-1)/inviteesPerBucket)
+	buckets := bucketsFor(len(invitees))
 	fields := make([][]any, buckets)
 	for _, in := range invitees {
 		b := bucket(in.Who, buckets)
@@ -219,13 +222,7 @@ return {1, mask}
 // RecordAnswer counts a once, atomically.
 func (s *Store) RecordAnswer(ctx context.Context, a bot.Answer) (bot.AnswerStatus, uint64, error) {
 	key := s.roundKey(a.Space, a.Pulse, a.Round)
-	buckets, err := s.rdb.HGet(ctx, key, "buckets").Int()
-	if errors.Is(err, redis.Nil) {
-		return 0, 0, bot.Errorf(bot.ENOTFOUND, "pulse.err.notfound", a.Pulse)
-	}
-	if err != nil {
-		return 0, 0, unavailable("record answer", err)
-	}
+	buckets := bucketsFor(a.Invited)
 	kind := "c"
 	switch {
 	case a.Skip:
