@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ func (b *Bot) goal(ctx context.Context, c *call) (*Message, error) {
 		return nil, usageError("goal", "goal.err.sub")
 	}
 	sub := strings.ToLower(c.args[0])
-	if !containsStr(subs, sub) {
+	if !slices.Contains(subs, sub) {
 		return nil, unknownSub("goal", c.args[0], subs)
 	}
 	if err := b.requireAdmin(c); err != nil {

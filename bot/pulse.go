@@ -51,7 +51,6 @@ type Pulse struct {
 	Anonymous bool          `json:"anonymous"`
 	Created   time.Time     `json:"created"`
 	Rounds    int           `json:"rounds"` // rounds opened so far; the latest is Rounds
-	Stopped   bool          `json:"stopped,omitempty"`
 }
 
 // Round is one sending of a pulse. Its answers are kept apart from who gave them.

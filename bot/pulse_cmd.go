@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func (b *Bot) pulse(ctx context.Context, c *call) (*Message, error) {
 		return nil, usageError("pulse", "pulse.err.sub")
 	}
 	sub := strings.ToLower(c.args[0])
-	if !containsStr(pulseSubs, sub) {
+	if !slices.Contains(pulseSubs, sub) {
 		return nil, unknownSub("pulse", c.args[0], pulseSubs)
 	}
 	if err := b.requireAdmin(c); err != nil {
@@ -64,15 +65,6 @@ func (b *Bot) pulse(ctx context.Context, c *call) (*Message, error) {
 	default: // export
 		return b.export(ctx, c.lang, p, r)
 	}
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // pulseRound loads the pulse named by id ("P1": its latest round, "P1.2":
@@ -126,7 +118,7 @@ func (b *Bot) pulseTemplate(ctx context.Context, c *call, args []string) (*Messa
 		return nil, usageError("pulse", "pulse.err.template", strings.Join(templates, ", "))
 	}
 	name := strings.ToLower(args[0])
-	if !containsStr(templates, name) {
+	if !slices.Contains(templates, name) {
 		if near, ok := closest(name, templates); ok {
 			return nil, Errorf(EINVALID, "err.unknown.near", "pulse template "+args[0], "pulse template "+near)
 		}
@@ -156,7 +148,7 @@ func (b *Bot) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOptions)
 	if err != nil {
 		return nil, err
 	}
-	text := c.t("pulse.started", p.ID, p.Title, r.Invited, b.when(c, r.Closes))
+	text := c.t("pulse.started", p.ID, p.Title, r.Invited, b.when(r.Closes))
 	if p.Every != "" {
 		text += "\n" + c.t("pulse.started.every", p.Every)
 	}
@@ -169,7 +161,7 @@ func (b *Bot) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOptions)
 }
 
 // when renders t in herald's zone as date and time.
-func (b *Bot) when(_ *call, t time.Time) string {
+func (b *Bot) when(t time.Time) string {
 	return t.In(b.cfg.Location).Format("2006-01-02 15:04 MST")
 }
 
@@ -201,7 +193,7 @@ func (b *Bot) pulseList(ctx context.Context, c *call) (*Message, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 		}
-		state := c.t("pulse.list.open", b.when(c, r.Closes))
+		state := c.t("pulse.list.open", b.when(r.Closes))
 		if r.Closed {
 			state = c.t("pulse.list.closed")
 		}

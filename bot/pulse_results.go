@@ -211,7 +211,7 @@ func (b *Bot) results(ctx context.Context, lang string, p *Pulse, r *Round) (*Me
 		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 	}
 	m := &Message{Ephemeral: true, Header: tr("pulse.res.header", p.Title, r.ID())}
-	state := tr("pulse.res.open", r.Closes.In(b.cfg.Location).Format("2006-01-02 15:04 MST"))
+	state := tr("pulse.res.open", b.when(r.Closes))
 	if r.Closed {
 		state = tr("pulse.res.closed")
 	}
@@ -256,16 +256,16 @@ func (b *Bot) results(ctx context.Context, lang string, p *Pulse, r *Round) (*Me
 	if len(trend) > 1 {
 		parts := make([]string, len(trend))
 		for i, pt := range trend {
-			parts[i] = pt.Label + ": " + formatHeadline(trendLabel(b, lang, p, t), pt.Value)
+			parts[i] = pt.Label + ": " + formatHeadline(b.trendLabel(lang, p, t), pt.Value)
 		}
-		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.trend", trendLabel(b, lang, p, t)), Value: Plain(strings.Join(parts, " → "))})
+		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.trend", b.trendLabel(lang, p, t)), Value: Plain(strings.Join(parts, " → "))})
 	}
 	m.Image = b.chart(lang, p, t, trend)
 	m.Context = state
 	return m, nil
 }
 
-func trendLabel(b *Bot, lang string, p *Pulse, t *Tally) string {
+func (b *Bot) trendLabel(lang string, p *Pulse, t *Tally) string {
 	l, _, _ := b.headline(lang, p, t, allSegments)
 	return l
 }
@@ -299,7 +299,7 @@ func (b *Bot) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Image 
 		return nil
 	}
 	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
-	c := Chart{Title: p.Title, TrendLabel: trendLabel(b, lang, p, t), Trend: trend, DistLabel: tr("pulse.res.answers")}
+	c := Chart{Title: p.Title, TrendLabel: b.trendLabel(lang, p, t), Trend: trend, DistLabel: tr("pulse.res.answers")}
 	mx, isMatrix := matrixOf(p, t, allSegments)
 	switch {
 	case isMatrix && !b.withheld(p, mx.Total()):

@@ -398,7 +398,7 @@ func (b *Bot) questionMessage(lang string, p *Pulse, r *Round, q int, reminder b
 	if !p.Anonymous {
 		anon = t("pulse.dm.named", p.Owner.Label())
 	}
-	m.Context = anon + " " + t("pulse.dm.closes", r.Closes.In(b.cfg.Location).Format("2006-01-02 15:04 MST"))
+	m.Context = anon + " " + t("pulse.dm.closes", b.when(r.Closes))
 	m.Fallback = p.Title + ": " + question.Text
 	return m
 }
