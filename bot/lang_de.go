@@ -131,6 +131,7 @@ func german() map[string]catalog.Message {
 		"pulse.already":            s("✓ Das hattest du schon beantwortet; deine erste Antwort zählt."),
 		"pulse.thanks.done":        s("Das war's, vielen Dank!"),
 		"pulse.reminder.header":    s("⏰ Erinnerung: 📊 %s"),
+		"pulse.dm.header":          s("Pulsumfrage von %s"),
 		"pulse.dm.intro":           s("Eine kurze Frage, ein Klick genügt:"),
 		"pulse.dm.step":            s("Frage %d von %d, je ein Klick:"),
 		"pulse.dm.anon":            s("🔒 Anonym: Deine Antwort wird ohne deinen Namen gespeichert, und Ergebnisse erscheinen erst, wenn mindestens %d Leute geantwortet haben."),

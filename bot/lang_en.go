@@ -131,6 +131,7 @@ func english() map[string]catalog.Message {
 		"pulse.already":            s("✓ You had answered that already; your first answer counts."),
 		"pulse.thanks.done":        s("That's all, thank you!"),
 		"pulse.reminder.header":    s("⏰ Reminder: 📊 %s"),
+		"pulse.dm.header":          s("Pulse survey from %s"),
 		"pulse.dm.intro":           s("A quick question, one click to answer:"),
 		"pulse.dm.step":            s("Question %d of %d, one click each:"),
 		"pulse.dm.anon":            s("🔒 Anonymous: your answer is stored without your name, and results show only once at least %d people have answered."),

@@ -362,9 +362,13 @@ func valueHint(q Question) string {
 func (b *Bot) questionMessage(lang string, p *Pulse, r *Round, q int, reminder bool) Message {
 	t := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
 	question := p.Questions[q-1]
-	m := Message{Header: "📊 " + p.Title}
+	title := p.Title
+	if p.Template == "" {
+		title = t("pulse.dm.header", p.Owner.Label())
+	}
+	m := Message{Header: "📊 " + title}
 	if reminder {
-		m.Header = t("pulse.reminder.header", p.Title)
+		m.Header = t("pulse.reminder.header", title)
 	}
 	intro := t("pulse.dm.intro")
 	if len(p.Questions) > 1 {
@@ -399,6 +403,6 @@ func (b *Bot) questionMessage(lang string, p *Pulse, r *Round, q int, reminder b
 		anon = t("pulse.dm.named", p.Owner.Label())
 	}
 	m.Context = anon + " " + t("pulse.dm.closes", b.when(r.Closes))
-	m.Fallback = p.Title + ": " + question.Text
+	m.Fallback = title + ": " + question.Text
 	return m
 }
