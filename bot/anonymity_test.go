@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -114,5 +115,25 @@ func TestFeedbackOffAndEmpty(t *testing.T) {
 	mustContain(t, "empty", on.run(user("UANNA"), "feedback").Text.String(), on.t("feedback.err.empty"))
 	if n := len(off.out.Sent()) + len(on.out.Sent()); n != 0 {
 		t.Errorf("got %d posts, want 0", n)
+	}
+}
+
+// failingPulses is a PulseStore whose answers fail with an unexpected error.
+type failingPulses struct{ bot.PulseStore }
+
+func (failingPulses) RecordAnswer(context.Context, bot.Answer) (bot.AnswerStatus, uint64, error) {
+	return 0, 0, errors.New("disk on fire")
+}
+
+func TestFailedAnswerIsNotLoggedWithItsAuthor(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.Pulses = failingPulses{c.Pulses} })
+	h.dir.Set(team, people("UANNA")...)
+	h.run(h.owner, `pulse new "What gets in your way?" type=text to=#team`, team)
+	got := h.run(user("UANNA"), "answer P1 my manager blocks me").Text.String()
+	mustContain(t, "reply", got, h.t("err.internal"))
+	logs := h.logs.String()
+	mustContain(t, "log", logs, "request failed")
+	if strings.Contains(logs, "my manager blocks me") {
+		t.Errorf("the log holds the answer next to its author: %s", logs)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -202,10 +203,27 @@ func unknownSub(cmd, word string, subs []string) error {
 // reply returns an ephemeral message to the requester.
 func reply(text Text) *Message { return &Message{Ephemeral: true, Text: text} }
 
+// privateCommands carry what must not be logged next to their author: answers
+// to anonymous pulses and anonymous feedback.
+var privateCommands = []string{"answer", "feedback"}
+
+// logText returns command text as it may be logged: the words of a private
+// command are left out.
+func logText(text string) string {
+	words, _ := splitWords(text)
+	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
+		words = words[1:]
+	}
+	if len(words) > 0 && slices.Contains(privateCommands, strings.ToLower(words[0])) {
+		return words[0] + " …"
+	}
+	return text
+}
+
 func (b *Bot) errorReply(c *call, err error) *Message {
 	var e *Error
 	if !errors.As(err, &e) || e.Code == EINTERNAL {
-		b.log.Error("request failed", "user", c.req.User.Key(), "text", c.req.Text, "err", err)
+		b.log.Error("request failed", "user", c.req.User.Key(), "text", logText(c.req.Text), "err", err)
 		return reply(Plain(c.t("err.internal")))
 	}
 	if e.Code == EUNAVAILABLE {

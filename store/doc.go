@@ -55,7 +55,10 @@
 //     round moves every pending entry (partial tuples) and deletes "pend".
 //     At rest, after a person finished or the round closed, nothing links a
 //     respondent hash to an answer. Someone watching Redis live (MONITOR, or
-//     snapshots taken between two clicks) can of course see counters move.
+//     snapshots taken between two clicks) can of course see counters move,
+//     and the script call that records an answer carries the respondent hash
+//     and the value together (so would a SLOWLOG entry of it).
+//   - The core logs no answer or feedback text next to its author (bot.logText).
 //   - The salt is in Redis, so whoever can read Redis and knows the audience
 //     can tell who answered (not what): that is what reminders need.
 //   - A pulse with anonymous=no stores the user key inside its tuples (the
