@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -12,6 +13,9 @@ import (
 // of CONTRACT.md. cmd/herald fills it in.
 type Config struct {
 	Shoutouts ShoutoutStore
+	Pulses    PulseStore // pulse surveys; nil turns the pulse commands off
+	Goals     GoalStore  // goals; nil turns the goal command off
+	Charts    Charter    // draws result charts; nil sends results without a chart
 	Outbox    Outbox
 	Directory Directory // expands channels and groups into people
 	Clock     Clock
@@ -24,6 +28,15 @@ type Config struct {
 	// WinsChannel is the channel id shout-outs are broadcast to; empty means
 	// the channel the command came from.
 	WinsChannel string
+	// AnonymityMin is how many respondents an anonymous pulse (and each of its
+	// segments) needs before its results are shown. Zero means 5.
+	AnonymityMin int
+	// FeedbackChannel is the channel id anonymous feedback goes to; empty
+	// refuses feedback.
+	FeedbackChannel string
+	// CheckSchedule, when set, checks a pulse's every= schedule; it returns an
+	// error for a schedule it can't read.
+	CheckSchedule func(spec string) error
 }
 
 // Bot is herald's core: it turns Requests into replies and messages.
@@ -67,6 +80,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
+	if cfg.AnonymityMin < 1 {
+		cfg.AnonymityMin = 5
+	}
 	b := &Bot{cfg: cfg, cat: cat, log: cfg.Logger, admins: map[string]bool{}}
 	for _, a := range cfg.Admins {
 		if a = strings.TrimSpace(a); a != "" {
@@ -76,9 +92,20 @@ func New(cfg Config) (*Bot, error) {
 	b.commands = []command{
 		{name: "help", run: b.help},
 		{name: "shoutout", subs: []string{"list", "top"}, run: b.shoutout},
+		{name: "feedback", run: b.feedback},
 	}
 	b.actions = map[string]handler{}
 	b.homeSections = []homeSection{{run: b.homeShoutouts}}
+	if cfg.Pulses != nil {
+		b.commands = append(b.commands,
+			command{name: "pulse", subs: pulseSubs, run: b.pulse},
+			command{name: "answer", run: b.answerCmd})
+		b.actions[ActionPulseAnswer] = b.pulseAnswerAction
+		b.actions[ActionPulseText] = b.pulseTextAction
+	}
+	if cfg.Goals != nil {
+		b.commands = append(b.commands, command{name: "goal", subs: []string{"add", "list"}, run: b.goal})
+	}
 	return b, nil
 }
 
@@ -106,12 +133,20 @@ func (c *call) t(key string, args ...any) string { return c.cat.T(c.lang, key, a
 // there is nothing to say. Errors become a polite reply; unexpected ones are
 // logged once with their detail.
 func (b *Bot) Handle(ctx context.Context, req Request) *Message {
-	c := &call{req: req, lang: b.cat.Lang(req.Lang), now: b.cfg.Clock.Now(), cat: b.cat}
+	c := b.newCall(req)
 	msg, err := b.dispatch(ctx, c)
 	if err != nil {
-		return b.errorReply(c, err)
+		m := b.errorReply(c, err)
+		// A button that no longer applies (ECONFLICT: closed, done) is replaced
+		// by the explanation, so it can't be pressed again.
+		m.Replace = req.Action != nil && ErrorCode(err) == ECONFLICT
+		return m
 	}
 	return msg
+}
+
+func (b *Bot) newCall(req Request) *call {
+	return &call{req: req, lang: b.cat.Lang(req.Lang), now: b.cfg.Clock.Now(), cat: b.cat}
 }
 
 func (b *Bot) dispatch(ctx context.Context, c *call) (*Message, error) {
@@ -172,10 +207,27 @@ func unknownSub(cmd, word string, subs []string) error {
 // reply returns an ephemeral message to the requester.
 func reply(text Text) *Message { return &Message{Ephemeral: true, Text: text} }
 
+// privateCommands carry what must not be logged next to their author: answers
+// to anonymous pulses and anonymous feedback.
+var privateCommands = []string{"answer", "feedback"}
+
+// logText returns command text as it may be logged: the words of a private
+// command are left out.
+func logText(text string) string {
+	words, _ := splitWords(text)
+	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
+		words = words[1:]
+	}
+	if len(words) > 0 && slices.Contains(privateCommands, strings.ToLower(words[0])) {
+		return words[0] + " …"
+	}
+	return text
+}
+
 func (b *Bot) errorReply(c *call, err error) *Message {
 	var e *Error
 	if !errors.As(err, &e) || e.Code == EINTERNAL {
-		b.log.Error("request failed", "user", c.req.User.Key(), "text", c.req.Text, "err", err)
+		b.log.Error("request failed", "user", c.req.User.Key(), "text", logText(c.req.Text), "err", err)
 		return reply(Plain(c.t("err.internal")))
 	}
 	if e.Code == EUNAVAILABLE {

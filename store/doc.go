@@ -18,6 +18,57 @@
 //	{s}:shoutout:K:ID:received        zset   "M/shout-out id" of what ref K:ID (user:U1) received, by time; newest 50
 //	{s}:shoutout:K:ID:given           zset   the same for what K:ID gave
 //	seen:KEY                          string a platform event id (slack:Ev0PV52K21) already processed; expires
+//	{s}:pulse:seq                     string last pulse number (P1, P2, …)
+//	{s}:pulses                        hash   pulse id → pulse JSON (questions, audience, owner)
+//	{s}:pulse:P:rN                    hash   round N of pulse P: round JSON, closed, reminded,
+//	                                         buckets, n (respondents), n:<segment>
+//	{s}:pulse:P:rN:who:<b>            hash   WHO: respondent hash → mask*256+segment
+//	{s}:pulse:P:rN:cnt                hash   WHAT: "<question>:<segment>:<value>" → count
+//	{s}:pulse:P:rN:tup                hash   WHAT: anonymous answer tuple → count
+//	{s}:pulse:P:rN:txt                list   WHAT: "<question>␟<free text>", no author
+//	{s}:pulse:P:rN:pend               hash   respondent hash → answers given so far, until
+//	                                         the last question is answered (see below)
+//	{s}:goal:seq                      string last goal number (G1, G2, …)
+//	{s}:goals                         hash   goal id → goal JSON
+//	pulse:open                        zset   "space␟P␟N" of open rounds, scored by close
+//	                                         time (unix ms); spans workspaces, no hash tag
+//
+// # Pulse anonymity
+//
+// Who answered is kept apart from what was answered, and no key of a round of
+// an anonymous pulse holds a user id (the pulse itself names its owner and
+// audience):
+//
+//   - WHO: each round has a random salt (in the round's JSON). A person is
+//     stored as the first 8 bytes of SHA-256(salt, user key), in hex, spread
+//     over "who" hashes of about 100 entries each (bucket = hash mod buckets),
+//     which Redis keeps in its compact listpack encoding. The value holds
+//     which questions the person answered (bits, for once-only answers and
+//     reminders) and their segment (the audience entry they came from, for
+//     per-segment results). Listpack order is the order of invitation, not of
+//     answering, so it says nothing about who answered when.
+//   - WHAT: counters per question, segment and value; free text in a list
+//     without author; and, for pulses with several questions (the can/want
+//     pair), one tuple per person of all their answers, counted, with no
+//     respondent in it. Identical tuples share one counter.
+//   - Linking a person's answers into a tuple needs them together for a
+//     moment: until the person has answered every question, the answers so
+//     far wait in "pend" under the respondent hash. The last answer moves them
+//     into "tup" and deletes the pending entry in the same script; closing the
+//     round moves every pending entry (partial tuples) and deletes "pend".
+//     At rest, after a person finished or the round closed, nothing links a
+//     respondent hash to an answer. Someone watching Redis live (MONITOR, or
+//     snapshots taken between two clicks) can of course see counters move,
+//     and the script call that records an answer carries the respondent hash
+//     and the value together (so would a SLOWLOG entry of it).
+//   - The core logs no answer or feedback text next to its author (bot.logText).
+//   - The salt is in Redis, so whoever can read Redis and knows the audience
+//     can tell who answered (not what): that is what reminders need.
+//   - A pulse with anonymous=no stores the user key inside its tuples (the
+//     respondents are told so in the message they answer).
+//
+// Answers are recorded by one Lua script (once per person and question, not
+// after close); closing is one Lua script too.
 //
 // Writes that belong together (a shout-out and its counts) are one Lua script
 // or one MULTI/EXEC.

@@ -119,6 +119,9 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 				continue
 			}
 			if m := h.Handle(ctx, req); m != nil {
+				if m.To.IsZero() && req.Action != nil {
+					m.To = req.User // buttons of a clicked message stay with whoever clicked
+				}
 				a.print(*m, "")
 			}
 		}
@@ -169,16 +172,26 @@ func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
 
 func (a *Adapter) text(user bot.Ref, line string) bot.Request {
 	req := bot.Request{User: user, Channel: a.channel, Text: line, Refs: map[string]bot.Ref{}}
-	for _, w := range strings.Fields(line) {
-		name := strings.TrimRight(w[1:], ".,;:!?")
-		if name == "" {
-			continue
+	for _, field := range strings.Fields(line) {
+		// A setting names targets after its '=': to=#team,@anna.
+		words := []string{field}
+		if _, val, ok := strings.Cut(field, "="); ok {
+			words = strings.Split(val, ",")
 		}
-		switch w[0] {
-		case '@':
-			req.Refs[w] = Ref(bot.UserRef, name)
-		case '#':
-			req.Refs[w] = Ref(bot.ChannelRef, name)
+		for _, w := range words {
+			if len(w) < 2 {
+				continue
+			}
+			name := strings.TrimRight(w[1:], ".,;:!?")
+			if name == "" {
+				continue
+			}
+			switch w[0] {
+			case '@':
+				req.Refs[w] = Ref(bot.UserRef, name)
+			case '#':
+				req.Refs[w] = Ref(bot.ChannelRef, name)
+			}
 		}
 	}
 	return req

@@ -25,8 +25,10 @@ type config struct {
 	Location     *time.Location
 	Lang         string
 	WinsChannel  string
-	AnonymityMin int
-	ConsoleUser  string
+	// FeedbackChannel receives anonymous feedback; empty refuses it.
+	FeedbackChannel string
+	AnonymityMin    int
+	ConsoleUser     string
 	// ConsoleMembers are the people in every console channel.
 	ConsoleMembers []string
 	LogJSON        bool
@@ -68,22 +70,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return def
 	}
 	c := config{
-		RedisURL:       get("REDIS_URL", ""),
-		ClusterAddrs:   splitList(get("REDIS_CLUSTER_ADDRS", "")),
-		Prefix:         get("HERALD_REDIS_PREFIX", "herald:"),
-		DataDir:        get("HERALD_DATA_DIR", "./data"),
-		Addr:           get("HERALD_ADDR", ":8080"),
-		Admins:         splitList(get("HERALD_ADMINS", "")),
-		WinsChannel:    get("HERALD_WINS_CHANNEL", ""),
-		ConsoleUser:    get("HERALD_CONSOLE_USER", "you"),
-		ConsoleMembers: splitList(get("HERALD_CONSOLE_MEMBERS", "anna,ben,carla,dan,eva")),
-		SlackBotToken:  get("SLACK_BOT_TOKEN", ""),
-		SlackSecret:    get("SLACK_SIGNING_SECRET", ""),
-		SlackAppToken:  get("SLACK_APP_TOKEN", ""),
-		SlackAPIURL:    get("SLACK_API_URL", "https://slack.com/api/"),
-		TeamsAppID:     get("TEAMS_APP_ID", ""),
-		TeamsPassword:  get("TEAMS_APP_PASSWORD", ""),
-		TeamsTenantID:  get("TEAMS_TENANT_ID", ""),
+		RedisURL:        get("REDIS_URL", ""),
+		ClusterAddrs:    splitList(get("REDIS_CLUSTER_ADDRS", "")),
+		Prefix:          get("HERALD_REDIS_PREFIX", "herald:"),
+		DataDir:         get("HERALD_DATA_DIR", "./data"),
+		Addr:            get("HERALD_ADDR", ":8080"),
+		Admins:          splitList(get("HERALD_ADMINS", "")),
+		WinsChannel:     get("HERALD_WINS_CHANNEL", ""),
+		FeedbackChannel: get("HERALD_FEEDBACK_CHANNEL", ""),
+		ConsoleUser:     get("HERALD_CONSOLE_USER", "you"),
+		ConsoleMembers:  splitList(get("HERALD_CONSOLE_MEMBERS", "anna,ben,carla,dan,eva")),
+		SlackBotToken:   get("SLACK_BOT_TOKEN", ""),
+		SlackSecret:     get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:   get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:     get("SLACK_API_URL", "https://slack.com/api/"),
+		TeamsAppID:      get("TEAMS_APP_ID", ""),
+		TeamsPassword:   get("TEAMS_APP_PASSWORD", ""),
+		TeamsTenantID:   get("TEAMS_TENANT_ID", ""),
 	}
 	var errs []error
 	if c.RedisURL != "" && len(c.ClusterAddrs) == 0 {

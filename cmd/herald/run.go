@@ -14,6 +14,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/console"
+	"github.com/herald-chat/herald/chart"
 	"github.com/herald-chat/herald/store"
 )
 
@@ -133,14 +134,19 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.Universal
 // newBot wires the core.
 func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, dir bot.Directory, admins []string) (*bot.Bot, error) {
 	return bot.New(bot.Config{
-		Shoutouts:   st,
-		Outbox:      outbox,
-		Directory:   dir,
-		Logger:      log,
-		Lang:        cfg.Lang,
-		Location:    cfg.Location,
-		Admins:      admins,
-		WinsChannel: cfg.WinsChannel,
+		Shoutouts:       st,
+		Pulses:          st,
+		Goals:           st,
+		Charts:          chart.Drawer{},
+		Outbox:          outbox,
+		Directory:       dir,
+		Logger:          log,
+		Lang:            cfg.Lang,
+		Location:        cfg.Location,
+		Admins:          admins,
+		WinsChannel:     cfg.WinsChannel,
+		AnonymityMin:    cfg.AnonymityMin,
+		FeedbackChannel: cfg.FeedbackChannel,
 	})
 }
 
@@ -152,8 +158,35 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Sto
 	}
 	fmt.Fprintln(stdout, b.Catalog().T("", "console.banner", cfg.ConsoleUser))
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return con.Run(ctx, stdin, b) })
+	runCtx, stopTicks := context.WithCancel(ctx)
+	g.Go(func() error {
+		defer stopTicks() // input ended: stop the pulse ticks too
+		return con.Run(runCtx, stdin, b)
+	})
+	g.Go(func() error { return pulseTicks(runCtx, b, log, pulseTickEvery) })
 	return g.Wait()
+}
+
+// pulseTickEvery is how often pulse rounds are checked for their reminder
+// and close time.
+const pulseTickEvery = 30 * time.Second
+
+// pulseTicks runs the timed work of pulses (reminders before close, closing,
+// results to the owner) until ctx ends. The scheduler takes this over once it
+// is wired in; b.PulseTick is safe to run from several replicas.
+func pulseTicks(ctx context.Context, b *bot.Bot, log *slog.Logger, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := b.PulseTick(ctx); err != nil {
+				log.Error("pulse tick failed", "err", err)
+			}
+		}
+	}
 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -1,0 +1,181 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/store"
+	"github.com/herald-chat/herald/store/storetest"
+)
+
+// start is the fixed time of every pulse test: Monday, 2026-11-23 10:00 UTC.
+var start = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// harness is a Bot on a real Redis, with fakes for everything else.
+type harness struct {
+	tb     testing.TB
+	bot    *bot.Bot
+	out    *bottest.Messenger
+	dir    *bottest.Directory
+	clock  *bottest.Clock
+	charts *bottest.Charter
+	rdb    redis.UniversalClient
+	prefix string
+	logs   *bytes.Buffer
+	owner  bot.Ref
+}
+
+func user(id string) bot.Ref {
+	return bot.Ref{Kind: bot.UserRef, Platform: bot.Slack, Workspace: "T1", ID: id, Name: strings.ToLower(id)}
+}
+
+func channel(id, name string) bot.Ref {
+	return bot.Ref{Kind: bot.ChannelRef, Platform: bot.Slack, Workspace: "T1", ID: id, Name: name}
+}
+
+// people returns users with the given ids.
+func people(ids ...string) []bot.Ref {
+	out := make([]bot.Ref, len(ids))
+	for i, id := range ids {
+		out[i] = user(id)
+	}
+	return out
+}
+
+// MustHarness returns a harness whose admin is UBOSS; configure changes the
+// Config before the Bot is made.
+func MustHarness(tb testing.TB, configure ...func(*bot.Config)) *harness {
+	tb.Helper()
+	rdb, prefix := storetest.MustRedis(tb)
+	st := store.New(rdb, prefix)
+	h := &harness{
+		tb: tb, out: &bottest.Messenger{}, dir: &bottest.Directory{},
+		clock: bottest.NewClock(start), charts: &bottest.Charter{PNG: []byte("png")},
+		rdb: rdb, prefix: prefix, logs: &bytes.Buffer{}, owner: user("UBOSS"),
+	}
+	cfg := bot.Config{
+		Shoutouts: &bottest.Shoutouts{}, Pulses: st, Goals: st, Charts: h.charts,
+		Outbox: h.out, Directory: h.dir, Clock: h.clock, Lang: "en",
+		Logger:       slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Admins:       []string{"UBOSS"},
+		AnonymityMin: 5,
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	b, err := bot.New(cfg)
+	if err != nil {
+		tb.Fatalf("bot.New: %v", err)
+	}
+	h.bot = b
+	return h
+}
+
+// run sends text as u; words like @name and #name are mentions of the refs
+// whose Name matches.
+func (h *harness) run(u bot.Ref, text string, refs ...bot.Ref) *bot.Message {
+	h.tb.Helper()
+	req := bot.Request{User: u, Channel: channel("CGEN", "general"), Text: text, Refs: map[string]bot.Ref{}}
+	for _, r := range refs {
+		req.Refs[r.Label()] = r
+	}
+	m := h.bot.Handle(context.Background(), req)
+	if m == nil {
+		h.tb.Fatalf("%s: no reply", text)
+	}
+	return m
+}
+
+// click presses a button as u.
+func (h *harness) click(u bot.Ref, action, value string) *bot.Message {
+	h.tb.Helper()
+	m := h.bot.Handle(context.Background(), bot.Request{User: u, Channel: channel("DM", "dm"), Action: &bot.Action{Name: action, Value: value}})
+	if m == nil {
+		h.tb.Fatalf("click %s %s: no reply", action, value)
+	}
+	return m
+}
+
+// rate clicks value on the rating of question q of the latest direct message to u.
+func (h *harness) rate(u bot.Ref, round string, q, value int) *bot.Message {
+	h.tb.Helper()
+	return h.click(u, bot.ActionPulseAnswer, round+"|"+strconv.Itoa(q)+"|"+strconv.Itoa(value))
+}
+
+// sentTo returns the messages the Outbox got for r.
+func (h *harness) sentTo(r bot.Ref) []bot.Message {
+	var out []bot.Message
+	for _, m := range h.out.Sent() {
+		if m.To.Key() == r.Key() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// t renders a catalog text in English.
+func (h *harness) t(key string, args ...any) string { return h.bot.Catalog().T("en", key, args...) }
+
+// text returns everything a message says, fields and file included.
+func text(m *bot.Message) string {
+	var b strings.Builder
+	b.WriteString(m.Header + "\n" + m.Text.String() + "\n")
+	for _, f := range m.Fields {
+		b.WriteString(f.Label + ": " + f.Value.String() + "\n")
+	}
+	b.WriteString(m.Context)
+	if m.File != nil {
+		b.WriteString("\n" + string(m.File.Content))
+	}
+	return b.String()
+}
+
+// mustContain fails unless got holds want.
+func mustContain(tb testing.TB, what, got, want string) {
+	tb.Helper()
+	if !strings.Contains(got, want) {
+		tb.Errorf("%s: got %q, want it to contain %q", what, got, want)
+	}
+}
+
+// dump returns every key under the harness's prefix with everything in it.
+func (h *harness) dump() map[string]string {
+	h.tb.Helper()
+	ctx := context.Background()
+	out := map[string]string{}
+	iter := h.rdb.Scan(ctx, 0, h.prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		k := iter.Val()
+		var parts []string
+		switch typ := h.rdb.Type(ctx, k).Val(); typ {
+		case "string":
+			parts = []string{h.rdb.Get(ctx, k).Val()}
+		case "hash":
+			for f, v := range h.rdb.HGetAll(ctx, k).Val() {
+				parts = append(parts, f, v)
+			}
+		case "list":
+			parts = h.rdb.LRange(ctx, k, 0, -1).Val()
+		case "set":
+			parts = h.rdb.SMembers(ctx, k).Val()
+		case "zset":
+			parts = h.rdb.ZRange(ctx, k, 0, -1).Val()
+		default:
+			h.tb.Fatalf("key %s: type %s not read by the test", k, typ)
+		}
+		out[k] = strings.Join(parts, "\x00")
+	}
+	if err := iter.Err(); err != nil {
+		h.tb.Fatalf("scan: %v", err)
+	}
+	return out
+}

@@ -1,0 +1,544 @@
+package bot
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// allSegments selects every segment of a Tally.
+const allSegments = -1
+
+// trendRounds is how many earlier rounds the trend shows.
+const trendRounds = 5
+
+// maxTexts is how many free-text answers the results show.
+const maxTexts = 15
+
+// counts returns how often each value was given to question q in segment seg
+// (allSegments for all).
+func (t *Tally) counts(q, seg int) map[string]int {
+	out := map[string]int{}
+	for k, n := range t.Counts {
+		if k.Question == q && (seg == allSegments || k.Segment == seg) {
+			out[k.Value] += n
+		}
+	}
+	return out
+}
+
+func total(counts map[string]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// NPS is the employee Net Promoter Score of 0–10 answers: the percentage of
+// promoters (9–10) minus that of detractors (0–6).
+type NPS struct {
+	Score                           int
+	Promoters, Passives, Detractors int
+	Total                           int
+}
+
+// npsOf computes the eNPS of counts.
+func npsOf(counts map[string]int) NPS {
+	var s NPS
+	for v, n := range counts {
+		x, _ := strconv.Atoi(v)
+		switch {
+		case x >= 9:
+			s.Promoters += n
+		case x >= 7:
+			s.Passives += n
+		default:
+			s.Detractors += n
+		}
+		s.Total += n
+	}
+	if s.Total > 0 {
+		s.Score = int(math.Round(100 * float64(s.Promoters-s.Detractors) / float64(s.Total)))
+	}
+	return s
+}
+
+func average(counts map[string]int) float64 {
+	sum, n := 0, 0
+	for v, c := range counts {
+		x, _ := strconv.Atoi(v)
+		sum += x * c
+		n += c
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(sum) / float64(n)
+}
+
+func pct(n, of int) int {
+	if of == 0 {
+		return 0
+	}
+	return int(math.Round(100 * float64(n) / float64(of)))
+}
+
+// Matrix is the can/want matrix: respondents by ability and willingness.
+type Matrix struct {
+	AbleWilling, AbleNotWilling, WillingNotAble, Neither int
+}
+
+// Total is the number of respondents in the matrix.
+func (m Matrix) Total() int { return m.AbleWilling + m.AbleNotWilling + m.WillingNotAble + m.Neither }
+
+// roleQuestion returns the question number (1-based) with the role, or 0.
+func roleQuestion(p *Pulse, role string) int {
+	for i, q := range p.Questions {
+		if q.Role == role {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// matrixOf builds the can/want matrix from the tuples of seg: 4 or 5 on the
+// 1–5 scale counts as able (can) or willing (want).
+func matrixOf(p *Pulse, t *Tally, seg int) (Matrix, bool) {
+	cq, wq := roleQuestion(p, RoleCan), roleQuestion(p, RoleWant)
+	if cq == 0 || wq == 0 {
+		return Matrix{}, false
+	}
+	var m Matrix
+	for _, tu := range t.Tuples {
+		if seg != allSegments && tu.Segment != seg {
+			continue
+		}
+		cv, ok1 := tu.Values[cq]
+		wv, ok2 := tu.Values[wq]
+		if !ok1 || !ok2 || cv == "" || wv == "" {
+			continue
+		}
+		c, _ := strconv.Atoi(cv)
+		w, _ := strconv.Atoi(wv)
+		switch {
+		case c >= 4 && w >= 4:
+			m.AbleWilling += tu.N
+		case c >= 4:
+			m.AbleNotWilling += tu.N
+		case w >= 4:
+			m.WillingNotAble += tu.N
+		default:
+			m.Neither += tu.N
+		}
+	}
+	return m, true
+}
+
+// headline is the one number that sums up a round: the can/want share of
+// able and willing, else the eNPS, else the first scale's average, else the
+// first yes/no question's share of yes.
+func (b *Bot) headline(lang string, p *Pulse, t *Tally, seg int) (label string, value float64, ok bool) {
+	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+	if m, ok := matrixOf(p, t, seg); ok {
+		return tr("pulse.res.aw.short"), float64(pct(m.AbleWilling, m.Total())), m.Total() > 0 && !b.withheld(p, m.Total())
+	}
+	for _, typ := range []QuestionType{QNPS, QScale5, QYesNo} {
+		for i, q := range p.Questions {
+			if q.Type != typ {
+				continue
+			}
+			c := t.counts(i+1, seg)
+			if total(c) == 0 || b.withheld(p, total(c)) {
+				return "", 0, false
+			}
+			switch typ {
+			case QNPS:
+				return "eNPS", float64(npsOf(c).Score), true
+			case QScale5:
+				return tr("pulse.res.avg.short"), math.Round(average(c)*10) / 10, true
+			default:
+				return tr("pulse.res.yes.short"), float64(pct(c["yes"], total(c))), true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// formatHeadline renders a headline value: eNPS with a sign, shares with %.
+func formatHeadline(label string, v float64) string {
+	switch {
+	case label == "eNPS":
+		return fmt.Sprintf("%+.0f", v)
+	case v == math.Trunc(v) && v > 5:
+		return fmt.Sprintf("%.0f%%", v)
+	default:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+}
+
+// withheld reports whether results with n respondents must stay hidden.
+func (b *Bot) withheld(p *Pulse, n int) bool { return p.Anonymous && n < b.cfg.AnonymityMin }
+
+// segmentLabels names the segments of p, or nil when it has only one.
+func (b *Bot) segmentLabels(lang string, p *Pulse) []string {
+	var labels []string
+	for _, g := range segmentTargets(p) {
+		labels = append(labels, g.Label())
+	}
+	if slices.ContainsFunc(p.Audience, func(r Ref) bool { return r.Kind == UserRef }) {
+		labels = append(labels, b.cat.T(lang, "pulse.seg.direct"))
+	}
+	if len(labels) < 2 {
+		return nil
+	}
+	return labels
+}
+
+// results renders the results of round r in lang: withheld below the
+// anonymity threshold, else every question, the segments and the trend.
+func (b *Bot) results(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
+	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+	t, err := b.cfg.Pulses.Tally(ctx, p.Space, p.ID, r.N)
+	if err != nil {
+		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
+	}
+	m := &Message{Ephemeral: true, Header: tr("pulse.res.header", p.Title, r.ID())}
+	state := tr("pulse.res.open", b.when(r.Closes))
+	if r.Closed {
+		state = tr("pulse.res.closed")
+	}
+	rate := tr("pulse.res.rate", t.Respondents, t.Invited, pct(t.Respondents, t.Invited))
+	m.Fallback = m.Header
+	if b.withheld(p, t.Respondents) {
+		m.Text = Plain(rate + "\n" + tr("pulse.res.withheld", t.Respondents, b.cfg.AnonymityMin))
+		m.Context = state
+		return m, nil
+	}
+	m.Text = Plain(rate)
+	for i := range p.Questions {
+		m.Fields = append(m.Fields, b.questionField(lang, p, t, i+1))
+	}
+	if mx, ok := matrixOf(p, t, allSegments); ok {
+		text := b.matrixText(lang, mx)
+		if b.withheld(p, mx.Total()) {
+			text = tr("pulse.res.part.withheld", mx.Total(), b.cfg.AnonymityMin)
+		}
+		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.matrix"), Value: Plain(text)})
+	}
+	if labels := b.segmentLabels(lang, p); labels != nil {
+		var lines []string
+		for seg, label := range labels {
+			n := t.SegRespondents[seg]
+			line := label + ": "
+			if b.withheld(p, n) {
+				line += tr("pulse.res.seg.withheld", n, b.cfg.AnonymityMin)
+			} else if hl, v, ok := b.headline(lang, p, t, seg); ok {
+				line += tr("pulse.res.seg", hl, formatHeadline(hl, v), n)
+			} else {
+				line += tr("pulse.res.seg.none", n)
+			}
+			lines = append(lines, line)
+		}
+		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.segments"), Value: Plain(strings.Join(lines, "\n"))})
+	}
+	trend, err := b.trend(ctx, lang, p, r, t)
+	if err != nil {
+		return nil, err
+	}
+	if len(trend) > 1 {
+		parts := make([]string, len(trend))
+		for i, pt := range trend {
+			parts[i] = pt.Label + ": " + formatHeadline(b.trendLabel(lang, p, t), pt.Value)
+		}
+		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.trend", b.trendLabel(lang, p, t)), Value: Plain(strings.Join(parts, " → "))})
+	}
+	m.Image = b.chart(lang, p, t, trend)
+	m.Context = state
+	return m, nil
+}
+
+func (b *Bot) trendLabel(lang string, p *Pulse, t *Tally) string {
+	l, _, _ := b.headline(lang, p, t, allSegments)
+	return l
+}
+
+// trend returns the headline of up to trendRounds earlier rounds that may be
+// shown, and of r, oldest first.
+func (b *Bot) trend(ctx context.Context, lang string, p *Pulse, r *Round, cur *Tally) ([]ChartPoint, error) {
+	var pts []ChartPoint
+	for n := max(1, r.N-trendRounds); n < r.N; n++ {
+		t, err := b.cfg.Pulses.Tally(ctx, p.Space, p.ID, n)
+		if err != nil {
+			return nil, fmt.Errorf("tally %s.%d: %w", p.ID, n, err)
+		}
+		if b.withheld(p, t.Respondents) {
+			continue
+		}
+		if _, v, ok := b.headline(lang, p, t, allSegments); ok {
+			pts = append(pts, ChartPoint{Label: b.cat.T(lang, "pulse.res.round", n), Value: v})
+		}
+	}
+	if _, v, ok := b.headline(lang, p, cur, allSegments); ok {
+		pts = append(pts, ChartPoint{Label: b.cat.T(lang, "pulse.res.round", r.N), Value: v})
+	}
+	return pts, nil
+}
+
+// chart draws the trend and the distribution of the headline question, or
+// returns nil when there is no Charter or nothing to draw.
+func (b *Bot) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Image {
+	if b.cfg.Charts == nil {
+		return nil
+	}
+	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+	c := Chart{Title: p.Title, TrendLabel: b.trendLabel(lang, p, t), Trend: trend, DistLabel: tr("pulse.res.answers")}
+	mx, isMatrix := matrixOf(p, t, allSegments)
+	switch {
+	case isMatrix && !b.withheld(p, mx.Total()):
+		c.Dist = []ChartPoint{
+			{Label: tr("pulse.res.q.aw"), Value: float64(mx.AbleWilling)},
+			{Label: tr("pulse.res.q.anw"), Value: float64(mx.AbleNotWilling)},
+			{Label: tr("pulse.res.q.wna"), Value: float64(mx.WillingNotAble)},
+			{Label: tr("pulse.res.q.none"), Value: float64(mx.Neither)},
+		}
+	case !isMatrix:
+		c.Dist = b.firstDistribution(lang, p, t)
+	}
+	if len(c.Dist) == 0 && len(c.Trend) == 0 {
+		return nil
+	}
+	png, err := b.cfg.Charts.Draw(c)
+	if err != nil {
+		b.log.Error("results chart failed; results sent without it", "pulse", p.ID, "err", err)
+		return nil
+	}
+	return &Image{PNG: png, Alt: tr("pulse.res.chart.alt", p.Title)}
+}
+
+// firstDistribution returns the answers to the first counted question, unless
+// too few answered it.
+func (b *Bot) firstDistribution(lang string, p *Pulse, t *Tally) []ChartPoint {
+	for i, q := range p.Questions {
+		if q.Type == QText {
+			continue
+		}
+		counts := t.counts(i+1, allSegments)
+		if b.withheld(p, total(counts)) {
+			return nil
+		}
+		var out []ChartPoint
+		for _, v := range values(q) {
+			out = append(out, ChartPoint{Label: b.valueLabel(lang, q, v), Value: float64(counts[v])})
+		}
+		return out
+	}
+	return nil
+}
+
+// values lists the possible answers of a question that is counted, in order.
+func values(q Question) []string {
+	switch q.Type {
+	case QNPS, QScale5:
+		lo, hi := scaleRange(q.Type)
+		var out []string
+		for v := lo; v <= hi; v++ {
+			out = append(out, strconv.Itoa(v))
+		}
+		return out
+	case QYesNo:
+		return []string{"yes", "no"}
+	case QChoice:
+		out := make([]string, len(q.Options))
+		for i := range q.Options {
+			out[i] = strconv.Itoa(i + 1)
+		}
+		return out
+	}
+	return nil
+}
+
+// valueLabel is how a stored value reads: the option of a choice, yes/no in lang.
+func (b *Bot) valueLabel(lang string, q Question, v string) string {
+	switch q.Type {
+	case QYesNo:
+		return b.cat.T(lang, "pulse."+v)
+	case QChoice:
+		if i, err := strconv.Atoi(v); err == nil && i >= 1 && i <= len(q.Options) {
+			return q.Options[i-1]
+		}
+	}
+	return v
+}
+
+// questionField renders the results of question q (1-based).
+func (b *Bot) questionField(lang string, p *Pulse, t *Tally, q int) Field {
+	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+	question := p.Questions[q-1]
+	f := Field{Label: fmt.Sprintf("%d. %s", q, question.Text)}
+	counts := t.counts(q, allSegments)
+	n := total(counts)
+	if question.Type != QText && b.withheld(p, n) {
+		// Enough people answered the round, but not this question.
+		f.Value = Plain(b.cat.T(lang, "pulse.res.part.withheld", n, b.cfg.AnonymityMin))
+		return f
+	}
+	var lines []string
+	switch question.Type {
+	case QNPS:
+		s := npsOf(counts)
+		lines = append(lines, tr("pulse.res.enps", s.Score, pct(s.Promoters, n), pct(s.Passives, n), pct(s.Detractors, n)))
+		lines = append(lines, b.bars(lang, question, counts)...)
+	case QScale5:
+		lines = append(lines, tr("pulse.res.avg", average(counts)))
+		lines = append(lines, b.bars(lang, question, counts)...)
+	case QYesNo:
+		lines = append(lines, tr("pulse.res.yesno", pct(counts["yes"], n), counts["yes"], pct(counts["no"], n), counts["no"]))
+	case QChoice:
+		vs := values(question)
+		slices.SortStableFunc(vs, func(x, y string) int { return counts[y] - counts[x] })
+		for _, v := range vs {
+			lines = append(lines, fmt.Sprintf("%s: %d (%d%%)", b.valueLabel(lang, question, v), counts[v], pct(counts[v], n)))
+		}
+	case QText:
+		var texts []string
+		for _, a := range t.Texts {
+			if a.Question == q {
+				texts = append(texts, a.Text)
+			}
+		}
+		rand.Shuffle(len(texts), func(i, j int) { texts[i], texts[j] = texts[j], texts[i] })
+		for i, x := range texts {
+			if i == maxTexts {
+				lines = append(lines, tr("pulse.res.texts.more", len(texts)-maxTexts))
+				break
+			}
+			lines = append(lines, "• "+x)
+		}
+		if len(texts) == 0 {
+			lines = append(lines, tr("pulse.res.texts.none"))
+		}
+		n = len(texts)
+	}
+	if question.Type != QText {
+		lines = append(lines, tr("pulse.res.n", n))
+	}
+	f.Value = Plain(strings.Join(lines, "\n"))
+	return f
+}
+
+// bars renders the distribution of a rating question as text bars.
+func (b *Bot) bars(lang string, q Question, counts map[string]int) []string {
+	n := total(counts)
+	var out []string
+	for _, v := range values(q) {
+		w := 0
+		if n > 0 {
+			w = int(math.Round(20 * float64(counts[v]) / float64(n)))
+		}
+		out = append(out, fmt.Sprintf("%2s %s %d", v, strings.Repeat("█", w)+strings.Repeat("·", 20-w), counts[v]))
+	}
+	return out
+}
+
+// matrixText renders the can/want matrix with what each quadrant needs.
+func (b *Bot) matrixText(lang string, m Matrix) string {
+	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+	n := m.Total()
+	return strings.Join([]string{
+		tr("pulse.res.q.aw") + fmt.Sprintf(": %d (%d%%)", m.AbleWilling, pct(m.AbleWilling, n)) + " · " + tr("pulse.res.need.aw"),
+		tr("pulse.res.q.anw") + fmt.Sprintf(": %d (%d%%)", m.AbleNotWilling, pct(m.AbleNotWilling, n)) + " · " + tr("pulse.res.need.anw"),
+		tr("pulse.res.q.wna") + fmt.Sprintf(": %d (%d%%)", m.WillingNotAble, pct(m.WillingNotAble, n)) + " · " + tr("pulse.res.need.wna"),
+		tr("pulse.res.q.none") + fmt.Sprintf(": %d (%d%%)", m.Neither, pct(m.Neither, n)) + " · " + tr("pulse.res.need.none"),
+	}, "\n")
+}
+
+// export returns round r as CSV: one row per anonymous answer tuple, never a
+// user id for an anonymous pulse. Rows are sorted, so their order tells nothing.
+func (b *Bot) export(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
+	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+	t, err := b.cfg.Pulses.Tally(ctx, p.Space, p.ID, r.N)
+	if err != nil {
+		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
+	}
+	if b.withheld(p, t.Respondents) {
+		return reply(Plain(tr("pulse.res.withheld", t.Respondents, b.cfg.AnonymityMin))), nil
+	}
+	labels := b.segmentLabels(lang, p)
+	segment := func(seg int) string {
+		if labels == nil || seg >= len(labels) || b.withheld(p, t.SegRespondents[seg]) {
+			return ""
+		}
+		return labels[seg]
+	}
+	head := []string{tr("pulse.csv.round")}
+	if labels != nil {
+		head = append(head, tr("pulse.csv.segment"))
+	}
+	if !p.Anonymous {
+		head = append(head, tr("pulse.csv.person"))
+	}
+	for i, q := range p.Questions {
+		head = append(head, fmt.Sprintf("%d. %s", i+1, q.Text))
+	}
+	var rows [][]string
+	row := func(seg int, named string, vals map[int]string) []string {
+		out := []string{strconv.Itoa(r.N)}
+		if labels != nil {
+			out = append(out, segment(seg))
+		}
+		if !p.Anonymous {
+			out = append(out, named)
+		}
+		for i, q := range p.Questions {
+			v := vals[i+1]
+			if v != "" && q.Type != QText {
+				v = b.valueLabel(lang, q, v)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	if len(p.Questions) == 1 && p.Anonymous {
+		// One question: its counters are the tuples.
+		if p.Questions[0].Type == QText {
+			for _, a := range t.Texts {
+				rows = append(rows, row(allSegments, "", map[int]string{1: a.Text}))
+			}
+		} else {
+			for k, n := range t.Counts {
+				for range n {
+					rows = append(rows, row(k.Segment, "", map[int]string{1: k.Value}))
+				}
+			}
+		}
+	} else {
+		for _, tu := range t.Tuples {
+			for range tu.N {
+				rows = append(rows, row(tu.Segment, tu.Named, tu.Values))
+			}
+		}
+	}
+	slices.SortFunc(rows, func(x, y []string) int { return cmp.Compare(strings.Join(x, "\x00"), strings.Join(y, "\x00")) })
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(head)
+	_ = w.WriteAll(rows)
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("write csv: %w", err)
+	}
+	name := fmt.Sprintf("pulse-%s-round-%d.csv", strings.ToLower(p.ID), r.N)
+	m := reply(Plain(tr("pulse.export.done", len(rows), r.ID())))
+	m.File = &File{Name: name, Type: "text/csv", Content: buf.Bytes()}
+	if !r.Closed && len(p.Questions) > 1 {
+		m.Context = tr("pulse.export.open")
+	}
+	return m, nil
+}

@@ -1,0 +1,409 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+var (
+	team  = channel("CTEAM", "team")
+	sales = channel("CSALES", "sales")
+	eng   = channel("CENG", "eng")
+)
+
+func TestPulseDefinitionErrors(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, people("UANNA")...)
+	tests := []struct {
+		give string
+		want string // catalog key
+		args []any
+	}{
+		{give: `pulse new type=nps to=#team`, want: "pulse.err.question"},
+		{give: `pulse new "How are you?" to=#team`, want: "pulse.err.type.missing"},
+		{give: `pulse new "How are you?" type=stars to=#team`, want: "pulse.err.type", args: []any{"stars"}},
+		{give: `pulse new "How are you?" type=nps`, want: "pulse.err.to"},
+		{give: `pulse new "How are you?" type=nps to=team`, want: "pulse.err.target", args: []any{"team"}},
+		{give: `pulse new "Pick" type=choice:A to=#team`, want: "pulse.err.choice.count", args: []any{1, 2, 10}},
+		{give: `pulse new "Pick" type=choice:A|B|C|D|E|F|G|H|I|J|K to=#team`, want: "pulse.err.choice.count", args: []any{11, 2, 10}},
+		{give: `pulse new "Pick" type=choice:A||B to=#team`, want: "pulse.err.choice.empty"},
+		{give: `pulse new "Pick" type=choice:A|a to=#team`, want: "pulse.err.choice.twice", args: []any{"a"}},
+		{give: `pulse new "Pick" type=nps:A|B to=#team`, want: "pulse.err.type.opts", args: []any{"nps:A|B"}},
+		{give: `pulse new "Q" type=nps to=#team closes=soon`, want: "pulse.err.closes", args: []any{"soon"}},
+		{give: `pulse new "Q" type=nps to=#team closes=10m`, want: "pulse.err.closes.range", args: []any{"10m"}},
+		{give: `pulse new "Q" type=nps to=#team closes=40d`, want: "pulse.err.closes.range", args: []any{"40d"}},
+		{give: `pulse new "Q" type=nps to=#team anonymous=maybe`, want: "pulse.err.anonymous", args: []any{"maybe"}},
+		{give: `pulse new "Q" type=nps to=#team colour=red`, want: "pulse.err.key", args: []any{"colour"}},
+		{give: `pulse new "Q" type=nps to=#team type=yesno`, want: "pulse.err.twice", args: []any{"type"}},
+		{give: `pulse new "Q" type=nps to=#team every=`, want: "pulse.err.every", args: []any{""}},
+		{give: `pulse new "` + strings.Repeat("x", 301) + `" type=nps to=#team`, want: "pulse.err.question.long", args: []any{301, 300}},
+		{give: `pulse new "Q" type=nps to=#nowhere`, want: "pulse.err.target.unknown", args: []any{"#nowhere"}},
+		{give: `pulse template stars to=#team`, want: "pulse.err.template", args: []any{"enps, canwant, adoption"}},
+		{give: `pulse template enpss to=#team`, want: "err.unknown.near", args: []any{"pulse template enpss", "pulse template enps"}},
+		{give: `pulse template enps type=nps to=#team`, want: "pulse.err.key", args: []any{"type"}},
+		{give: `pulse results P9`, want: "pulse.err.notfound", args: []any{"P9"}},
+		{give: `pulse results`, want: "pulse.err.id", args: []any{"pulse results"}},
+		{give: `pulse frobnicate`, want: "err.unknown.sub", args: []any{"frobnicate", "pulse"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			got := h.run(h.owner, tt.give, team, channel("CNOWHERE", "nowhere")).Text.String()
+			mustContain(t, tt.give, got, h.t(tt.want, tt.args...))
+		})
+	}
+	if got := len(h.out.Sent()); got != 0 {
+		t.Errorf("bad definitions sent %d messages, want 0", got)
+	}
+}
+
+func TestPulseNeedsAdmin(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, people("UANNA")...)
+	got := h.run(user("UANNA"), "pulse template enps to=#team", team).Text.String()
+	mustContain(t, "non-admin", got, h.t("err.admin"))
+}
+
+func TestPulseNewSendsOneDMPerPerson(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(sales, people("UBEN", "UCARLA")...)
+	reply := h.run(h.owner, `pulse new "Which training?" type=choice:CRM|Reporting|Mobile to=#team #sales @udan closes=2d`,
+		team, sales, user("UDAN")).Text.String()
+	mustContain(t, "reply", reply, h.t("pulse.started", "P1", "Which training?", 4, "2026-11-25 10:00 UTC"))
+	sent := h.out.Sent()
+	var to []string
+	for _, m := range sent {
+		to = append(to, m.To.ID)
+	}
+	slices.Sort(to)
+	if want := []string{"UANNA", "UBEN", "UCARLA", "UDAN"}; !slices.Equal(to, want) {
+		t.Fatalf("DMs went to %v, want %v", to, want)
+	}
+	m := sent[0]
+	if got, want := len(m.Buttons), 3; got != want {
+		t.Fatalf("got %d buttons, want %d", got, want)
+	}
+	if got, want := m.Buttons[1], (bot.Button{Label: "Reporting", Action: bot.ActionPulseAnswer, Value: "P1.1|1|2"}); got != want {
+		t.Errorf("got button %+v, want %+v", got, want)
+	}
+	mustContain(t, "DM context", m.Context, h.t("pulse.dm.anon", 5))
+}
+
+func TestPulseRatingAndOnceOnly(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse new "How likely would you recommend us?" type=nps to=#team`, team)
+	dm := h.sentTo(user("UANNA"))[0]
+	want := &bot.Rating{Action: bot.ActionPulseAnswer, Value: "P1.1|1", Min: 0, Max: 10,
+		MinLabel: h.t("pulse.nps.min"), MaxLabel: h.t("pulse.nps.max")}
+	if *dm.Rating != *want {
+		t.Fatalf("got rating %+v, want %+v", dm.Rating, want)
+	}
+	first := h.rate(user("UANNA"), "P1.1", 1, 9)
+	if !first.Replace || !strings.Contains(first.Text.String(), h.t("pulse.thanks")) {
+		t.Errorf("first click: got %+v, want a replacing %q", first, h.t("pulse.thanks"))
+	}
+	again := h.rate(user("UANNA"), "P1.1", 1, 3)
+	mustContain(t, "second click", again.Text.String(), h.t("pulse.already"))
+	tl := h.run(h.owner, "pulse results P1").Text.String()
+	mustContain(t, "results", tl, h.t("pulse.res.rate", 1, 2, 50))
+	mustContain(t, "results", tl, h.t("pulse.res.withheld", 1, 5))
+	badValue := h.run(user("UBEN"), "answer P1 11").Text.String()
+	mustContain(t, "bad value", badValue, h.t("answer.err.value.nps", "0–10"))
+	notInvited := h.run(user("UZED"), "answer P1 5").Text.String()
+	mustContain(t, "not invited", notInvited, h.t("pulse.err.notinvited", "P1"))
+}
+
+func TestPulseClickAfterClose(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse new "Ready?" type=yesno to=#team closes=1d`, team)
+	h.click(user("UANNA"), bot.ActionPulseAnswer, "P1.1|1|yes")
+	h.clock.Add(25 * time.Hour) // past close: the round closes on the next look
+	late := h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|1|no")
+	if !late.Replace || !strings.Contains(late.Text.String(), h.t("pulse.closed")) {
+		t.Errorf("late click: got %q (replace %v), want a replacing %q", late.Text.String(), late.Replace, h.t("pulse.closed"))
+	}
+	closed := h.run(h.owner, "pulse close P1").Text.String()
+	mustContain(t, "close again", closed, h.t("pulse.err.closed.already", "P1.1"))
+}
+
+// canwant answers of six people: (can, want).
+var canwant = []struct {
+	who       string
+	can, want int
+}{
+	{"UANNA", 5, 5}, {"UBEN", 4, 2}, {"UCARLA", 2, 5}, {"UDAN", 1, 1}, {"UEVA", 4, 4}, {"UFIN", 3, 4},
+}
+
+func TestCanWantWithheldThenMatrix(t *testing.T) {
+	h := MustHarness(t)
+	var ids []string
+	for _, a := range canwant {
+		ids = append(ids, a.who)
+	}
+	h.dir.Set(team, people(ids...)...)
+	h.run(h.owner, "pulse template canwant to=#team", team)
+	for i, a := range canwant[:4] {
+		h.rate(user(a.who), "P1.1", 1, a.can)
+		next := h.rate(user(a.who), "P1.1", 2, a.want)
+		mustContain(t, "last answer", next.Text.String(), h.t("pulse.thanks.done"))
+		res := text(h.run(h.owner, "pulse results P1"))
+		mustContain(t, "below threshold", res, h.t("pulse.res.withheld", i+1, 5))
+	}
+	for _, a := range canwant[4:] {
+		h.rate(user(a.who), "P1.1", 1, a.can)
+		h.rate(user(a.who), "P1.1", 2, a.want)
+	}
+	res := h.run(h.owner, "pulse results P1")
+	got := text(res)
+	mustContain(t, "rate", got, h.t("pulse.res.rate", 6, 6, 100))
+	for _, want := range []string{
+		h.t("pulse.res.q.aw") + ": 2 (33%)",   // anna, eva
+		h.t("pulse.res.q.anw") + ": 1 (17%)",  // ben
+		h.t("pulse.res.q.wna") + ": 2 (33%)",  // carla, fin
+		h.t("pulse.res.q.none") + ": 1 (17%)", // dan
+		h.t("pulse.res.need.wna"),
+		h.t("pulse.res.avg", 19.0/6),
+	} {
+		mustContain(t, "results", got, want)
+	}
+	if res.Image == nil || string(res.Image.PNG) != "png" {
+		t.Fatalf("got image %v, want the chart", res.Image)
+	}
+	charts := h.charts.Charts()
+	dist := charts[len(charts)-1].Dist
+	if got, want := []float64{dist[0].Value, dist[1].Value, dist[2].Value, dist[3].Value}, []float64{2, 1, 2, 1}; !slices.Equal(got, want) {
+		t.Errorf("chart distribution: got %v, want %v", got, want)
+	}
+}
+
+func TestPulseSegmentsThreshold(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(sales, people("US1", "US2", "US3", "US4", "US5")...)
+	h.dir.Set(eng, people("UE1", "UE2")...)
+	h.run(h.owner, `pulse new "Recommend us?" type=nps to=#sales #eng`, sales, eng)
+	for _, id := range []string{"US1", "US2", "US3", "US4", "US5"} {
+		h.rate(user(id), "P1.1", 1, 10)
+	}
+	for _, id := range []string{"UE1", "UE2"} {
+		h.rate(user(id), "P1.1", 1, 0)
+	}
+	got := text(h.run(h.owner, "pulse results P1"))
+	mustContain(t, "round", got, h.t("pulse.res.enps", 43, 71, 0, 29))
+	mustContain(t, "sales", got, "#sales: "+h.t("pulse.res.seg", "eNPS", "+100", 5))
+	mustContain(t, "eng", got, "#eng: "+h.t("pulse.res.seg.withheld", 2, 5))
+}
+
+func TestPulseExportCSV(t *testing.T) {
+	h := MustHarness(t)
+	var ids []string
+	for _, a := range canwant {
+		ids = append(ids, a.who)
+	}
+	h.dir.Set(team, people(ids...)...)
+	h.run(h.owner, "pulse template canwant to=#team", team)
+	for _, a := range canwant {
+		h.rate(user(a.who), "P1.1", 1, a.can)
+		if a.who != "UFIN" {
+			h.rate(user(a.who), "P1.1", 2, a.want)
+		}
+	}
+	h.run(h.owner, "pulse close P1") // fin's single answer becomes a partial tuple
+	m := h.run(h.owner, "pulse export P1")
+	if m.File == nil || m.File.Type != "text/csv" {
+		t.Fatalf("got file %+v, want a CSV", m.File)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(m.File.Content)).ReadAll()
+	if err != nil {
+		t.Fatalf("parse CSV: %v", err)
+	}
+	wantHead := []string{"round", "1. " + h.t("pulse.tpl.canwant.q1"), "2. " + h.t("pulse.tpl.canwant.q2")}
+	if !slices.Equal(rows[0], wantHead) {
+		t.Errorf("got header %q, want %q", rows[0], wantHead)
+	}
+	want := [][]string{{"1", "1", "1"}, {"1", "2", "5"}, {"1", "3", ""}, {"1", "4", "2"}, {"1", "4", "4"}, {"1", "5", "5"}}
+	if got := rows[1:]; !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("got rows %q, want %q", got, want)
+	}
+	for _, id := range ids {
+		if bytes.Contains(m.File.Content, []byte(id)) {
+			t.Errorf("CSV holds user id %s", id)
+		}
+	}
+}
+
+func TestPulseRemindOnlyNonResponders(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
+	h.run(h.owner, "pulse template canwant to=#team", team)
+	h.rate(user("UANNA"), "P1.1", 1, 4)
+	h.rate(user("UANNA"), "P1.1", 2, 4)
+	h.rate(user("UBEN"), "P1.1", 1, 4) // midway: reminded of question 2
+	h.out.Reset()
+	got := h.run(h.owner, "pulse remind P1").Text.String()
+	mustContain(t, "reply", got, h.t("pulse.reminded", 2, "P1.1"))
+	if n := len(h.sentTo(user("UANNA"))); n != 0 {
+		t.Errorf("anna finished but got %d reminders", n)
+	}
+	ben := h.sentTo(user("UBEN"))
+	if len(ben) != 1 || ben[0].Rating == nil || ben[0].Rating.Value != "P1.1|2" {
+		t.Errorf("ben: got %+v, want a reminder of question 2", ben)
+	}
+	carla := h.sentTo(user("UCARLA"))
+	if len(carla) != 1 || carla[0].Rating.Value != "P1.1|1" {
+		t.Errorf("carla: got %+v, want a reminder of question 1", carla)
+	}
+}
+
+func TestPulseTickRemindsOnceAndCloses(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
+	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
+	for _, id := range []string{"UANNA", "UBEN", "UCARLA", "UDAN"} {
+		h.rate(user(id), "P1.1", 1, 4)
+	}
+	h.out.Reset()
+	h.clock.Add(47 * time.Hour) // 25 hours before close: no reminder yet
+	if err := h.bot.PulseTick(t.Context()); err != nil {
+		t.Fatalf("tick: %v", err)
+	}
+	if n := len(h.out.Sent()); n != 0 {
+		t.Fatalf("got %d messages 25h before close, want 0", n)
+	}
+	h.clock.Add(2 * time.Hour)
+	for range 2 {
+		if err := h.bot.PulseTick(t.Context()); err != nil {
+			t.Fatalf("tick: %v", err)
+		}
+	}
+	if got := h.out.Sent(); len(got) != 1 || got[0].To.ID != "UEVA" {
+		t.Fatalf("got reminders %+v, want one to UEVA", got)
+	}
+	h.rate(user("UEVA"), "P1.1", 1, 2)
+	h.out.Reset()
+	h.clock.Add(24 * time.Hour)
+	if err := h.bot.PulseTick(t.Context()); err != nil {
+		t.Fatalf("tick: %v", err)
+	}
+	sent := h.out.Sent()
+	if len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
+		t.Fatalf("got %+v, want the results card to the owner", sent)
+	}
+	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
+	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
+}
+
+func TestPulseTextAnswersAndSkip(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2 })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, "pulse template adoption to=#team", team, user("UANNA"))
+	h.rate(user("UANNA"), "P1.1", 1, 4)
+	q3 := h.click(user("UANNA"), bot.ActionPulseAnswer, "P1.1|2|yes")
+	if len(q3.Buttons) != 2 || q3.Buttons[0].Action != bot.ActionPulseText || q3.Buttons[0].Value != "P1.1|3" {
+		t.Fatalf("got buttons %+v, want a free-text button for P1.1|3", q3.Buttons)
+	}
+	how := h.click(user("UANNA"), bot.ActionPulseText, "P1.1|3").Text.String()
+	mustContain(t, "text button", how, "answer P1.1 3 ")
+	done := h.bot.AnswerPulse(t.Context(), bot.Request{User: user("UANNA"), Action: &bot.Action{Name: bot.ActionPulseText}}, "P1.1", 3, "more time to learn")
+	mustContain(t, "typed answer", done.Text.String(), h.t("pulse.thanks.done"))
+	h.rate(user("UBEN"), "P1.1", 1, 2)
+	h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|2|no")
+	skipped := h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|3|-")
+	mustContain(t, "skip", skipped.Text.String(), h.t("pulse.thanks.done"))
+	h.run(h.owner, "pulse close P1")
+	rows, err := csv.NewReader(bytes.NewReader(h.run(h.owner, "pulse export P1").File.Content)).ReadAll()
+	if err != nil {
+		t.Fatalf("parse CSV: %v", err)
+	}
+	want := [][]string{{"1", "2", "No", ""}, {"1", "4", "Yes", "more time to learn"}}
+	if got := rows[1:]; !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("got rows %q, want %q", got, want)
+	}
+	res := text(h.run(h.owner, "pulse results P1"))
+	mustContain(t, "texts", res, "• more time to learn")
+}
+
+func TestPulseNotAnonymous(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 5 })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse new "Join the pilot?" type=yesno to=#team anonymous=no`, team)
+	dm := h.sentTo(user("UANNA"))[0]
+	mustContain(t, "DM", dm.Context, h.t("pulse.dm.named", "@uboss"))
+	h.click(user("UANNA"), bot.ActionPulseAnswer, "P1.1|1|yes")
+	res := text(h.run(h.owner, "pulse results P1"))
+	mustContain(t, "results shown below the threshold", res, h.t("pulse.res.yesno", 100, 1, 0, 0))
+	m := h.run(h.owner, "pulse export P1")
+	rows, err := csv.NewReader(bytes.NewReader(m.File.Content)).ReadAll()
+	if err != nil {
+		t.Fatalf("parse CSV: %v", err)
+	}
+	if want := [][]string{{"round", "person", "1. Join the pilot?"}, {"1", user("UANNA").Key(), "Yes"}}; !slices.EqualFunc(rows, want, slices.Equal) {
+		t.Errorf("got %q, want %q", rows, want)
+	}
+}
+
+func TestPulseTrendOverRounds(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2 })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse template enps to=#team every="every monday at 9:00"`, team)
+	h.rate(user("UANNA"), "P1.1", 1, 10)
+	h.rate(user("UBEN"), "P1.1", 1, 0)
+	h.clock.Add(7 * 24 * time.Hour)
+	r, err := h.bot.OpenRound(t.Context(), "slack:T1", "P1", h.clock.Now())
+	if err != nil || r.ID() != "P1.2" {
+		t.Fatalf("open round: got %v, %v, want P1.2", r, err)
+	}
+	h.rate(user("UANNA"), "P1.2", 1, 10)
+	h.rate(user("UBEN"), "P1.2", 1, 9)
+	got := text(h.run(h.owner, "pulse results P1"))
+	mustContain(t, "trend", got, h.t("pulse.res.trend", "eNPS")+": R1: +0 → R2: +100")
+	old := text(h.run(h.owner, "pulse results P1.1"))
+	mustContain(t, "round 1 closed", old, h.t("pulse.res.closed"))
+	hl, err := h.bot.PulseHeadlines(t.Context(), "slack:T1", "2026-11")
+	if err != nil {
+		t.Fatalf("headlines: %v", err)
+	}
+	if len(hl) != 2 || hl[1].Value != 100 || !hl[1].HasPrevious || hl[1].Previous != 0 || hl[1].Label != "eNPS" {
+		t.Errorf("got headlines %+v, want R1 +0 and R2 +100 after +0", hl)
+	}
+}
+
+func TestPulseConcurrentClicksCountOnce(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 1 })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse new "Recommend us?" type=nps to=#team`, team)
+	const clicks = 50
+	replies := make(chan string, clicks)
+	var wg sync.WaitGroup
+	for i := range clicks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Retries and double clicks of the same person, with different values.
+			m := h.bot.Handle(t.Context(), bot.Request{User: user("UANNA"),
+				Action: &bot.Action{Name: bot.ActionPulseAnswer, Value: "P1.1|1|" + strconv.Itoa(i%11)}})
+			replies <- m.Text.String()
+		}()
+	}
+	wg.Wait()
+	close(replies)
+	recorded := 0
+	for r := range replies {
+		if strings.Contains(r, h.t("pulse.thanks")) {
+			recorded++
+		}
+	}
+	if recorded != 1 {
+		t.Errorf("got %d clicks recorded, want 1", recorded)
+	}
+	mustContain(t, "results", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.n", 1))
+}

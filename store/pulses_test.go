@@ -1,0 +1,91 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/store/storetest"
+)
+
+func TestRecordAnswerStatuses(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustStore(t)
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	p := &bot.Pulse{Space: "slack:T1", Title: "Q", Questions: []bot.Question{{Text: "Q", Type: bot.QNPS}}, Anonymous: true}
+	if err := s.CreatePulse(ctx, p); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	r := bot.Round{Pulse: p.ID, N: 1, Opened: at, Closes: at.Add(time.Hour), Invited: 250, Salt: "s"}
+	var inv []bot.Invitee
+	for i := range 250 {
+		inv = append(inv, bot.Invitee{Who: hash(i), Segment: i % 3})
+	}
+	if err := s.OpenRound(ctx, p, r, inv); err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	answer := func(who string) bot.Answer {
+		return bot.Answer{Space: p.Space, Pulse: p.ID, Round: 1, Question: 1, Questions: 1, Invited: 250, Who: who, Value: "9"}
+	}
+	tests := []struct {
+		name     string
+		give     bot.Answer
+		close    bool
+		want     bot.AnswerStatus
+		wantBits uint64
+	}{
+		{name: "first", give: answer(hash(7)), want: bot.Recorded, wantBits: 1},
+		{name: "again", give: answer(hash(7)), want: bot.Duplicate, wantBits: 1},
+		{name: "other bucket", give: answer(hash(200)), want: bot.Recorded, wantBits: 1},
+		{name: "not invited", give: answer("ffffffffffffffff"), want: bot.NotInvited},
+		{name: "after close", give: answer(hash(8)), close: true, want: bot.RoundShut},
+	}
+	for _, tt := range tests {
+		if tt.close {
+			if closed, err := s.CloseRound(ctx, p.Space, p.ID, 1); err != nil || !closed {
+				t.Fatalf("close: %v, %v", closed, err)
+			}
+		}
+		got, bits, err := s.RecordAnswer(ctx, tt.give)
+		if err != nil || got != tt.want || bits != tt.wantBits {
+			t.Errorf("%s: got %v bits %b err %v, want %v bits %b", tt.name, got, bits, err, tt.want, tt.wantBits)
+		}
+	}
+	ans, err := s.Answered(ctx, p.Space, p.ID, 1, []string{hash(7), hash(8), "ffffffffffffffff"})
+	if err != nil {
+		t.Fatalf("answered: %v", err)
+	}
+	if len(ans) != 2 || ans[hash(7)] != 1 || ans[hash(8)] != 0 {
+		t.Errorf("got answered %v, want 7 → 1, 8 → 0, the stranger missing", ans)
+	}
+	tally, err := s.Tally(ctx, p.Space, p.ID, 1)
+	if err != nil {
+		t.Fatalf("tally: %v", err)
+	}
+	seg7, seg200 := 7%3, 200%3
+	if tally.Respondents != 2 || tally.Invited != 250 || tally.SegRespondents[seg7] != 1 || tally.SegRespondents[seg200] != 1 ||
+		tally.Counts[bot.TallyKey{Question: 1, Segment: seg7, Value: "9"}] != 1 {
+		t.Errorf("got tally %+v, want 2 respondents of 250 in segments %d and %d", tally, seg7, seg200)
+	}
+	if closed, _ := s.CloseRound(ctx, p.Space, p.ID, 1); closed {
+		t.Error("closing twice reported a close")
+	}
+	due, err := s.DueRounds(ctx, at.Add(2*time.Hour))
+	if err != nil || len(due) != 0 {
+		t.Errorf("got due rounds %v, %v after close, want none", due, err)
+	}
+}
+
+// hash returns a respondent hash for test invitee i.
+func hash(i int) string {
+	const hex = "0123456789abcdef"
+	b := []byte("0000000000000000")
+	for j := 15; i > 0; j-- {
+		b[j] = hex[i%16]
+		i /= 16
+	}
+	// Spread the buckets: the bucket is taken from the first 8 hex digits.
+	copy(b[:8], b[8:])
+	return string(b)
+}
