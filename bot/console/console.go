@@ -164,7 +164,10 @@ func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
 		}
 		action.Value += "|" + args[1]
 	}
-	if btn.to.Kind == bot.UserRef && user == a.user {
+	if btn.to.Kind == bot.UserRef && btn.to.ID != user.ID {
+		if user != a.user {
+			return bot.Request{}, fmt.Sprintf("button %d is in %s's direct messages: only %s can press it", n, btn.to.Label(), btn.to.Label())
+		}
 		user = btn.to // a button in someone's direct message is pressed by them
 	}
 	return bot.Request{User: user, Channel: a.channel, Action: &action}, ""

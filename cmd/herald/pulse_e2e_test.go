@@ -29,7 +29,7 @@ func TestConsolePulseCanWant(t *testing.T) {
 		"pulse results P1",
 		"pulse export P1",
 		"pulse close P1",
-		"as @anna click 1 3",
+		"as @anna click 2 3", // after close
 	}, "\n")
 	for _, lang := range []string{"en", "de"} {
 		t.Run(lang, func(t *testing.T) {
