@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -11,11 +12,13 @@ import (
 // Config is what the core needs: its stores, an Outbox, a clock and the settings
 // of CONTRACT.md. cmd/herald fills it in.
 type Config struct {
-	Shoutouts ShoutoutStore
-	Outbox    Outbox
-	Directory Directory // expands channels and groups into people
-	Clock     Clock
-	Logger    *slog.Logger
+	Shoutouts   ShoutoutStore
+	KeyMessages KeyMessageStore
+	Outbox      Outbox
+	Directory   Directory // expands channels and groups into people
+	Schedules   Schedules // reads schedule phrases and cron
+	Clock       Clock
+	Logger      *slog.Logger
 
 	Lang     string         // default language, one of Languages()
 	Location *time.Location // default zone for months and schedules
@@ -24,6 +27,11 @@ type Config struct {
 	// WinsChannel is the channel id shout-outs are broadcast to; empty means
 	// the channel the command came from.
 	WinsChannel string
+	// Executives receive the monthly digest.
+	Executives []Ref
+	// DigestSchedule is when the digest goes out; empty means the first working
+	// day of the month at 9:00.
+	DigestSchedule string
 }
 
 // Bot is herald's core: it turns Requests into replies and messages.
@@ -34,6 +42,8 @@ type Bot struct {
 	admins   map[string]bool
 	commands []command
 	actions  map[string]handler
+	jobs     map[string]jobKind
+	digest   []digestSection
 }
 
 // handler runs one command or button press and returns the reply to the requester.
@@ -52,8 +62,8 @@ func New(cfg Config) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Shoutouts == nil || cfg.Outbox == nil {
-		return nil, errors.New("bot: Shoutouts and Outbox are required")
+	if cfg.Shoutouts == nil || cfg.KeyMessages == nil || cfg.Outbox == nil || cfg.Schedules == nil {
+		return nil, errors.New("bot: Shoutouts, KeyMessages, Outbox and Schedules are required")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}
@@ -73,8 +83,20 @@ func New(cfg Config) (*Bot, error) {
 	b.commands = []command{
 		{name: "help", run: b.help},
 		{name: "shoutout", subs: []string{"list", "top"}, run: b.shoutout},
+		{name: "keymsg", subs: keymsgSubs, run: b.keymsg},
+		{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd},
 	}
-	b.actions = map[string]handler{}
+	b.actions = map[string]handler{
+		ackAction: b.keymsgAck,
+	}
+	b.jobs = map[string]jobKind{
+		keymsgJob: {triggers: b.keymsgTriggers, fire: b.fireKeyMessage},
+		digestJob: {triggers: b.digestTriggers, fire: b.fireDigest},
+	}
+	b.digest = []digestSection{b.digestWins}
+	if _, err := b.digestSchedule(time.Time{}); err != nil {
+		return nil, fmt.Errorf("bot: digest schedule %q: %w", cfg.DigestSchedule, err)
+	}
 	return b, nil
 }
 
