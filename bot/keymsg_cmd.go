@@ -217,13 +217,18 @@ func (b *Bot) keymsgShow(ctx context.Context, c *call, k *KeyMessage) (*Message,
 	if err != nil {
 		return nil, fmt.Errorf("key message sends: %w", err)
 	}
+	sched, err := b.schedule(k)
+	if err != nil {
+		return nil, err
+	}
+	loc := sched.Location()
 	status := c.t("keymsg.status.paused")
 	if !k.Paused {
-		status = c.t("keymsg.status.next", b.nextRun(c, k))
+		status = c.t("keymsg.status.next", c.when(sched.Next(maxTime(c.now, k.Since)), loc))
 	}
 	m := &Message{Ephemeral: true, Header: c.t("keymsg.show.header", k.ID), Text: k.Text}
 	m.Fields = []Field{
-		{Label: c.t("keymsg.show.schedule"), Value: Plain("“" + k.Schedule + "” (" + k.Zone + ") · " + status)},
+		{Label: c.t("keymsg.show.schedule"), Value: Plain("“" + k.Schedule + "” · " + status)},
 		{Label: c.t("keymsg.show.to"), Value: joinRefs(k.Targets)},
 	}
 	var lines Text
@@ -231,7 +236,7 @@ func (b *Bot) keymsgShow(ctx context.Context, c *call, k *KeyMessage) (*Message,
 		if i > 0 {
 			lines = append(lines, Str("\n"))
 		}
-		lines = append(lines, c.sendLine(r, b.cfg.Location)...)
+		lines = append(lines, c.sendLine(r, loc)...)
 	}
 	if len(sends) == 0 {
 		lines = Plain(c.t("keymsg.show.nosends"))

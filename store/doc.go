@@ -16,6 +16,7 @@
 //	{s}:shoutout:M:people             zset   recipient ref key → shout-outs received
 //	{s}:shoutout:M:values             zset   company value → times named
 //	{s}:keymsg                        hash   key message id → key message JSON
+//	{s}:keymsg:seq                    string the last key message id (ids are 1, 2, 3, …)
 //	{s}:keymsg:ID:sends               zset   send id → due time (unix ms)
 //	{s}:keymsg:ID:send:S              string the send's JSON (SET NX: a send is recorded once)
 //	{s}:keymsg:ID:send:S:aud          set    ref keys of the people it reached

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +39,11 @@ func (s *Store) schedulesChanged(ctx context.Context) error {
 
 // AddKeyMessage stores k and sets its id.
 func (s *Store) AddKeyMessage(ctx context.Context, k *bot.KeyMessage) error {
-	k.ID = newID(k.Created)
+	n, err := s.rdb.Incr(ctx, s.keymsgKey(k.Space)+":seq").Result()
+	if err != nil {
+		return unavailable("add key message", err)
+	}
+	k.ID = strconv.FormatInt(n, 10)
 	data, err := json.Marshal(k)
 	if err != nil {
 		return fmt.Errorf("encode key message: %w", err)

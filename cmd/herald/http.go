@@ -13,6 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/store"
 )
 
@@ -21,6 +24,20 @@ const maxBody = 1 << 20
 
 // runServer serves HTTP on cfg.Addr until ctx ends, then drains.
 func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) error {
+	// The platform adapters add their Messenger and Directory here.
+	ms, dirs := bot.Messengers{}, bot.Directories{}
+	d, err := newDelivery(ctx, cfg, log, st, ms, dirs, cfg.Admins)
+	if err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	d.run(ctx, g)
+	g.Go(func() error { return serveHTTP(ctx, cfg, log, st) })
+	return g.Wait()
+}
+
+// serveHTTP serves herald's routes until ctx ends.
+func serveHTTP(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
