@@ -80,6 +80,8 @@ const (
 	postChunk   = 500
 	maxRetryAft = 10 * time.Minute
 	maxWaits    = 50 // 429s obeyed for one message before it counts as failed
+	// readBlock is how long a read waits for new entries; a stop waits at most this long for it.
+	readBlock = 200 * time.Millisecond
 )
 
 // NewQueue returns a Queue; Run starts its workers.
@@ -216,7 +218,7 @@ func (q *Queue) read(ctx context.Context, jobs chan<- redis.XMessage) error {
 		if len(batch) == 0 {
 			streams, err := q.cfg.Redis.XReadGroup(ctx, &redis.XReadGroupArgs{
 				Group: q.group, Consumer: q.cfg.Consumer, Streams: []string{q.stream, ">"},
-				Count: int64(q.cfg.Workers), Block: time.Second,
+				Count: int64(q.cfg.Workers), Block: readBlock,
 			}).Result()
 			switch {
 			case ctx.Err() != nil:
@@ -424,7 +426,8 @@ func (q *Queue) wait(ctx context.Context, to bot.Ref, pace Pace) bool {
 // holdOff makes every worker wait d before the next send to to's workspace:
 // the platform asked to slow down (HTTP 429 with Retry-After).
 func (q *Queue) holdOff(ctx context.Context, to bot.Ref, d time.Duration) {
-	err := holdScript.Run(ctx, q.cfg.Redis, []string{q.paceKey("s:" + to.Space())}, d.Milliseconds()).Err()
+	ms := (d + time.Millisecond - 1) / time.Millisecond // round up: never early
+	err := holdScript.Run(ctx, q.cfg.Redis, []string{q.paceKey("s:" + to.Space())}, int64(ms)).Err()
 	if err != nil && ctx.Err() == nil {
 		q.log.Warn("queue: hold off failed", "err", err)
 		sleep(ctx, d)
