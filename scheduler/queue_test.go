@@ -58,7 +58,7 @@ func newRig(t *testing.T, p *bottest.Platform) *queueRig {
 
 func (r *queueRig) queue(name string, workers int, pace scheduler.Pace) *scheduler.Queue {
 	return scheduler.NewQueue(scheduler.QueueConfig{
-		Redis: r.rdb, Prefix: r.prefix, Messenger: bot.Messengers{bot.Slack: r.platform},
+		Logger: quiet, Redis: r.rdb, Prefix: r.prefix, Messenger: bot.Messengers{bot.Slack: r.platform},
 		Report: r.reports.report, Pace: map[bot.Platform]scheduler.Pace{bot.Slack: pace},
 		Workers: workers, Consumer: name, ClaimIdle: 600 * time.Millisecond, Backoff: 10 * time.Millisecond,
 	})
@@ -266,7 +266,7 @@ func TestQueueRetriesAndReports(t *testing.T) {
 			rdb, prefix := storetest.MustRedis(t)
 			rep := &reports{}
 			q := scheduler.NewQueue(scheduler.QueueConfig{
-				Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: tt.give}, Report: rep.report,
+				Logger: quiet, Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: tt.give}, Report: rep.report,
 				Workers: 1, Attempts: 4, Backoff: 5 * time.Millisecond, Pace: map[bot.Platform]scheduler.Pace{},
 			})
 			if err := q.Post(context.Background(), tt.to); err != nil {
