@@ -96,7 +96,7 @@ func TestThreeSchedulersFireEachRunOnce(t *testing.T) {
 		}
 		scheds = append(scheds, s)
 	}
-	for now := start; !now.After(end.Add(30*time.Minute)); now = now.Add(10 * time.Minute) { // a failed last run is retried after end
+	for now := start; !now.After(end.Add(30 * time.Minute)); now = now.Add(10 * time.Minute) { // a failed last run is retried after end
 		clock.Set(now)
 		var wg sync.WaitGroup
 		for _, s := range scheds {
