@@ -111,7 +111,7 @@ func BenchmarkLoad10kSchedules(b *testing.B) {
 	for i := range 10000 {
 		k := &bot.KeyMessage{Space: fmt.Sprintf("slack:T%03d", i%100), Schedule: specs[i%len(specs)], Zone: "UTC",
 			Targets: []bot.Ref{{Kind: bot.ChannelRef, Platform: bot.Slack, Workspace: "T1", ID: "C1"}},
-			Text: bot.Plain("Remember the rollout"), Created: created, Since: created}
+			Text:    bot.Plain("Remember the rollout"), Created: created, Since: created}
 		if err := st.AddKeyMessage(ctx, k); err != nil {
 			b.Fatalf("add: %v", err)
 		}
