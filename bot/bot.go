@@ -95,7 +95,11 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.digest = []digestSection{b.digestWins}
 	if _, err := b.digestSchedule(time.Time{}); err != nil {
-		return nil, fmt.Errorf("bot: digest schedule %q: %w", cfg.DigestSchedule, err)
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, fmt.Errorf("digest schedule %q: %s", cfg.DigestSchedule, cat.T("", e.Key, e.Args...))
+		}
+		return nil, fmt.Errorf("digest schedule %q: %w", cfg.DigestSchedule, err)
 	}
 	return b, nil
 }
