@@ -197,9 +197,9 @@ func (Parser) Parse(text string, loc *time.Location, anchor time.Time) (bot.Sche
 	)
 	switch words[0] {
 	case "every":
-		s, err = parseEvery(words[1:], loc, anchor)
+		s, err = parseEvery(words[1:], loc, anchor, text)
 	case "on":
-		s, err = parseOnce(words[1:], loc)
+		s, err = parseOnce(words[1:], loc, text)
 	default:
 		s, err = parseCron(strings.Join(words, " "), loc, text)
 	}
@@ -230,8 +230,8 @@ func parseCron(expr string, loc *time.Location, text string) (*spec, error) {
 }
 
 // parseEvery reads what follows "every".
-func parseEvery(w []string, loc *time.Location, anchor time.Time) (*spec, error) {
-	w, h, m, err := cutAt(w)
+func parseEvery(w []string, loc *time.Location, anchor time.Time, text string) (*spec, error) {
+	w, h, m, err := cutAt(w, text)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +268,7 @@ func parseEvery(w []string, loc *time.Location, anchor time.Time) (*spec, error)
 	case len(w) >= 3 && w[0] == "month" && w[1] == "on":
 		return parseMonthDay(s, w[2:])
 	}
-	return nil, bot.Errorf(bot.EINVALID, "schedule.err.bad", "every "+strings.Join(w, " "))
+	return nil, bot.Errorf(bot.EINVALID, "schedule.err.bad", text)
 }
 
 // parseMonthDay reads "the 1st", "the first monday", "the last working day".
@@ -304,13 +304,13 @@ func parseMonthDay(s *spec, w []string) (*spec, error) {
 }
 
 // parseOnce reads what follows "on": "2027-01-15 at 9:00".
-func parseOnce(w []string, loc *time.Location) (*spec, error) {
-	w, h, m, err := cutAt(w)
+func parseOnce(w []string, loc *time.Location, text string) (*spec, error) {
+	w, h, m, err := cutAt(w, text)
 	if err != nil {
 		return nil, err
 	}
 	if len(w) != 1 {
-		return nil, bot.Errorf(bot.EINVALID, "schedule.err.bad", "on "+strings.Join(w, " "))
+		return nil, bot.Errorf(bot.EINVALID, "schedule.err.bad", text)
 	}
 	d, err := time.Parse("2006-01-02", w[0])
 	if err != nil {
@@ -320,9 +320,9 @@ func parseOnce(w []string, loc *time.Location) (*spec, error) {
 }
 
 // cutAt splits "… at HH:MM" into the words before "at" and the time.
-func cutAt(w []string) (rest []string, h, m int, err error) {
+func cutAt(w []string, text string) (rest []string, h, m int, err error) {
 	if len(w) < 2 || w[len(w)-2] != "at" {
-		return nil, 0, 0, bot.Errorf(bot.EINVALID, "schedule.err.noat", strings.Join(w, " "))
+		return nil, 0, 0, bot.Errorf(bot.EINVALID, "schedule.err.noat", text)
 	}
 	clock := w[len(w)-1]
 	hs, ms, ok := strings.Cut(clock, ":")
