@@ -57,6 +57,8 @@ type Scheduler struct {
 	cfg Config
 	log *slog.Logger
 
+	run1 sync.Mutex // one Start, Sync or Tick at a time
+
 	mu       sync.Mutex
 	entries  map[string]*entry // by kind|id
 	version  int64
@@ -104,6 +106,8 @@ func (s *Scheduler) claimKey(j bot.Job) string {
 // grace window, recorded as skipped before it. It fails on a schedule that
 // can't be read and when Redis can't be reached.
 func (s *Scheduler) Start(ctx context.Context) error {
+	s.run1.Lock()
+	defer s.run1.Unlock()
 	now := s.cfg.Clock.Now()
 	seen := now
 	ms, err := s.cfg.Redis.Get(ctx, s.seenKey()).Int64()
@@ -184,6 +188,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // Sync reloads the triggers when a schedule changed on any replica, or when
 // the last reload is older than the reload interval.
 func (s *Scheduler) Sync(ctx context.Context, now time.Time) error {
+	s.run1.Lock()
+	defer s.run1.Unlock()
 	s.mu.Lock()
 	version, loadedAt := s.version, s.loadedAt
 	s.mu.Unlock()
@@ -203,6 +209,8 @@ func (s *Scheduler) Sync(ctx context.Context, now time.Time) error {
 // that is still firing it is looked at again on the next tick; a run that
 // failed is tried again on the next tick, until it falls out of the grace window.
 func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
+	s.run1.Lock()
+	defer s.run1.Unlock()
 	s.mu.Lock()
 	due := make([]*entry, 0)
 	for _, e := range s.entries {
