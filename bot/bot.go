@@ -12,11 +12,13 @@ import (
 // Config is what the core needs: its stores, an Outbox, a clock and the settings
 // of CONTRACT.md. cmd/herald fills it in.
 type Config struct {
-	Shoutouts   ShoutoutStore
+	Shoutouts ShoutoutStore
+	// KeyMessages and Schedules turn on key messages; Schedules alone the
+	// digest. cmd/herald always sets both.
 	KeyMessages KeyMessageStore
+	Schedules   Schedules // reads schedule phrases and cron
 	Outbox      Outbox
 	Directory   Directory // expands channels and groups into people
-	Schedules   Schedules // reads schedule phrases and cron
 	Clock       Clock
 	Logger      *slog.Logger
 
@@ -62,8 +64,8 @@ func New(cfg Config) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Shoutouts == nil || cfg.KeyMessages == nil || cfg.Outbox == nil || cfg.Schedules == nil {
-		return nil, errors.New("bot: Shoutouts, KeyMessages, Outbox and Schedules are required")
+	if cfg.Shoutouts == nil || cfg.Outbox == nil {
+		return nil, errors.New("bot: Shoutouts and Outbox are required")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}
@@ -74,6 +76,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
+	if cfg.Directory == nil {
+		cfg.Directory = Directories{}
+	}
 	b := &Bot{cfg: cfg, cat: cat, log: cfg.Logger, admins: map[string]bool{}}
 	for _, a := range cfg.Admins {
 		if a = strings.TrimSpace(a); a != "" {
@@ -83,16 +88,19 @@ func New(cfg Config) (*Bot, error) {
 	b.commands = []command{
 		{name: "help", run: b.help},
 		{name: "shoutout", subs: []string{"list", "top"}, run: b.shoutout},
-		{name: "keymsg", subs: keymsgSubs, run: b.keymsg},
-		{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd},
 	}
-	b.actions = map[string]handler{
-		ackAction: b.keymsgAck,
+	b.actions = map[string]handler{}
+	b.jobs = map[string]jobKind{}
+	if cfg.Schedules == nil {
+		return b, nil // no scheduled features: key messages and the digest are off
 	}
-	b.jobs = map[string]jobKind{
-		keymsgJob: {triggers: b.keymsgTriggers, fire: b.fireKeyMessage},
-		digestJob: {triggers: b.digestTriggers, fire: b.fireDigest},
+	if cfg.KeyMessages != nil {
+		b.commands = append(b.commands, command{name: "keymsg", subs: keymsgSubs, run: b.keymsg})
+		b.actions[ackAction] = b.keymsgAck
+		b.jobs[keymsgJob] = jobKind{triggers: b.keymsgTriggers, fire: b.fireKeyMessage}
 	}
+	b.commands = append(b.commands, command{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd})
+	b.jobs[digestJob] = jobKind{triggers: b.digestTriggers, fire: b.fireDigest}
 	b.digest = []digestSection{b.digestWins}
 	if _, err := b.digestSchedule(time.Time{}); err != nil {
 		var e *Error
