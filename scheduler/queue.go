@@ -79,7 +79,8 @@ const (
 	idemTTL     = 7 * 24 * time.Hour // how long a delivery id is remembered
 	postChunk   = 500
 	maxRetryAft = 10 * time.Minute
-	maxWaits    = 50 // 429s obeyed for one message before it counts as failed
+	maxWaits    = 50        // 429s obeyed for one message before it counts as failed
+	consumerTTL = time.Hour // an idle consumer holding nothing is removed after this
 	// readBlock is how long a read waits for new entries; a stop waits at most this long for it.
 	readBlock = 200 * time.Millisecond
 )
@@ -214,6 +215,7 @@ func (q *Queue) read(ctx context.Context, jobs chan<- redis.XMessage) error {
 				q.log.Warn("queue: take over pending entries failed", "err", err)
 			}
 			batch = msgs
+			q.pruneConsumers(ctx)
 		}
 		if len(batch) == 0 {
 			streams, err := q.cfg.Redis.XReadGroup(ctx, &redis.XReadGroupArgs{
@@ -249,6 +251,20 @@ func (q *Queue) read(ctx context.Context, jobs chan<- redis.XMessage) error {
 		}
 	}
 	return nil
+}
+
+// pruneConsumers removes consumers of the group that hold nothing and were
+// idle for consumerTTL: stopped replicas, each of which had a name of its own.
+func (q *Queue) pruneConsumers(ctx context.Context) {
+	cs, err := q.cfg.Redis.XInfoConsumers(ctx, q.stream, q.group).Result()
+	if err != nil {
+		return // pruning is housekeeping: try again next time
+	}
+	for _, c := range cs {
+		if c.Name != q.cfg.Consumer && c.Pending == 0 && c.Idle > consumerTTL {
+			q.cfg.Redis.XGroupDelConsumer(ctx, q.stream, q.group, c.Name)
+		}
+	}
 }
 
 // release forgets entries this consumer read but will not process; they stay
