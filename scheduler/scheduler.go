@@ -232,6 +232,8 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 			job.Skip, job.Late = age > s.cfg.Grace, age > s.cfg.LateAfter
 			if job.Skip {
 				if skips++; skips > maxSkips {
+					s.log.Warn("scheduler: too many missed runs to record each; jumping to the grace window",
+						"kind", job.Kind, "id", job.ID, "from", job.Due, "to", now.Add(-s.cfg.Grace), "recorded", maxSkips)
 					e.next = e.trigger.Schedule.Next(now.Add(-s.cfg.Grace))
 					continue
 				}
