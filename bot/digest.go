@@ -144,7 +144,7 @@ func (b *Bot) digestWins(ctx context.Context, d *digestRun) (*Field, error) {
 		return nil, fmt.Errorf("shoutouts: %w", err)
 	}
 	for _, s := range quotes {
-		f.Value = append(f.Value, Str("\n“"+excerpt(s.Text.String(), 200)+"” ("), Mention(s.Author), Str(" → "))
+		f.Value = append(f.Value, Str("\n"+d.t("quote", excerpt(s.Text.String(), 200))+" ("), Mention(s.Author), Str(" → "))
 		f.Value = append(f.Value, joinRefs(s.Recipients)...)
 		f.Value = append(f.Value, Str(")"))
 	}

@@ -157,7 +157,7 @@ func (b *Bot) keymsgList(ctx context.Context, c *call) (*Message, error) {
 		if !k.Paused {
 			status = c.t("keymsg.status.next", b.nextRun(c, k))
 		}
-		m.Text = append(m.Text, Bold(k.ID), Str(" · “"+k.Schedule+"” → "))
+		m.Text = append(m.Text, Bold(k.ID), Str(" · "+c.t("quote", k.Schedule)+" → "))
 		m.Text = append(m.Text, joinRefs(k.Targets)...)
 		m.Text = append(m.Text, Str(" · "+status+"\n    "+excerpt(k.Text.String(), 80)))
 	}
@@ -228,7 +228,7 @@ func (b *Bot) keymsgShow(ctx context.Context, c *call, k *KeyMessage) (*Message,
 	}
 	m := &Message{Ephemeral: true, Header: c.t("keymsg.show.header", k.ID), Text: k.Text}
 	m.Fields = []Field{
-		{Label: c.t("keymsg.show.schedule"), Value: Plain("“" + k.Schedule + "” · " + status)},
+		{Label: c.t("keymsg.show.schedule"), Value: Plain(c.t("quote", k.Schedule) + " · " + status)},
 		{Label: c.t("keymsg.show.to"), Value: joinRefs(k.Targets)},
 	}
 	var lines Text

@@ -66,6 +66,7 @@ func german() map[string]catalog.Message {
 		// --- key messages, schedules and the digest ---
 		"weekdays":     s("So.,Mo.,Di.,Mi.,Do.,Fr.,Sa."),
 		"keymsg.never": s("keine weiteren Termine"),
+		"quote":        s("„%s“"),
 
 		"schedule.err.empty":    s("Der Zeitplan ist leer. Beispiel: keymsg add \"every monday at 9:00\" #general Unser Update."),
 		"schedule.err.bad":      s("Den Zeitplan %q verstehe ich nicht. Schreib eine Angabe wie \"every monday at 9:00\", \"every weekday at 10:00\", \"every 2 weeks on friday at 15:00\", \"every month on the 1st at 9:00\", \"every month on the first monday at 9:00\" oder \"on 2027-01-15 at 9:00\", auf Wunsch gefolgt von einer Zeitzone wie Europe/Berlin; oder einen Cron-Ausdruck wie \"0 9 * * 1-5\"."),

@@ -66,6 +66,7 @@ func english() map[string]catalog.Message {
 		// --- key messages, schedules and the digest ---
 		"weekdays":     s("Sun,Mon,Tue,Wed,Thu,Fri,Sat"),
 		"keymsg.never": s("no more runs"),
+		"quote":        s("“%s”"),
 
 		"schedule.err.empty":    s("The schedule is empty. Example: keymsg add \"every monday at 9:00\" #general Our update."),
 		"schedule.err.bad":      s("I can't read the schedule %q. Write a phrase such as \"every monday at 9:00\", \"every weekday at 10:00\", \"every 2 weeks on friday at 15:00\", \"every month on the 1st at 9:00\", \"every month on the first monday at 9:00\" or \"on 2027-01-15 at 9:00\", optionally followed by a time zone such as Europe/Berlin; or a cron expression such as \"0 9 * * 1-5\"."),
