@@ -26,26 +26,34 @@ var DefaultPace = map[bot.Platform]Pace{
 }
 
 // paceScript reserves the next send slot of a target and its workspace and
-// returns how long to wait for it (ms). KEYS target, space; ARGV their intervals (ms).
+// returns how long to wait for it, in microseconds. Slots are kept in
+// microseconds of Redis' clock, so every replica paces against one clock.
+// KEYS target, space; ARGV their intervals and the workspace's slack (µs): a
+// workspace that fell behind may catch up by that much, like a token bucket's
+// burst; a target never sends faster than its interval.
 var paceScript = redis.NewScript(`
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local ti, si, slack = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local a = tonumber(redis.call('GET', KEYS[1]) or '0')
 local b = tonumber(redis.call('GET', KEYS[2]) or '0')
-local at = math.max(now, a, b)
-local ti, si = tonumber(ARGV[1]), tonumber(ARGV[2])
-if ti > 0 then redis.call('SET', KEYS[1], at + ti, 'PX', at - now + ti + 60000) end
-if si > 0 then redis.call('SET', KEYS[2], at + si, 'PX', at - now + si + 60000) end
-return at - now`)
+local at = math.max(now - slack, a, b)
+local send = math.max(now, at)
+if ti > 0 then redis.call('SET', KEYS[1], string.format('%.0f', send + ti), 'PX', math.ceil((send - now + ti) / 1000) + 60000) end
+if si > 0 then redis.call('SET', KEYS[2], string.format('%.0f', at + si), 'PX', math.ceil(math.max(at + si - now, 0) / 1000) + 60000) end
+return send - now`)
 
 // holdScript pushes a workspace's next free slot to now + ARGV[1] ms.
 var holdScript = redis.NewScript(`
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local at = now + tonumber(ARGV[1])
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local at = now + tonumber(ARGV[1]) * 1000
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if at > cur then redis.call('SET', KEYS[1], at, 'PX', tonumber(ARGV[1]) + 60000) end
+if at > cur then redis.call('SET', KEYS[1], string.format('%.0f', at), 'PX', tonumber(ARGV[1]) + 60000) end
 return 0`)
+
+// burstSlots is how many workspace slots a workspace that fell behind may catch up at once.
+const burstSlots = 10
 
 // wait blocks until to may receive the next message. It is false when ctx ended.
 func (q *Queue) wait(ctx context.Context, to bot.Ref, pace Pace) bool {
@@ -53,10 +61,10 @@ func (q *Queue) wait(ctx context.Context, to bot.Ref, pace Pace) bool {
 		return ctx.Err() == nil
 	}
 	for {
-		ms, err := paceScript.Run(ctx, q.cfg.Redis, []string{q.paceKey("t:" + to.Key()), q.paceKey("s:" + to.Space())},
-			pace.PerTarget.Milliseconds(), pace.PerSpace.Milliseconds()).Int64()
+		us, err := paceScript.Run(ctx, q.cfg.Redis, []string{q.paceKey("t:" + to.Key()), q.paceKey("s:" + to.Space())},
+			pace.PerTarget.Microseconds(), pace.PerSpace.Microseconds(), burstSlots*pace.PerSpace.Microseconds()).Int64()
 		if err == nil {
-			return sleep(ctx, time.Duration(ms)*time.Millisecond)
+			return sleep(ctx, time.Duration(us)*time.Microsecond)
 		}
 		if ctx.Err() != nil {
 			return false
