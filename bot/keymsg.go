@@ -41,7 +41,7 @@ type SendReport struct {
 	Delivered int
 	Failures  []Failure
 	Audience  int   // people who received it, directly or in a channel
-	Acked     int   // people who acknowledged it
+	Acked     int   // people of the audience who acknowledged it
 	Missing   []Ref // people of the audience who have not acknowledged (at most the limit asked)
 }
 

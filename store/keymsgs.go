@@ -230,9 +230,9 @@ func (s *Store) KeySends(ctx context.Context, space, id string, sends, missing i
 	}
 	type cmds struct {
 		send         *redis.StringCmd
-		ok, aud, ack *redis.IntCmd
+		ok, aud      *redis.IntCmd
 		fail         *redis.MapStringStringCmd
-		missing      *redis.StringSliceCmd
+		ack, missing *redis.StringSliceCmd
 	}
 	cs := make([]cmds, len(ids))
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -240,7 +240,7 @@ func (s *Store) KeySends(ctx context.Context, space, id string, sends, missing i
 			key := s.sendKey(space, id, sid)
 			cs[i] = cmds{
 				send: p.Get(ctx, key), ok: p.SCard(ctx, key+":ok"), aud: p.SCard(ctx, key+":aud"),
-				ack: p.SCard(ctx, key+":ack"), fail: p.HGetAll(ctx, key+":fail"),
+				ack: p.SInter(ctx, key+":aud", key+":ack"), fail: p.HGetAll(ctx, key+":fail"),
 				missing: p.SDiff(ctx, key+":aud", key+":ack"),
 			}
 		}
@@ -259,7 +259,7 @@ func (s *Store) KeySends(ctx context.Context, space, id string, sends, missing i
 		if err := json.Unmarshal([]byte(data), &r.Send); err != nil {
 			return nil, fmt.Errorf("decode send %s: %w", ids[i], err)
 		}
-		r.Delivered, r.Audience, r.Acked = int(c.ok.Val()), int(c.aud.Val()), int(c.ack.Val())
+		r.Delivered, r.Audience, r.Acked = int(c.ok.Val()), int(c.aud.Val()), len(c.ack.Val())
 		for to, code := range c.fail.Val() {
 			if ref, ok := parseRefKey(to); ok {
 				r.Failures = append(r.Failures, bot.Failure{To: ref, Code: code})

@@ -29,6 +29,10 @@ func TestKeyMessageSendsAreRecordedOnce(t *testing.T) {
 	if _, err := st.AckKeySend(ctx, k.Space, k.ID, "999", anna); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("ack of an unknown send: got %v, want ENOTFOUND", err)
 	}
+	stranger := bot.Ref{Kind: bot.UserRef, Platform: bot.Slack, Workspace: "T1", ID: "U9"} // joined the channel later
+	if _, err := st.AckKeySend(ctx, k.Space, k.ID, send.ID, stranger); err != nil {
+		t.Fatalf("ack by someone outside the audience: %v", err)
+	}
 	for i, want := range []bool{true, false} {
 		first, err := st.AckKeySend(ctx, k.Space, k.ID, send.ID, anna)
 		if err != nil || first != want {
