@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -16,10 +17,14 @@ type Config struct {
 	Pulses    PulseStore // pulse surveys; nil turns the pulse commands off
 	Goals     GoalStore  // goals; nil turns the goal command off
 	Charts    Charter    // draws result charts; nil sends results without a chart
-	Outbox    Outbox
-	Directory Directory // expands channels and groups into people
-	Clock     Clock
-	Logger    *slog.Logger
+	// KeyMessages and Schedules turn on key messages; Schedules alone the
+	// digest. cmd/herald always sets both.
+	KeyMessages KeyMessageStore
+	Schedules   Schedules // reads schedule phrases and cron
+	Outbox      Outbox
+	Directory   Directory // expands channels and groups into people
+	Clock       Clock
+	Logger      *slog.Logger
 
 	Lang     string         // default language, one of Languages()
 	Location *time.Location // default zone for months and schedules
@@ -37,6 +42,11 @@ type Config struct {
 	// CheckSchedule, when set, checks a pulse's every= schedule; it returns an
 	// error for a schedule it can't read.
 	CheckSchedule func(spec string) error
+	// Executives receive the monthly digest.
+	Executives []Ref
+	// DigestSchedule is when the digest goes out; empty means the first working
+	// day of the month at 9:00.
+	DigestSchedule string
 }
 
 // Bot is herald's core: it turns Requests into replies and messages.
@@ -47,9 +57,10 @@ type Bot struct {
 	admins   map[string]bool
 	commands []command
 	actions  map[string]handler
-	// homeSections make up the home page (Home). The key-message work appends
-	// its admin section "scheduled next" here: {admin: true, run: …}.
+	// homeSections make up the home page (Home).
 	homeSections []homeSection
+	jobs         map[string]jobKind
+	digest       []digestSection
 }
 
 // handler runs one command or button press and returns the reply to the requester.
@@ -83,6 +94,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.AnonymityMin < 1 {
 		cfg.AnonymityMin = 5
 	}
+	if cfg.Directory == nil {
+		cfg.Directory = Directories{}
+	}
 	b := &Bot{cfg: cfg, cat: cat, log: cfg.Logger, admins: map[string]bool{}}
 	for _, a := range cfg.Admins {
 		if a = strings.TrimSpace(a); a != "" {
@@ -105,6 +119,25 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.Goals != nil {
 		b.commands = append(b.commands, command{name: "goal", subs: []string{"add", "list"}, run: b.goal})
+	}
+	b.jobs = map[string]jobKind{}
+	if cfg.Schedules == nil {
+		return b, nil // no scheduled features: key messages and the digest are off
+	}
+	if cfg.KeyMessages != nil {
+		b.commands = append(b.commands, command{name: "keymsg", subs: keymsgSubs, run: b.keymsg})
+		b.actions[ackAction] = b.keymsgAck
+		b.jobs[keymsgJob] = jobKind{triggers: b.keymsgTriggers, fire: b.fireKeyMessage}
+	}
+	b.commands = append(b.commands, command{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd})
+	b.jobs[digestJob] = jobKind{triggers: b.digestTriggers, fire: b.fireDigest}
+	b.digest = []digestSection{b.digestWins}
+	if _, err := b.digestSchedule(time.Time{}); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, fmt.Errorf("digest schedule %q: %s", cfg.DigestSchedule, cat.T("", e.Key, e.Args...))
+		}
+		return nil, fmt.Errorf("digest schedule %q: %w", cfg.DigestSchedule, err)
 	}
 	return b, nil
 }

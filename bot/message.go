@@ -24,6 +24,10 @@ type Message struct {
 	File    *File    `json:"file,omitempty"`
 	// Fallback is a one-line plain summary for notifications and screen readers.
 	Fallback string `json:"fallback,omitempty"`
+	// DeliveryID, when set, makes delivery idempotent: an Outbox delivers a
+	// Message with a given DeliveryID once, however often it is posted, and
+	// reports the outcome to the core (Bot.Delivered) under it.
+	DeliveryID string `json:"deliveryId,omitempty"`
 }
 
 // Text is a run of spans: plain text, bold text and mentions.

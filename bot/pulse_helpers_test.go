@@ -127,6 +127,9 @@ func (h *harness) t(key string, args ...any) string { return h.bot.Catalog().T("
 
 // text returns everything a message says, fields and file included.
 func text(m *bot.Message) string {
+	if m == nil {
+		return "<nil>"
+	}
 	var b strings.Builder
 	b.WriteString(m.Header + "\n" + m.Text.String() + "\n")
 	for _, f := range m.Fields {

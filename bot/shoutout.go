@@ -210,6 +210,8 @@ func (b *Bot) shoutoutMessage(s *Shoutout) Message {
 		Header:   t("shoutout.header"),
 		Text:     append(append(head, Str("\n")), s.Text...),
 		Fallback: t("shoutout.fallback", s.Author.Label(), Text(joinRefs(s.Recipients)).String()),
+		// Posted again after a failure, the broadcast still goes out once.
+		DeliveryID: "shoutout|" + s.Author.Space() + "|" + s.ID,
 	}
 	if len(s.Values) > 0 {
 		m.Fields = []Field{{Label: t("shoutout.values"), Value: Plain(hashtags(s.Values))}}

@@ -32,6 +32,25 @@
 //	{s}:goals                         hash   goal id → goal JSON
 //	pulse:open                        zset   "space␟P␟N" of open rounds, scored by close
 //	                                         time (unix ms); spans workspaces, no hash tag
+//	{s}:keymsg                        hash   key message id → key message JSON
+//	{s}:keymsg:seq                    string the last key message id (ids are 1, 2, 3, …)
+//	{s}:keymsg:ID:sends               zset   send id → due time (unix ms)
+//	{s}:keymsg:ID:send:S              string the send's JSON (SET NX: a send is recorded once)
+//	{s}:keymsg:ID:send:S:aud          set    ref keys of the people it reached
+//	{s}:keymsg:ID:send:S:ok           set    ref keys it was delivered to
+//	{s}:keymsg:ID:send:S:fail         hash   ref key → error code of a failed delivery
+//	{s}:keymsg:ID:send:S:ack          set    ref keys of the people who acknowledged
+//	keymsg:spaces                     set    workspaces that have key messages
+//	schedules:version                 string counter, bumped on every schedule change
+//
+// Send records expire after 400 days. The scheduler and the delivery queue
+// (package scheduler) keep their own keys, all under the same prefix:
+//
+//	sched:seen                        string unix ms up to which runs were considered
+//	sched:run:KIND:ID:DUE             string claim of one run (SET NX): "firing", then "done"
+//	{outbox}:stream                   stream one entry per message to deliver (consumer group "workers")
+//	{outbox}:idem:DELIVERYID          string "queued", "sent" or "failed": each delivery id is queued once
+//	{outbox}:pace:SCOPE               string next free send time (unix ms) of a channel or workspace
 //
 // # Pulse anonymity
 //

@@ -25,7 +25,7 @@ func (d *Directory) Set(r bot.Ref, people ...bot.Ref) {
 	if d.members == nil {
 		d.members = map[string][]bot.Ref{}
 	}
-	d.members[r.ID] = append([]bot.Ref(nil), people...)
+	d.members[r.Key()] = append([]bot.Ref(nil), people...)
 }
 
 // Members returns the members of r, or Err.
@@ -38,7 +38,7 @@ func (d *Directory) Members(_ context.Context, r bot.Ref) ([]bot.Ref, error) {
 	if r.Kind == bot.UserRef {
 		return []bot.Ref{r}, nil
 	}
-	m, ok := d.members[r.ID]
+	m, ok := d.members[r.Key()]
 	if !ok {
 		return nil, bot.Errorf(bot.ENOTFOUND, "pulse.err.target.unknown", r.Label())
 	}

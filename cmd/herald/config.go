@@ -40,6 +40,11 @@ type config struct {
 	TeamsAppID     string
 	TeamsPassword  string
 	TeamsTenantID  string
+	// CatchupGrace is how late a missed scheduled run may still be sent.
+	CatchupGrace time.Duration
+	// Executives receive the monthly digest; DigestSchedule is when.
+	Executives     []bot.Ref
+	DigestSchedule string
 }
 
 // consoleMode reports whether no chat platform is configured.
@@ -127,10 +132,35 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.TeamsAppID != "" && c.TeamsPassword == "" {
 		errs = append(errs, errors.New("TEAMS_APP_ID set but TEAMS_APP_PASSWORD missing"))
 	}
+	c.CatchupGrace, err = time.ParseDuration(get("HERALD_CATCHUP_GRACE", "6h"))
+	if err != nil || c.CatchupGrace <= 0 {
+		errs = append(errs, fmt.Errorf("HERALD_CATCHUP_GRACE %q is not a duration such as 6h or 90m", getenv("HERALD_CATCHUP_GRACE")))
+	}
+	for _, e := range splitList(get("HERALD_EXECUTIVES", "")) {
+		ref, ok := parseUserRef(e, c.consoleMode())
+		if !ok {
+			errs = append(errs, fmt.Errorf("HERALD_EXECUTIVES: %q is not platform:workspace:user (slack:T0001:U0002)", e))
+			continue
+		}
+		c.Executives = append(c.Executives, ref)
+	}
+	c.DigestSchedule = get("HERALD_DIGEST_SCHEDULE", "")
 	if len(errs) > 0 {
 		return c, errs[0]
 	}
 	return c, nil
+}
+
+// parseUserRef reads "platform:workspace:user", or in the console a plain name.
+func parseUserRef(s string, console bool) (bot.Ref, bool) {
+	parts := strings.Split(strings.TrimPrefix(s, "@"), ":")
+	switch {
+	case len(parts) == 1 && console && parts[0] != "":
+		return bot.Ref{Kind: bot.UserRef, Platform: bot.Console, Workspace: "local", ID: parts[0], Name: parts[0]}, true
+	case len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != "":
+		return bot.Ref{Kind: bot.UserRef, Platform: bot.Platform(parts[0]), Workspace: parts[1], ID: parts[2]}, true
+	}
+	return bot.Ref{}, false
 }
 
 func splitList(s string) []string {

@@ -22,7 +22,8 @@ import (
 // maxBody is the largest request body herald reads; larger ones get 413.
 const maxBody = 1 << 20
 
-// runServer serves HTTP on cfg.Addr until ctx ends, then drains.
+// runServer serves HTTP on cfg.Addr, runs the platform adapters, the delivery
+// queue and the scheduler until ctx ends, then drains.
 func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) error {
 	if cfg.TeamsAppID != "" {
 		log.Warn("TEAMS_APP_ID is set, but this version of herald has no Teams adapter yet: Teams requests are not served")
@@ -45,17 +46,24 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
+	ms, dirs := bot.Messengers{}, bot.Directories{}
+	var slackClient *slackbot.Client
+	if cfg.SlackBotToken != "" {
+		slackClient = newSlackClient(cfg, log)
+		ms[bot.Slack], dirs[bot.Slack] = slackClient, slackClient
+	}
+	d, err := newDelivery(ctx, cfg, log, st, ms, dirs, cfg.Admins)
+	if err != nil {
+		return err
+	}
+
 	// Adapters drain after the HTTP server stopped taking requests.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	g, gctx := errgroup.WithContext(ctx)
-	if cfg.SlackBotToken != "" {
-		client := newSlackClient(cfg, log)
-		b, err := newBot(cfg, log, st, bot.Messengers{bot.Slack: client}, bot.Directories{bot.Slack: client}, cfg.Admins)
-		if err != nil {
-			return err
-		}
-		sa := slackbot.New(slackbot.Config{Handler: b, Client: client, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log})
+	d.run(gctx, g)
+	if slackClient != nil {
+		sa := slackbot.New(slackbot.Config{Handler: d.bot, Client: slackClient, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log})
 		if cfg.SlackSecret != "" {
 			mountSlack(mux, sa)
 		}

@@ -1,9 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,20 +16,6 @@ import (
 // users would: the admin starts it, five people click their answers, results
 // stay withheld below the threshold and then show the matrix and a chart.
 func TestConsolePulseCanWant(t *testing.T) {
-	script := strings.Join([]string{
-		"pulse template canwant to=#team",
-		"click 2 5", "click 7 5", // anna: able and willing
-		"click 3 4", "click 8 2", // ben: able, not willing
-		"click 4 2", "click 9 5", // carla: willing, not able
-		"pulse results P1",
-		"click 5 1", "click 10 1", // dan: neither
-		"click 6 4", "click 11 4", // eva: able and willing
-		"click 2 3", // anna again: counted once
-		"pulse results P1",
-		"pulse export P1",
-		"pulse close P1",
-		"as @anna click 2 3", // after close
-	}, "\n")
 	for _, lang := range []string{"en", "de"} {
 		t.Run(lang, func(t *testing.T) {
 			cat, err := bot.NewCatalog(lang)
@@ -40,20 +25,40 @@ func TestConsolePulseCanWant(t *testing.T) {
 			tr := func(key string, args ...any) string { return cat.T(lang, key, args...) }
 			rdb, prefix := storetest.MustRedis(t)
 			opt := rdb.(*redis.Client).Options()
-			env := map[string]string{
+			c := startConsole(t, map[string]string{
 				"REDIS_URL":              fmt.Sprintf("redis://%s/%d", opt.Addr, opt.DB),
 				"HERALD_REDIS_PREFIX":    prefix,
 				"HERALD_DATA_DIR":        t.TempDir(),
 				"HERALD_LANG":            lang,
+				"HERALD_LOG_LEVEL":       "error",
 				"HERALD_CONSOLE_USER":    "you",
 				"HERALD_CONSOLE_MEMBERS": "anna,ben,carla,dan,eva",
+			})
+			// Each person gets a direct message with the first question's rating.
+			mark := c.mark()
+			c.expect("pulse template canwant to=#team", regexp.MustCompile(`P1`))
+			q1 := map[string]string{}
+			for _, who := range []string{"anna", "ben", "carla", "dan", "eva"} {
+				q1[who] = c.waitFrom(mark, regexp.MustCompile(`\[@`+who+`\] 📊[^\n]*\n(?:.*\n)*?\s*\[(\d+): 1…5\]`))[1]
 			}
-			var out, errs bytes.Buffer
-			err = run(context.Background(), []string{"herald"}, func(k string) string { return env[k] }, strings.NewReader(script), &out, &errs)
-			if err != nil {
-				t.Fatalf("run: %v\n%s", err, errs.String())
+			rating := regexp.MustCompile(`\[(\d+): 1…5\]`)
+			answer := func(who, can, want string) {
+				q2 := c.expect("click "+q1[who]+" "+can, rating)[1] // the second question follows the first
+				c.expect("click "+q2+" "+want, regexp.MustCompile(regexp.QuoteMeta(tr("pulse.thanks"))))
 			}
-			got := out.String()
+			answer("anna", "5", "5")  // able and willing
+			answer("ben", "4", "2")   // able, not willing
+			answer("carla", "2", "5") // willing, not able
+			c.expect("pulse results P1", regexp.MustCompile(regexp.QuoteMeta(tr("pulse.res.withheld", 3, 5))))
+			answer("dan", "1", "1") // neither
+			answer("eva", "4", "4") // able and willing
+			c.expect("click "+q1["anna"]+" 3", regexp.MustCompile(regexp.QuoteMeta(tr("pulse.already"))))
+			c.expect("pulse results P1", regexp.MustCompile(`image: `))
+			c.expect("pulse export P1", regexp.MustCompile(`1,5,5\n`))
+			c.expect("pulse close P1", regexp.MustCompile(regexp.QuoteMeta(tr("pulse.closed.now", "P1.1"))))
+			c.expect("as @anna click "+q1["anna"]+" 3", regexp.MustCompile(regexp.QuoteMeta(tr("pulse.closed"))))
+			c.stop()
+			got := c.out.String()
 			for _, want := range []string{
 				tr("pulse.dm.anon", 5),
 				tr("pulse.res.withheld", 3, 5),

@@ -15,6 +15,7 @@ import (
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/console"
 	"github.com/herald-chat/herald/chart"
+	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store"
 )
 
@@ -137,9 +138,11 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 		Shoutouts:       st,
 		Pulses:          st,
 		Goals:           st,
+		KeyMessages:     st,
 		Charts:          chart.Drawer{},
 		Outbox:          outbox,
 		Directory:       dir,
+		Schedules:       scheduler.Parser{},
 		Logger:          log,
 		Lang:            cfg.Lang,
 		Location:        cfg.Location,
@@ -147,33 +150,82 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 		WinsChannel:     cfg.WinsChannel,
 		AnonymityMin:    cfg.AnonymityMin,
 		FeedbackChannel: cfg.FeedbackChannel,
+		Executives:      cfg.Executives,
+		DigestSchedule:  cfg.DigestSchedule,
 	})
+}
+
+// delivery is the core with its delivery queue and scheduler, wired and loaded.
+type delivery struct {
+	log   *slog.Logger
+	bot   *bot.Bot
+	queue *scheduler.Queue
+	sched *scheduler.Scheduler
+}
+
+// newDelivery wires the core to the durable delivery queue (its Outbox) and the
+// scheduler, and loads the schedules: a bad one fails here, at start.
+func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, ms bot.Messengers, dir bot.Directory, admins []string) (*delivery, error) {
+	d := &delivery{log: log}
+	d.queue = scheduler.NewQueue(scheduler.QueueConfig{
+		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log,
+		Report: func(ctx context.Context, m bot.Message, err error) error { return d.bot.Delivered(ctx, m, err) },
+	})
+	b, err := newBot(cfg, log, st, d.queue, dir, admins)
+	if err != nil {
+		return nil, err
+	}
+	d.bot = b
+	d.sched = scheduler.New(scheduler.Config{
+		Redis: st.Client(), Prefix: st.Prefix(), VersionKey: st.SchedulesVersionKey(),
+		Core: b, Logger: log, Grace: cfg.CatchupGrace,
+	})
+	if err := d.sched.Start(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// run runs the queue workers, the scheduler and the pulse ticks in g until ctx ends.
+func (d *delivery) run(ctx context.Context, g *errgroup.Group) {
+	g.Go(func() error { return d.queue.Run(ctx) })
+	g.Go(func() error { return d.sched.Run(ctx) })
+	g.Go(func() error { return pulseTicks(ctx, d.bot, d.log, pulseTickEvery) })
 }
 
 func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, stdin io.Reader, stdout io.Writer) error {
 	con := console.New(stdout, cfg.ConsoleUser, cfg.ConsoleMembers)
-	b, err := newBot(cfg, log, st, bot.Messengers{bot.Console: con}, bot.Directories{bot.Console: con}, append(cfg.Admins, cfg.ConsoleUser))
+	d, err := newDelivery(ctx, cfg, log, st, bot.Messengers{bot.Console: con}, bot.Directories{bot.Console: con}, append(cfg.Admins, cfg.ConsoleUser))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, b.Catalog().T("", "console.banner", cfg.ConsoleUser))
-	g, ctx := errgroup.WithContext(ctx)
-	runCtx, stopTicks := context.WithCancel(ctx)
+	fmt.Fprintln(stdout, d.bot.Catalog().T("", "console.banner", cfg.ConsoleUser))
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	g, gctx := errgroup.WithContext(ctx)
+	d.run(gctx, g)
 	g.Go(func() error {
-		defer stopTicks() // input ended: stop the pulse ticks too
-		return con.Run(runCtx, stdin, b)
+		defer stop()
+		if err := con.Run(gctx, stdin, d.bot); err != nil {
+			return err
+		}
+		// Input ended: let the queue deliver what is waiting, briefly.
+		dctx, cancel := context.WithTimeout(gctx, drainWait)
+		defer cancel()
+		return d.queue.Drain(dctx)
 	})
-	g.Go(func() error { return pulseTicks(runCtx, b, log, pulseTickEvery) })
 	return g.Wait()
 }
+
+// drainWait is how long the console waits for queued messages when input ends.
+const drainWait = 3 * time.Second
 
 // pulseTickEvery is how often pulse rounds are checked for their reminder
 // and close time.
 const pulseTickEvery = 30 * time.Second
 
 // pulseTicks runs the timed work of pulses (reminders before close, closing,
-// results to the owner) until ctx ends. The scheduler takes this over once it
-// is wired in; b.PulseTick is safe to run from several replicas.
+// b.PulseTick is safe to run from several replicas.
 func pulseTicks(ctx context.Context, b *bot.Bot, log *slog.Logger, every time.Duration) error {
 	t := time.NewTicker(every)
 	defer t.Stop()

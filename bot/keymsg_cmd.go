@@ -1,0 +1,327 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// keymsgSubs are the subcommands of keymsg.
+var keymsgSubs = []string{"add", "list", "show", "preview", "pause", "resume", "delete", "send"}
+
+// Limits of key messages.
+const (
+	maxKeyText   = 3000
+	previewRuns  = 5
+	showSends    = 5
+	showMissing  = 20
+	maxKeyTarget = 50
+)
+
+// keymsg handles "keymsg <sub> …"; all of it is for admins.
+func (b *Bot) keymsg(ctx context.Context, c *call) (*Message, error) {
+	if err := b.requireAdmin(c); err != nil {
+		return nil, err
+	}
+	if len(c.args) == 0 {
+		return nil, usageError("keymsg", "keymsg.err.nosub")
+	}
+	sub := strings.ToLower(c.args[0])
+	if sub == "add" {
+		return b.keymsgAdd(ctx, c)
+	}
+	if sub == "list" {
+		return b.keymsgList(ctx, c)
+	}
+	run := map[string]func(context.Context, *call, *KeyMessage) (*Message, error){
+		"show": b.keymsgShow, "preview": b.keymsgPreview, "pause": b.keymsgPause,
+		"resume": b.keymsgResume, "delete": b.keymsgDelete, "send": b.keymsgSendNow,
+	}[sub]
+	if run == nil {
+		return nil, unknownSub("keymsg", c.args[0], keymsgSubs)
+	}
+	if len(c.args) != 2 {
+		return nil, usageError("keymsg", "keymsg.err.noid", "keymsg "+sub)
+	}
+	k, err := b.cfg.KeyMessages.KeyMessage(ctx, c.req.User.Space(), c.args[1])
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, Errorf(ENOTFOUND, "keymsg.err.notfound", c.args[1])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load key message: %w", err)
+	}
+	return run(ctx, c, k)
+}
+
+// keymsgAdd handles `keymsg add "<schedule>" <#channel or @user…> <text>`.
+func (b *Bot) keymsgAdd(ctx context.Context, c *call) (*Message, error) {
+	args := c.args[1:]
+	if len(args) == 0 {
+		return nil, usageError("keymsg", "keymsg.err.noschedule")
+	}
+	spec := args[0]
+	if w := strings.ToLower(spec); w == "every" || w == "on" {
+		return nil, usageError("keymsg", "keymsg.err.quote")
+	}
+	sched, err := b.parseSchedule(spec, c.now)
+	if err != nil {
+		return nil, err
+	}
+	args = args[1:]
+	var targets []Ref
+	for len(args) > 0 {
+		ref, ok := c.req.refOf(args[0])
+		if !ok {
+			break
+		}
+		if !containsRef(targets, ref) {
+			targets = append(targets, ref)
+		}
+		args = args[1:]
+	}
+	switch {
+	case len(targets) == 0:
+		return nil, usageError("keymsg", "keymsg.err.notarget")
+	case len(targets) > maxKeyTarget:
+		return nil, Errorf(EINVALID, "keymsg.err.targets", maxKeyTarget)
+	case len(args) == 0:
+		return nil, usageError("keymsg", "keymsg.err.notext")
+	}
+	text := c.req.textOf(args)
+	if n := utf8.RuneCountInString(text.String()); n > maxKeyText {
+		return nil, Errorf(EINVALID, "keymsg.err.toolong", n, maxKeyText)
+	}
+	k := &KeyMessage{
+		Space: c.req.User.Space(), Schedule: spec, Zone: b.cfg.Location.String(),
+		Targets: targets, Text: text, Author: c.req.User, Created: c.now, Since: c.now,
+	}
+	if err := b.cfg.KeyMessages.AddKeyMessage(ctx, k); err != nil {
+		return nil, fmt.Errorf("add key message: %w", err)
+	}
+	m := reply(Plain(c.t("keymsg.added", k.ID, c.when(sched.Next(c.now), sched.Location()))))
+	m.Context = c.t("keymsg.added.hint", k.ID)
+	return m, nil
+}
+
+func containsRef(refs []Ref, r Ref) bool {
+	for _, x := range refs {
+		if x.Key() == r.Key() {
+			return true
+		}
+	}
+	return false
+}
+
+// schedule parses k's schedule in its zone.
+func (b *Bot) schedule(k *KeyMessage) (Schedule, error) {
+	loc, err := time.LoadLocation(k.Zone)
+	if err != nil {
+		loc = b.cfg.Location
+	}
+	s, err := b.cfg.Schedules.Parse(k.Schedule, loc, k.Created)
+	if err != nil {
+		return nil, fmt.Errorf("key message %s: schedule %q: %w", k.ID, k.Schedule, err)
+	}
+	return s, nil
+}
+
+// when renders t in loc as "Mon 2026-11-23 09:00 CET" in the requester's language.
+func (c *call) when(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return c.t("keymsg.never")
+	}
+	t = t.In(loc)
+	days := strings.Split(c.t("weekdays"), ",")
+	return days[t.Weekday()] + " " + t.Format("2006-01-02 15:04 MST")
+}
+
+func (b *Bot) keymsgList(ctx context.Context, c *call) (*Message, error) {
+	list, err := b.cfg.KeyMessages.KeyMessages(ctx, c.req.User.Space())
+	if err != nil {
+		return nil, fmt.Errorf("list key messages: %w", err)
+	}
+	m := &Message{Ephemeral: true, Header: c.t("keymsg.list.header")}
+	if len(list) == 0 {
+		m.Text = Plain(c.t("keymsg.list.empty"))
+		return m, nil
+	}
+	for i := range list {
+		k := &list[i]
+		if i > 0 {
+			m.Text = append(m.Text, Str("\n"))
+		}
+		status := c.t("keymsg.status.paused")
+		if !k.Paused {
+			status = c.t("keymsg.status.next", b.nextRun(c, k))
+		}
+		m.Text = append(m.Text, Bold(k.ID), Str(" · "+c.t("quote", k.Schedule)+" → "))
+		m.Text = append(m.Text, joinRefs(k.Targets)...)
+		m.Text = append(m.Text, Str(" · "+status+"\n    "+excerpt(k.Text.String(), 80)))
+	}
+	return m, nil
+}
+
+// nextRun renders the next run of k after now.
+func (b *Bot) nextRun(c *call, k *KeyMessage) string {
+	s, err := b.schedule(k)
+	if err != nil {
+		return "?"
+	}
+	return c.when(s.Next(maxTime(c.now, k.Since)), s.Location())
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func excerpt(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func (b *Bot) keymsgPreview(_ context.Context, c *call, k *KeyMessage) (*Message, error) {
+	s, err := b.schedule(k)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	t := maxTime(c.now, k.Since)
+	for range previewRuns {
+		if t = s.Next(t); t.IsZero() {
+			break
+		}
+		lines = append(lines, "• "+c.when(t, s.Location()))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, c.t("keymsg.preview.none"))
+	}
+	m := &Message{Ephemeral: true, Header: c.t("keymsg.preview.header", k.ID),
+		Text: Plain(strings.Join(lines, "\n")), Context: c.t("keymsg.preview.zone", k.Schedule, s.Location().String())}
+	if k.Paused {
+		m.Context += "\n" + c.t("keymsg.preview.paused", k.ID)
+	}
+	return m, nil
+}
+
+func (b *Bot) keymsgShow(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+	sends, err := b.cfg.KeyMessages.KeySends(ctx, k.Space, k.ID, showSends, showMissing)
+	if err != nil {
+		return nil, fmt.Errorf("key message sends: %w", err)
+	}
+	sched, err := b.schedule(k)
+	if err != nil {
+		return nil, err
+	}
+	loc := sched.Location()
+	status := c.t("keymsg.status.paused")
+	if !k.Paused {
+		status = c.t("keymsg.status.next", c.when(sched.Next(maxTime(c.now, k.Since)), loc))
+	}
+	m := &Message{Ephemeral: true, Header: c.t("keymsg.show.header", k.ID), Text: k.Text}
+	m.Fields = []Field{
+		{Label: c.t("keymsg.show.schedule"), Value: Plain(c.t("quote", k.Schedule) + " · " + status)},
+		{Label: c.t("keymsg.show.to"), Value: joinRefs(k.Targets)},
+	}
+	var lines Text
+	for i, r := range sends {
+		if i > 0 {
+			lines = append(lines, Str("\n"))
+		}
+		lines = append(lines, c.sendLine(r, loc)...)
+	}
+	if len(sends) == 0 {
+		lines = Plain(c.t("keymsg.show.nosends"))
+	}
+	m.Fields = append(m.Fields, Field{Label: c.t("keymsg.show.sends"), Value: lines})
+	return m, nil
+}
+
+// sendLine reports one send: when, delivered, failed and why, acknowledged, and who not yet.
+func (c *call) sendLine(r SendReport, loc *time.Location) Text {
+	s := r.Send
+	head := "• " + c.when(s.Due, loc)
+	switch {
+	case s.Skipped:
+		return Text{Str(head + " · " + c.t("keymsg.send.skipped"))}
+	case s.Manual:
+		head += " · " + c.t("keymsg.send.manual")
+	case s.Late:
+		head += " · " + c.t("keymsg.send.late", c.when(s.At, loc))
+	}
+	t := Text{Str(head + " · " + c.t("keymsg.send.delivered", r.Delivered, s.Posts))}
+	if len(r.Failures) > 0 {
+		t = append(t, Str(" · "+c.t("keymsg.send.failed", len(r.Failures))+" "))
+		for i, f := range r.Failures {
+			if i > 0 {
+				t = append(t, Str(", "))
+			}
+			t = append(t, Mention(f.To), Str(" ("+c.t("keymsg.reason."+reasonKey(f.Code))+")"))
+		}
+	}
+	t = append(t, Str(" · "+c.t("keymsg.send.acked", r.Acked, r.Audience)))
+	if len(r.Missing) > 0 {
+		t = append(t, Str("\n    "+c.t("keymsg.send.missing")+" "))
+		t = append(t, joinRefs(r.Missing)...)
+		if more := r.Audience - r.Acked - len(r.Missing); more > 0 {
+			t = append(t, Str(" "+c.t("keymsg.send.more", more)))
+		}
+	}
+	return t
+}
+
+// reasonKey names the catalog text of a delivery failure code.
+func reasonKey(code string) string {
+	switch code {
+	case ENOTFOUND, EFORBIDDEN, EUNAVAILABLE:
+		return code
+	}
+	return EINTERNAL
+}
+
+func (b *Bot) keymsgPause(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+	if k.Paused {
+		return reply(Plain(c.t("keymsg.paused.already", k.ID))), nil
+	}
+	k.Paused = true
+	if err := b.cfg.KeyMessages.UpdateKeyMessage(ctx, k); err != nil {
+		return nil, fmt.Errorf("pause key message: %w", err)
+	}
+	return reply(Plain(c.t("keymsg.paused", k.ID))), nil
+}
+
+func (b *Bot) keymsgResume(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+	if !k.Paused {
+		return reply(Plain(c.t("keymsg.resumed.already", k.ID))), nil
+	}
+	k.Paused, k.Since = false, c.now
+	if err := b.cfg.KeyMessages.UpdateKeyMessage(ctx, k); err != nil {
+		return nil, fmt.Errorf("resume key message: %w", err)
+	}
+	return reply(Plain(c.t("keymsg.resumed", k.ID, b.nextRun(c, k)))), nil
+}
+
+func (b *Bot) keymsgDelete(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+	if err := b.cfg.KeyMessages.DeleteKeyMessage(ctx, k.Space, k.ID); err != nil {
+		return nil, fmt.Errorf("delete key message: %w", err)
+	}
+	return reply(Plain(c.t("keymsg.deleted", k.ID))), nil
+}
+
+// keymsgSendNow handles "keymsg send ID": one send now, outside the schedule.
+func (b *Bot) keymsgSendNow(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+	s := KeySend{ID: "m" + strconv.FormatInt(c.now.UnixMilli(), 10), Due: c.now, At: c.now, Manual: true}
+	n, err := b.sendKeyMessage(ctx, k, s)
+	if err != nil {
+		return nil, err
+	}
+	return reply(Plain(c.t("keymsg.sent", k.ID, n))), nil
+}

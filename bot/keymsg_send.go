@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// keymsgTriggers returns a trigger for every active key message.
+func (b *Bot) keymsgTriggers(ctx context.Context) ([]Trigger, error) {
+	list, err := b.cfg.KeyMessages.AllKeyMessages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load key messages: %w", err)
+	}
+	ts := make([]Trigger, 0, len(list))
+	for i := range list {
+		k := &list[i]
+		if k.Paused {
+			continue
+		}
+		s, err := b.schedule(k)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, Trigger{Kind: keymsgJob, ID: k.Space + "|" + k.ID, Schedule: s, Since: k.Since})
+	}
+	return ts, nil
+}
+
+// fireKeyMessage sends (or records as skipped) one scheduled run of a key message.
+func (b *Bot) fireKeyMessage(ctx context.Context, job Job) error {
+	space, id, ok := splitID(job.ID)
+	if !ok {
+		return fmt.Errorf("key message job %q: bad id", job.ID)
+	}
+	k, err := b.cfg.KeyMessages.KeyMessage(ctx, space, id)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil // deleted since the scheduler loaded it
+	}
+	if err != nil {
+		return fmt.Errorf("load key message: %w", err)
+	}
+	if k.Paused || job.Due.Before(k.Since) {
+		return nil
+	}
+	s := KeySend{ID: strconv.FormatInt(job.Due.Unix(), 10), Due: job.Due, At: b.cfg.Clock.Now(), Late: job.Late, Skipped: job.Skip}
+	if job.Skip {
+		if _, err := b.cfg.KeyMessages.AddKeySend(ctx, space, id, s, nil); err != nil {
+			return fmt.Errorf("record skipped send: %w", err)
+		}
+		return nil
+	}
+	_, err = b.sendKeyMessage(ctx, k, s)
+	return err
+}
+
+// sendKeyMessage records s and queues k's messages: one post per channel and a
+// direct message per person, groups expanded to their members now. It returns
+// how many messages it queued. Sending the same s again queues nothing new.
+func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int, error) {
+	var (
+		msgs     []Message
+		audience []Ref
+		seen     = map[string]bool{}
+		failed   []Failure
+	)
+	add := func(to Ref, dm bool) {
+		if seen["to "+to.Key()] {
+			return
+		}
+		seen["to "+to.Key()] = true
+		msgs = append(msgs, b.keyMessage(k, s.ID, to, dm))
+	}
+	hear := func(people []Ref) {
+		for _, p := range people {
+			if !seen[p.Key()] {
+				seen[p.Key()] = true
+				audience = append(audience, p)
+			}
+		}
+	}
+	for _, t := range k.Targets {
+		switch t.Kind {
+		case ChannelRef:
+			add(t, false)
+			people, err := b.cfg.Directory.Members(ctx, t)
+			if err != nil {
+				b.log.Warn("key message: channel members unknown; acknowledgements of it are not counted",
+					"keymsg", k.ID, "channel", t.Key(), "err", err)
+			}
+			hear(people)
+		default:
+			people, err := b.cfg.Directory.Members(ctx, t)
+			if ErrorCode(err) == EUNAVAILABLE {
+				return 0, fmt.Errorf("expand %s: %w", t.Key(), err)
+			}
+			if err != nil {
+				failed = append(failed, Failure{To: t, Code: ErrorCode(err)})
+				continue
+			}
+			for _, p := range people {
+				add(p, true)
+			}
+			hear(people)
+		}
+	}
+	s.Posts = len(msgs) + len(failed)
+	if _, err := b.cfg.KeyMessages.AddKeySend(ctx, k.Space, k.ID, s, audience); err != nil {
+		return 0, fmt.Errorf("record send: %w", err)
+	}
+	for _, f := range failed {
+		if err := b.cfg.KeyMessages.RecordDelivery(ctx, k.Space, k.ID, s.ID, f.To, f.Code); err != nil {
+			return 0, fmt.Errorf("record failure: %w", err)
+		}
+	}
+	if err := b.cfg.Outbox.Post(ctx, msgs...); err != nil {
+		return 0, fmt.Errorf("queue key message %s: %w", k.ID, err)
+	}
+	return len(msgs), nil
+}
+
+// keyMessage is one post of k to to, with the acknowledgement button.
+func (b *Bot) keyMessage(k *KeyMessage, sendID string, to Ref, dm bool) Message {
+	t := func(key string, args ...any) string { return b.cat.T("", key, args...) }
+	where := "ch"
+	if dm {
+		where = "dm"
+	}
+	return Message{
+		To:     to,
+		Header: t("keymsg.header"),
+		Text:   k.Text,
+		Buttons: []Button{{Label: t("keymsg.ack.button"), Action: ackAction, Style: "primary",
+			Value: k.ID + "|" + sendID + "|" + where}},
+		Fallback:   excerpt(k.Text.String(), 140),
+		DeliveryID: strings.Join([]string{keymsgJob, k.Space, k.ID, sendID, to.Key()}, "|"),
+	}
+}
+
+// keymsgAck handles the acknowledgement button: counted once per person per send.
+func (b *Bot) keymsgAck(ctx context.Context, c *call) (*Message, error) {
+	parts := strings.Split(c.req.Action.Value, "|")
+	if len(parts) != 3 {
+		return nil, Errorf(EINVALID, "err.action.unknown")
+	}
+	space := c.req.User.Space()
+	first, err := b.cfg.KeyMessages.AckKeySend(ctx, space, parts[0], parts[1], c.req.User)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, Errorf(ENOTFOUND, "keymsg.ack.gone")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("acknowledge: %w", err)
+	}
+	key := "keymsg.ack.done"
+	if !first {
+		key = "keymsg.ack.again"
+	}
+	if parts[2] != "dm" {
+		return reply(Plain(c.t(key))), nil
+	}
+	// In a direct message the clicked message is replaced: same text, no button.
+	k, err := b.cfg.KeyMessages.KeyMessage(ctx, space, parts[0])
+	if err != nil {
+		return &Message{Replace: true, Text: Plain(c.t(key))}, nil
+	}
+	m := b.keyMessage(k, parts[1], c.req.User, true)
+	m.Buttons, m.DeliveryID, m.To = nil, "", Ref{}
+	m.Replace, m.Context = true, c.t(key)
+	return &m, nil
+}
+
+// Delivered records the outcome of a message the Outbox took: err is nil when
+// it was delivered. The Outbox calls it once per message, after its last try.
+func (b *Bot) Delivered(ctx context.Context, m Message, err error) error {
+	parts := strings.Split(m.DeliveryID, "|")
+	if len(parts) != 5 || parts[0] != keymsgJob {
+		return nil // only key messages keep delivery reports
+	}
+	code := ""
+	if err != nil {
+		code = ErrorCode(err)
+		var e *Error
+		if !errors.As(err, &e) {
+			code = EINTERNAL
+		}
+	}
+	if err := b.cfg.KeyMessages.RecordDelivery(ctx, parts[1], parts[2], parts[3], m.To, code); err != nil {
+		return fmt.Errorf("record delivery: %w", err)
+	}
+	return nil
+}
