@@ -39,9 +39,6 @@ type Config struct {
 	// FeedbackChannel is the channel id anonymous feedback goes to; empty
 	// refuses feedback.
 	FeedbackChannel string
-	// CheckSchedule, when set, checks a pulse's every= schedule; it returns an
-	// error for a schedule it can't read.
-	CheckSchedule func(spec string) error
 	// Executives receive the monthly digest.
 	Executives []Ref
 	// DigestSchedule is when the digest goes out; empty means the first working
@@ -129,9 +126,18 @@ func New(cfg Config) (*Bot, error) {
 		b.actions[ackAction] = b.keymsgAck
 		b.jobs[keymsgJob] = jobKind{triggers: b.keymsgTriggers, fire: b.fireKeyMessage}
 	}
+	if cfg.Pulses != nil {
+		b.jobs[pulseJob] = jobKind{triggers: b.pulseTriggers, fire: b.firePulse}
+	}
 	b.commands = append(b.commands, command{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd})
 	b.jobs[digestJob] = jobKind{triggers: b.digestTriggers, fire: b.fireDigest}
 	b.digest = []digestSection{b.digestWins}
+	if cfg.Pulses != nil {
+		b.digest = append(b.digest, b.digestPulses)
+	}
+	if cfg.Goals != nil {
+		b.digest = append(b.digest, b.digestGoals)
+	}
 	if _, err := b.digestSchedule(time.Time{}); err != nil {
 		var e *Error
 		if errors.As(err, &e) {

@@ -238,25 +238,9 @@ func (b *Bot) goalList(ctx context.Context, c *call) (*Message, error) {
 		m.Text = Plain(c.t("goal.list.empty"))
 		return m, nil
 	}
-	var lines []string
-	for _, s := range list {
-		g := s.Goal
-		what := c.t("goal.metric.shoutouts")
-		if g.Metric == MetricENPS {
-			what = c.t("goal.metric.enps", g.Pulse)
-		}
-		now := c.t("goal.unknown")
-		if s.Known {
-			now = strconv.Itoa(s.Current)
-		}
-		state := ""
-		switch {
-		case s.Reached:
-			state = " ✅ " + c.t("goal.reached")
-		case c.now.After(g.By.AddDate(0, 0, 1)):
-			state = " ⌛ " + c.t("goal.missed")
-		}
-		lines = append(lines, "• "+c.t("goal.line", g.ID, g.Name, what, now, g.Target, g.By.Format(time.DateOnly))+state)
+	lines := make([]string, len(list))
+	for i, s := range list {
+		lines[i] = "• " + c.goalLine(s)
 	}
 	m.Text = Plain(strings.Join(lines, "\n"))
 	return m, nil
@@ -314,4 +298,26 @@ func (b *Bot) PulseHeadlines(ctx context.Context, space string, month Month) ([]
 		}
 	}
 	return out, nil
+}
+
+// goalLine says where a goal stands: its metric now, its target and date,
+// and whether it was reached or missed.
+func (c *call) goalLine(s GoalStatus) string {
+	g := s.Goal
+	what := c.t("goal.metric.shoutouts")
+	if g.Metric == MetricENPS {
+		what = c.t("goal.metric.enps", g.Pulse)
+	}
+	now := c.t("goal.unknown")
+	if s.Known {
+		now = strconv.Itoa(s.Current)
+	}
+	state := ""
+	switch {
+	case s.Reached:
+		state = " ✅ " + c.t("goal.reached")
+	case c.now.After(g.By.AddDate(0, 0, 1)):
+		state = " ⌛ " + c.t("goal.missed")
+	}
+	return c.t("goal.line", g.ID, g.Name, what, now, g.Target, g.By.Format(time.DateOnly)) + state
 }

@@ -88,7 +88,8 @@ func german() map[string]catalog.Message {
 			"• pulse new \"Wie klar ist unser Ziel für Q1?\" type=scale5 to=#team\n" +
 			"• pulse new \"Welche Schulung wünschst du dir?\" type=choice:CRM|Reporting|Mobil to=#vertrieb closes=2d\n" +
 			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
-			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n\n" +
+			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n" +
+			"• pulse stop ID: eine wiederkehrende Umfrage öffnet keine Runden mehr\n\n" +
 			"Typen: nps (0–10), scale5 (1–5), yesno, choice (2–10 Optionen), text. Eine Runde endet nach 3 Tagen, außer du setzt closes= (36h, 2d, 1w). Ergebnisse bleiben verborgen, bis genug Leute geantwortet haben, auch für jedes Team."),
 		"cmd.answer.usage":   s("answer ID [Fragennummer] <Antwort>"),
 		"cmd.answer.summary": s("Eine Pulsumfrage per Text beantworten, wenn du nicht klicken kannst."),
@@ -97,6 +98,10 @@ func german() map[string]catalog.Message {
 			"• answer P2 1 4   (Frage 1 einer Umfrage mit mehreren Fragen)\n" +
 			"• answer P2 3 mehr Zeit für Schulungen   (eine Antwort in eigenen Worten)\n\n" +
 			"Deine Antwort wird ohne deinen Namen gespeichert, außer die Umfrage sagt, dass sie nicht anonym ist."),
+		"pulse.err.every.off":      s("Wiederkehrende Umfragen brauchen den Zeitplaner, der hier nicht läuft."),
+		"pulse.err.stop.oneoff":    s("%s ist keine wiederkehrende Umfrage; um ihre Runde zu beenden, nutze pulse close."),
+		"pulse.err.stop.already":   s("%s ist schon gestoppt."),
+		"pulse.stopped":            s("%s ist gestoppt: Es öffnen keine weiteren Runden."),
 		"pulse.err.sub":            s("Was soll ich mit Pulsumfragen tun? Probier pulse new, pulse template, pulse list oder pulse results ID."),
 		"pulse.err.id":             s("Nenn die Umfrage: %s ID, zum Beispiel P1."),
 		"pulse.err.notfound":       s("Es gibt keine Umfrage %q. pulse list zeigt alle."),
@@ -366,5 +371,16 @@ func german() map[string]catalog.Message {
 			plural.Other, "%d Shout-outs haben die Arbeit von Kolleginnen und Kollegen gewürdigt."),
 		"digest.wins.people": s("Am häufigsten gewürdigt:"),
 		"digest.wins.values": s("Am häufigsten genannte Werte: %s."),
+
+		// --- digest: pulses and goals ---
+		"digest.pulses":         s("Pulsumfragen"),
+		"digest.pulse.value":    s("%s: %s %s"),
+		"digest.pulse.enps":     s("Weiterempfehlungswert der Mitarbeitenden (eNPS, von −100 bis +100)"),
+		"digest.pulse.up":       s("(plus %s seit der letzten Runde)"),
+		"digest.pulse.down":     s("(minus %s seit der letzten Runde)"),
+		"digest.pulse.same":     s("(unverändert seit der letzten Runde)"),
+		"digest.pulse.rate":     s("– %d von %d Personen haben geantwortet (%d %%)."),
+		"digest.pulse.withheld": s("%s: zu wenige Antworten, um ohne Risiko für die Anonymität zu berichten %s"),
+		"digest.goals":          s("Ziele"),
 	}
 }

@@ -88,7 +88,8 @@ func english() map[string]catalog.Message {
 			"• pulse new \"How clear is our goal for Q1?\" type=scale5 to=#team\n" +
 			"• pulse new \"Which training do you want?\" type=choice:CRM|Reporting|Mobile to=#sales closes=2d\n" +
 			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
-			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n\n" +
+			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n" +
+			"• pulse stop ID: a recurring pulse opens no more rounds\n\n" +
 			"Types: nps (0–10), scale5 (1–5), yesno, choice (2–10 options), text. A round closes after 3 days unless you set closes= (36h, 2d, 1w). Results stay hidden until enough people have answered, for every team too."),
 		"cmd.answer.usage":   s("answer ID [question number] <answer>"),
 		"cmd.answer.summary": s("Answer a pulse by typing, when you can't click its buttons."),
@@ -97,6 +98,10 @@ func english() map[string]catalog.Message {
 			"• answer P2 1 4   (question 1 of a pulse with several questions)\n" +
 			"• answer P2 3 more time for training   (a free-text answer)\n\n" +
 			"Your answer is stored without your name unless the pulse says it is not anonymous."),
+		"pulse.err.every.off":      s("Recurring pulses need the scheduler, which is not running here."),
+		"pulse.err.stop.oneoff":    s("%s is not a recurring pulse; to end its round, use pulse close."),
+		"pulse.err.stop.already":   s("%s is stopped already."),
+		"pulse.stopped":            s("%s is stopped: no more rounds will open."),
 		"pulse.err.sub":            s("What should I do with pulses? Try pulse new, pulse template, pulse list or pulse results ID."),
 		"pulse.err.id":             s("Name the pulse: %s ID, for example P1."),
 		"pulse.err.notfound":       s("There is no pulse %q. pulse list shows them all."),
@@ -366,5 +371,16 @@ func english() map[string]catalog.Message {
 			plural.Other, "%d shout-outs recognised colleagues' work."),
 		"digest.wins.people": s("Most recognised:"),
 		"digest.wins.values": s("Values named most: %s."),
+
+		// --- digest: pulses and goals ---
+		"digest.pulses":         s("Pulse surveys"),
+		"digest.pulse.value":    s("%s: %s %s"),
+		"digest.pulse.enps":     s("employee recommendation score (eNPS, from −100 to +100)"),
+		"digest.pulse.up":       s("(up %s since the last round)"),
+		"digest.pulse.down":     s("(down %s since the last round)"),
+		"digest.pulse.same":     s("(unchanged since the last round)"),
+		"digest.pulse.rate":     s("— %d of %d people answered (%d%%)."),
+		"digest.pulse.withheld": s("%s: too few answers to report without risking anonymity %s"),
+		"digest.goals":          s("Goals"),
 	}
 }

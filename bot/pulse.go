@@ -51,6 +51,8 @@ type Pulse struct {
 	Anonymous bool          `json:"anonymous"`
 	Created   time.Time     `json:"created"`
 	Rounds    int           `json:"rounds"` // rounds opened so far; the latest is Rounds
+	// Stopped is set by "pulse stop": a recurring pulse opens no more rounds.
+	Stopped bool `json:"stopped,omitempty"`
 }
 
 // Round is one sending of a pulse. Its answers are kept apart from who gave them.
@@ -161,6 +163,9 @@ type PulseStore interface {
 	Pulse(ctx context.Context, space, id string) (*Pulse, error)
 	// Pulses returns the pulses of a space, newest first.
 	Pulses(ctx context.Context, space string) ([]Pulse, error)
+	// RecurringPulses returns the pulses of every space that have a schedule
+	// and are not stopped, for the scheduler.
+	RecurringPulses(ctx context.Context) ([]Pulse, error)
 	// OpenRound stores round r of p with its invitees and sets p.Rounds = r.N.
 	OpenRound(ctx context.Context, p *Pulse, r Round, invitees []Invitee) error
 	// Round returns round n of a pulse. Returns ENOTFOUND if it does not exist.

@@ -21,7 +21,7 @@ const (
 // skipValue is the answer value of the "skip" button of a free-text question.
 const skipValue = "-"
 
-var pulseSubs = []string{"new", "template", "list", "results", "close", "remind", "export"}
+var pulseSubs = []string{"new", "template", "list", "results", "close", "remind", "export", "stop"}
 
 // pulse handles the "pulse …" commands; all of them are for admins.
 func (b *Bot) pulse(ctx context.Context, c *call) (*Message, error) {
@@ -46,6 +46,9 @@ func (b *Bot) pulse(ctx context.Context, c *call) (*Message, error) {
 	}
 	if len(args) != 1 {
 		return nil, usageError("pulse", "pulse.err.id", "pulse "+sub)
+	}
+	if sub == "stop" {
+		return b.pulseStop(ctx, c, args[0])
 	}
 	p, r, err := b.pulseRound(ctx, c, args[0])
 	if err != nil {
@@ -220,6 +223,39 @@ func (b *Bot) pulseClose(ctx context.Context, c *call, p *Pulse, r *Round) (*Mes
 	}
 	res.Context = strings.TrimSpace(c.t("pulse.closed.now", r.ID()) + "\n" + res.Context)
 	return res, nil
+}
+
+// pulseStop ends a recurring pulse: no more rounds open, and the open round
+// closes with its results.
+func (b *Bot) pulseStop(ctx context.Context, c *call, id string) (*Message, error) {
+	p, err := b.cfg.Pulses.Pulse(ctx, c.req.User.Space(), strings.ToUpper(id))
+	if err != nil {
+		return nil, fmt.Errorf("load pulse %s: %w", id, err)
+	}
+	if p.Every == "" {
+		return nil, Errorf(EINVALID, "pulse.err.stop.oneoff", p.ID)
+	}
+	if p.Stopped {
+		return nil, Errorf(ECONFLICT, "pulse.err.stop.already", p.ID)
+	}
+	p.Stopped = true
+	if err := b.cfg.Pulses.UpdatePulse(ctx, p); err != nil {
+		return nil, fmt.Errorf("stop pulse %s: %w", p.ID, err)
+	}
+	text := c.t("pulse.stopped", p.ID)
+	if p.Rounds > 0 {
+		r, err := b.cfg.Pulses.Round(ctx, p.Space, p.ID, p.Rounds)
+		if err != nil {
+			return nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
+		}
+		if !r.Closed {
+			if err := b.closeRound(ctx, p, r, c.req.User); err != nil {
+				return nil, err
+			}
+			text += " " + c.t("pulse.closed.now", r.ID())
+		}
+	}
+	return reply(Plain(text)), nil
 }
 
 // answerCmd handles "answer ID <value>" and, for a pulse with several

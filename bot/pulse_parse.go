@@ -75,10 +75,11 @@ func (b *Bot) parseOptions(c *call, cmd string, words []string, allowType bool) 
 			if o.every == "" {
 				return o, usageError(cmd, "pulse.err.every", val)
 			}
-			if check := b.cfg.CheckSchedule; check != nil {
-				if err := check(o.every); err != nil {
-					return o, usageError(cmd, "pulse.err.every", val)
-				}
+			if b.cfg.Schedules == nil {
+				return o, Errorf(EINVALID, "pulse.err.every.off")
+			}
+			if _, err := b.parseSchedule(o.every, c.now); err != nil {
+				return o, err // says what is wrong with the schedule, with an example
 			}
 		case "closes":
 			d, ok := parseDuration(val)

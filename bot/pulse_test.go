@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/scheduler"
 )
 
 var (
@@ -352,7 +353,7 @@ func TestPulseNotAnonymous(t *testing.T) {
 }
 
 func TestPulseTrendOverRounds(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2 })
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = scheduler.Parser{} })
 	h.dir.Set(team, people("UANNA", "UBEN")...)
 	h.run(h.owner, `pulse template enps to=#team every="every monday at 9:00"`, team)
 	h.rate(user("UANNA"), "P1.1", 1, 10)
@@ -406,4 +407,67 @@ func TestPulseConcurrentClicksCountOnce(t *testing.T) {
 		t.Errorf("got %d clicks recorded, want 1", recorded)
 	}
 	mustContain(t, "results", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.n", 1))
+}
+
+func TestRecurringPulseRunsOnItsSchedule(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	ctx := t.Context()
+
+	bad := text(h.run(h.owner, `pulse template enps to=#team every="every blue moon"`, team))
+	mustContain(t, "bad schedule", bad, "every blue moon")
+	h.run(h.owner, `pulse template enps to=#team every="every monday at 9:00 Europe/Berlin"`, team)
+
+	triggers, err := h.bot.Triggers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trig *bot.Trigger
+	for i := range triggers {
+		if triggers[i].Kind == "pulse" {
+			trig = &triggers[i]
+		}
+	}
+	if trig == nil || trig.ID != "slack:T1|P1" {
+		t.Fatalf("got triggers %+v, want one for pulse P1", triggers)
+	}
+	due := trig.Schedule.Next(start) // the Monday after the first round: 2026-11-30 09:00 Berlin
+	if want := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC); !due.Equal(want) {
+		t.Errorf("next round due %v, want %v", due, want)
+	}
+	h.clock.Set(due)
+	h.out.Reset()
+	job := bot.Job{Kind: "pulse", ID: trig.ID, Due: due}
+	if err := h.bot.Fire(ctx, job); err != nil {
+		t.Fatalf("fire: %v", err)
+	}
+	if err := h.bot.Fire(ctx, job); err != nil { // a second replica, or a retry
+		t.Fatalf("fire again: %v", err)
+	}
+	dms := h.sentTo(user("UANNA"))
+	if len(dms) != 1 || dms[0].Rating == nil || !strings.HasPrefix(dms[0].Rating.Value, "P1.2|") {
+		t.Fatalf("anna got %+v, want one direct message of round P1.2", dms)
+	}
+	if _, err := h.bot.OpenRound(ctx, "slack:T1", "P1", due); err != nil {
+		t.Fatalf("round 3 by hand: %v", err)
+	}
+
+	stopped := text(h.run(h.owner, "pulse stop P1"))
+	mustContain(t, "stop", stopped, h.t("pulse.stopped", "P1"))
+	mustContain(t, "stop closes the open round", stopped, h.t("pulse.closed.now", "P1.3"))
+	mustContain(t, "stop twice", text(h.run(h.owner, "pulse stop P1")), h.t("pulse.err.stop.already", "P1"))
+	triggers, err = h.bot.Triggers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range triggers {
+		if tr.Kind == "pulse" {
+			t.Errorf("stopped pulse still has a trigger: %+v", tr)
+		}
+	}
+	h.out.Reset()
+	next := bot.Job{Kind: "pulse", ID: "slack:T1|P1", Due: due.AddDate(0, 0, 7)}
+	if err := h.bot.Fire(ctx, next); err != nil || len(h.out.Sent()) != 0 {
+		t.Errorf("fire after stop: got %v and %d messages, want nothing", err, len(h.out.Sent()))
+	}
 }

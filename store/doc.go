@@ -30,6 +30,8 @@
 //	                                         the last question is answered (see below)
 //	{s}:goal:seq                      string last goal number (G1, G2, …)
 //	{s}:goals                         hash   goal id → goal JSON
+//	pulse:recurring                   set    "space␟P" of recurring pulses not stopped; spans
+//	                                         workspaces, no hash tag (for the scheduler)
 //	pulse:open                        zset   "space␟P␟N" of open rounds, scored by close
 //	                                         time (unix ms); spans workspaces, no hash tag
 //	{s}:keymsg                        hash   key message id → key message JSON

@@ -71,7 +71,58 @@ func (s *Store) UpdatePulse(ctx context.Context, p *bot.Pulse) error {
 	if err != nil {
 		return fmt.Errorf("encode pulse: %w", err)
 	}
-	return unavailable("store pulse", s.rdb.HSet(ctx, s.pulsesKey(p.Space), p.ID, data).Err())
+	if err := s.rdb.HSet(ctx, s.pulsesKey(p.Space), p.ID, data).Err(); err != nil {
+		return unavailable("store pulse", err)
+	}
+	return s.indexRecurring(ctx, p)
+}
+
+// recurringKey is the set of recurring pulses of every space ("space␟id"),
+// for the scheduler. It spans workspaces, so it has no hash tag and is
+// written apart from the pulse.
+func (s *Store) recurringKey() string { return s.prefix + "pulse:recurring" }
+
+// indexRecurring keeps p in the recurring set while it has a schedule and is
+// not stopped, and tells the schedulers when that changed.
+func (s *Store) indexRecurring(ctx context.Context, p *bot.Pulse) error {
+	member := p.Space + "\x1f" + p.ID
+	var changed int64
+	var err error
+	if p.Every != "" && !p.Stopped {
+		changed, err = s.rdb.SAdd(ctx, s.recurringKey(), member).Result()
+	} else {
+		changed, err = s.rdb.SRem(ctx, s.recurringKey(), member).Result()
+	}
+	if err != nil {
+		return unavailable("index recurring pulse", err)
+	}
+	if changed > 0 {
+		return s.schedulesChanged(ctx)
+	}
+	return nil
+}
+
+// RecurringPulses returns the recurring pulses of every space that are not stopped.
+func (s *Store) RecurringPulses(ctx context.Context) ([]bot.Pulse, error) {
+	members, err := s.rdb.SMembers(ctx, s.recurringKey()).Result()
+	if err != nil {
+		return nil, unavailable("list recurring pulses", err)
+	}
+	out := make([]bot.Pulse, 0, len(members))
+	for _, m := range members {
+		space, id, _ := strings.Cut(m, "\x1f")
+		p, err := s.Pulse(ctx, space, id)
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.Every != "" && !p.Stopped {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
 }
 
 // Pulse returns a pulse, or ENOTFOUND.

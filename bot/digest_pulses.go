@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// digestPulses is the digest's pulse section: each round opened in the month
+// with its headline, its change against the round before and its response
+// rate, in plain words. Rounds below the anonymity threshold say so.
+func (b *Bot) digestPulses(ctx context.Context, d *digestRun) (*Field, error) {
+	heads, err := b.PulseHeadlines(ctx, d.space, d.month)
+	if err != nil {
+		return nil, err
+	}
+	if len(heads) == 0 {
+		return nil, nil
+	}
+	var lines []string
+	for _, h := range heads {
+		name := fmt.Sprintf("%s (%s.%d)", h.Title, h.Pulse, h.Round)
+		rate := d.t("digest.pulse.rate", h.Respondents, h.Invited, pct(h.Respondents, h.Invited))
+		if h.Withheld {
+			lines = append(lines, "• "+d.t("digest.pulse.withheld", name, rate))
+			continue
+		}
+		label := h.Label
+		if label == "eNPS" {
+			label = d.t("digest.pulse.enps") // plain words for executives
+		}
+		line := d.t("digest.pulse.value", name, label, formatHeadline(h.Label, h.Value))
+		if h.HasPrevious {
+			switch delta := h.Value - h.Previous; {
+			case delta > 0:
+				line += " " + d.t("digest.pulse.up", formatDelta(delta))
+			case delta < 0:
+				line += " " + d.t("digest.pulse.down", formatDelta(-delta))
+			default:
+				line += " " + d.t("digest.pulse.same")
+			}
+		}
+		lines = append(lines, "• "+line+" "+rate)
+	}
+	return &Field{Label: d.t("digest.pulses"), Value: Plain(strings.Join(lines, "\n"))}, nil
+}
+
+// formatDelta renders a change of a headline: whole numbers without decimals.
+func formatDelta(v float64) string {
+	if v == float64(int(v)) {
+		return fmt.Sprintf("%d", int(v))
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+// digestGoals is the digest's goal section: each goal with where it stands.
+func (b *Bot) digestGoals(ctx context.Context, d *digestRun) (*Field, error) {
+	list, err := b.GoalProgress(ctx, d.space)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	lines := make([]string, len(list))
+	for i, s := range list {
+		lines[i] = "• " + d.c.goalLine(s)
+	}
+	return &Field{Label: d.t("digest.goals"), Value: Plain(strings.Join(lines, "\n"))}, nil
+}
