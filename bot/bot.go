@@ -100,34 +100,37 @@ func New(cfg Config) (*Bot, error) {
 			b.admins[a] = true
 		}
 	}
+	// Commands in the order help lists them; features whose stores are not
+	// configured stay off.
 	b.commands = []command{
 		{name: "help", run: b.help},
 		{name: "shoutout", subs: []string{"list", "top"}, run: b.shoutout},
-		{name: "feedback", run: b.feedback},
 	}
 	b.actions = map[string]handler{}
+	b.jobs = map[string]jobKind{}
 	b.homeSections = []homeSection{{run: b.homeShoutouts}}
+	scheduled := cfg.Schedules != nil
+	if scheduled && cfg.KeyMessages != nil {
+		b.commands = append(b.commands, command{name: "keymsg", subs: keymsgSubs, run: b.keymsg})
+		b.actions[ackAction] = b.keymsgAck
+		b.jobs[keymsgJob] = jobKind{triggers: b.keymsgTriggers, fire: b.fireKeyMessage}
+	}
 	if cfg.Pulses != nil {
 		b.commands = append(b.commands,
 			command{name: "pulse", subs: pulseSubs, run: b.pulse},
 			command{name: "answer", run: b.answerCmd})
 		b.actions[ActionPulseAnswer] = b.pulseAnswerAction
 		b.actions[ActionPulseText] = b.pulseTextAction
+		if scheduled {
+			b.jobs[pulseJob] = jobKind{triggers: b.pulseTriggers, fire: b.firePulse}
+		}
 	}
+	b.commands = append(b.commands, command{name: "feedback", run: b.feedback})
 	if cfg.Goals != nil {
 		b.commands = append(b.commands, command{name: "goal", subs: []string{"add", "list"}, run: b.goal})
 	}
-	b.jobs = map[string]jobKind{}
-	if cfg.Schedules == nil {
-		return b, nil // no scheduled features: key messages and the digest are off
-	}
-	if cfg.KeyMessages != nil {
-		b.commands = append(b.commands, command{name: "keymsg", subs: keymsgSubs, run: b.keymsg})
-		b.actions[ackAction] = b.keymsgAck
-		b.jobs[keymsgJob] = jobKind{triggers: b.keymsgTriggers, fire: b.fireKeyMessage}
-	}
-	if cfg.Pulses != nil {
-		b.jobs[pulseJob] = jobKind{triggers: b.pulseTriggers, fire: b.firePulse}
+	if !scheduled {
+		return b, nil // no scheduler: key messages and the digest are off
 	}
 	b.commands = append(b.commands, command{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd})
 	b.jobs[digestJob] = jobKind{triggers: b.digestTriggers, fire: b.fireDigest}
