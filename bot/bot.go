@@ -132,6 +132,7 @@ func New(cfg Config) (*Bot, error) {
 	b.commands = append(b.commands, command{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd})
 	b.jobs[digestJob] = jobKind{triggers: b.digestTriggers, fire: b.fireDigest}
 	b.digest = []digestSection{b.digestWins}
+	b.homeSections = append(b.homeSections, homeSection{admin: true, run: b.homeNext})
 	if _, err := b.digestSchedule(time.Time{}); err != nil {
 		var e *Error
 		if errors.As(err, &e) {

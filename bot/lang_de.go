@@ -366,5 +366,14 @@ func german() map[string]catalog.Message {
 			plural.Other, "%d Shout-outs haben die Arbeit von Kolleginnen und Kollegen gewürdigt."),
 		"digest.wins.people": s("Am häufigsten gewürdigt:"),
 		"digest.wins.values": s("Am häufigsten genannte Werte: %s."),
+
+		// --- home: what is scheduled next (admins) ---
+		"home.next":        s("Als Nächstes geplant"),
+		"home.next.none":   s("Nichts geplant. Mit keymsg add planst du eine Kernbotschaft."),
+		"home.next.keymsg": s("Kernbotschaft %s"),
+		"home.next.digest": s("Monatlicher Überblick an die Geschäftsleitung"),
+		"home.next.more": plural.Selectf(1, "%d",
+			plural.One, "… und %d weitere; keymsg list zeigt alle.",
+			plural.Other, "… und %d weitere; keymsg list zeigt alle."),
 	}
 }

@@ -366,5 +366,14 @@ func english() map[string]catalog.Message {
 			plural.Other, "%d shout-outs recognised colleagues' work."),
 		"digest.wins.people": s("Most recognised:"),
 		"digest.wins.values": s("Values named most: %s."),
+
+		// --- home: what is scheduled next (admins) ---
+		"home.next":        s("Scheduled next"),
+		"home.next.none":   s("Nothing is scheduled. keymsg add schedules a key message."),
+		"home.next.keymsg": s("Key message %s"),
+		"home.next.digest": s("Monthly digest to the executives"),
+		"home.next.more": plural.Selectf(1, "%d",
+			plural.One, "… and %d more; keymsg list shows them all.",
+			plural.Other, "… and %d more; keymsg list shows them all."),
 	}
 }
