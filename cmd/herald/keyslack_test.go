@@ -102,12 +102,60 @@ func (f *slackFleet) click(replica int, user string, post fakeslack.Call) reply 
 	return f.post(replica, "/slack/interactions", url.Values{"payload": {string(payload)}}.Encode())
 }
 
-// post sends a signed body to replica and waits for the reply through response_url.
+// openHome tells replica that user opened herald's App Home and returns the
+// blocks herald published (views.publish).
+func (f *slackFleet) openHome(replica int, user string) string {
+	f.t.Helper()
+	raw, err := os.ReadFile("../../bot/slack/testdata/fixtures/event-app-home-opened.json")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		f.t.Fatal(err)
+	}
+	ev["team_id"] = slackTeam
+	ev["event_id"] = fmt.Sprintf("Ev%d", time.Now().UnixNano())
+	ev["event"].(map[string]any)["user"] = user
+	body, _ := json.Marshal(ev)
+	before := len(f.fake.Calls("views.publish"))
+	f.send(replica, "/slack/events", "application/json", string(body))
+	calls := f.fake.WaitFor(f.t, "views.publish", before+1, 10*time.Second)
+	var pub struct {
+		View struct {
+			Blocks any `json:"blocks"`
+		} `json:"view"`
+	}
+	if err := json.Unmarshal(calls[before].JSON, &pub); err != nil {
+		f.t.Fatalf("views.publish body %s: %v", calls[before].JSON, err)
+	}
+	home := strings.Join(texts(pub.View.Blocks), "\n")
+	f.t.Logf("App Home of %s:\n%s", user, home)
+	return home
+}
+
+// post sends a signed form to replica and waits for the reply through response_url.
 func (f *slackFleet) post(replica int, path, body string) reply {
 	f.t.Helper()
 	before := len(f.fake.Calls("response_url"))
+	f.send(replica, path, "application/x-www-form-urlencoded", body)
+	calls := f.fake.WaitFor(f.t, "response_url", before+1, 10*time.Second)
+	var r reply
+	if err := json.Unmarshal(calls[before].JSON, &r.raw); err != nil {
+		f.t.Fatalf("response_url body %s: %v", calls[before].JSON, err)
+	}
+	r.Text = strings.Join(texts(r.raw), "\n")
+	r.Replace, _ = r.raw["replace_original"].(bool)
+	f.t.Logf("%s → herald answered:\n%s", path, r.Text)
+	return r
+}
+
+// send posts a body signed as Slack signs it to replica; Slack gives up after
+// three seconds, and so does send.
+func (f *slackFleet) send(replica int, path, contentType, body string) {
+	f.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, f.bases[replica]+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", contentType)
 	ts, sig := slackbot.Sign(slackSecret, time.Now(), []byte(body))
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", sig)
@@ -119,15 +167,6 @@ func (f *slackFleet) post(replica int, path, body string) reply {
 	if resp.StatusCode != http.StatusOK {
 		f.t.Fatalf("POST %s: got %d, want 200", path, resp.StatusCode)
 	}
-	calls := f.fake.WaitFor(f.t, "response_url", before+1, 10*time.Second)
-	var r reply
-	if err := json.Unmarshal(calls[before].JSON, &r.raw); err != nil {
-		f.t.Fatalf("response_url body %s: %v", calls[before].JSON, err)
-	}
-	r.Text = strings.Join(texts(r.raw), "\n")
-	r.Replace, _ = r.raw["replace_original"].(bool)
-	f.t.Logf("%s → herald answered:\n%s", path, r.Text)
-	return r
 }
 
 // until repeats a command until its reply contains every want; delivery
@@ -276,7 +315,7 @@ func TestSlackScheduledKeyMessageOnThreeReplicas(t *testing.T) {
 
 	// Due at the next whole minute, leaving the replicas a few seconds to see it.
 	due := time.Now().UTC().Truncate(time.Minute).Add(time.Minute)
-	if time.Until(due) < 5*time.Second {
+	if time.Until(due) < 3*time.Second {
 		due = due.Add(time.Minute)
 	}
 	when := due.Format("2006-01-02 at 15:04")
@@ -396,6 +435,13 @@ func TestSlackKeyMessageReadsWell(t *testing.T) {
 				t.Errorf("click: got %q (replace %v), want %q, not replacing", r.Text, r.Replace, f.tr("keymsg.ack.done"))
 			}
 			f.until(0, "keymsg show 1", f.tr("keymsg.send.manual"), f.tr("keymsg.send.delivered", 2, 2), f.tr("keymsg.send.acked", 1, 2))
+			// The admin's App Home says when it goes out next; anna's does not show the admin section.
+			if home, want := f.openHome(0, slackAdmin), "*"+f.tr("home.next")+"*\n• "; !strings.Contains(home, want) || !strings.Contains(home, " 09:00 CET · "+f.tr("home.next.keymsg", "1")+" → <#C0LEAD>, <@U0ANNA>") {
+				t.Errorf("admin's home: got\n%s\nwant %q and key message 1 at 09:00 CET", home, want)
+			}
+			if home := f.openHome(0, "U0ANNA"); strings.Contains(home, f.tr("home.next")) {
+				t.Errorf("anna's home: got\n%s\nwant no admin section", home)
+			}
 		})
 	}
 }
