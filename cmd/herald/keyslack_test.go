@@ -62,6 +62,13 @@ func startSlackFleet(t *testing.T, replicas int, lang string, fake *fakeslack.Se
 	return f
 }
 
+// before is the text of key up to its argument after args: what a reply
+// says before a time that the test does not pin down.
+func (f *slackFleet) before(key string, args ...any) string {
+	text, _, _ := strings.Cut(f.tr(key, append(args, "\x00")...), "\x00")
+	return text
+}
+
 // command sends "/herald text" from the admin to replica and returns the
 // reply herald sent through response_url.
 func (f *slackFleet) command(replica int, text string) reply {
@@ -370,10 +377,11 @@ func TestSlackScheduledKeyMessageOnThreeReplicas(t *testing.T) {
 	logPosts(t, fake)
 }
 
-// TestSlackKeyMessageDeliveryFailures sends a key message through the real
-// Slack client to a channel that does not exist, one herald is not in, and
-// one that answers 429 with Retry-After twice: the first two are recorded with
-// their reasons and not retried, the third is delayed but delivered once.
+// TestSlackKeyMessageDeliveryFailures sends a key message through the
+// delivery queue and the real Slack client to a channel that does not exist,
+// one herald is not in, a deactivated user, and a channel while Slack answers
+// 429 with Retry-After twice: the first three are recorded with their reasons
+// and not retried, the last is delayed but delivered once.
 func TestSlackKeyMessageDeliveryFailures(t *testing.T) {
 	fake := fakeslack.New(t)
 	fake.SetMembers("C0OUT", "U0EVA")
@@ -381,18 +389,22 @@ func TestSlackKeyMessageDeliveryFailures(t *testing.T) {
 	fake.FailFor("conversations.members", "C0GONE", "channel_not_found")
 	fake.FailFor("chat.postMessage", "C0GONE", "channel_not_found")
 	fake.FailFor("chat.postMessage", "C0OUT", "not_in_channel")
+	fake.FailFor("conversations.open", "U0LEFT", "user_disabled") // a deactivated user
 	fake.RateLimit("chat.postMessage", 2, 1)
 	f := startSlackFleet(t, 2, "en", fake)
 
-	f.command(0, `keymsg add "every monday at 9:00" <#C0GONE|gone> <#C0OUT|outside> <#C0WINS|wins> Please share the new travel policy`)
-	if r := f.command(1, "keymsg send 1"); !strings.Contains(r.Text, f.tr("keymsg.sent", "1", 3)) {
-		t.Fatalf("keymsg send: got %q, want %q", r.Text, f.tr("keymsg.sent", "1", 3))
+	if r := f.command(0, `keymsg add "every monday at 9:00" <#C0GONE|gone> <#C0OUT|outside> <#C0WINS|wins> <@U0LEFT|left> Please share the new travel policy`); !strings.Contains(r.Text, f.before("keymsg.added", "1")) {
+		t.Fatalf("keymsg add: got %q, want it scheduled", r.Text)
 	}
-	show := f.until(0, "keymsg show 1", f.tr("keymsg.send.delivered", 1, 3), f.tr("keymsg.send.failed", 2))
+	if r := f.command(1, "keymsg send 1"); !strings.Contains(r.Text, f.tr("keymsg.sent", "1", 4)) {
+		t.Fatalf("keymsg send: got %q, want %q", r.Text, f.tr("keymsg.sent", "1", 4))
+	}
+	show := f.until(0, "keymsg show 1", f.tr("keymsg.send.delivered", 1, 4), f.tr("keymsg.send.failed", 3))
 	for _, want := range []string{
 		"<#C0GONE> (" + f.tr("keymsg.reason.not_found") + ")",
 		"<#C0OUT> (" + f.tr("keymsg.reason.forbidden") + ")",
-		f.tr("keymsg.send.acked", 0, 3),
+		"<@U0LEFT> (" + f.tr("keymsg.reason.forbidden") + ")",
+		f.tr("keymsg.send.acked", 0, 4),
 	} {
 		if !strings.Contains(show.Text, want) {
 			t.Errorf("keymsg show: got\n%s\nwant %q", show.Text, want)
@@ -404,6 +416,9 @@ func TestSlackKeyMessageDeliveryFailures(t *testing.T) {
 	// Permanent failures are tried once; the rate-limited post arrives once.
 	if got, want := postsTo(fake), map[string]int{"C0GONE": 1, "C0OUT": 1, "C0WINS": 1}; !equalCounts(got, want) {
 		t.Errorf("posts: got %v, want %v", got, want)
+	}
+	if got := len(fake.Calls("conversations.open")); got != 1 {
+		t.Errorf("got %d conversations.open for the deactivated user, want 1", got)
 	}
 }
 
@@ -417,7 +432,9 @@ func TestSlackKeyMessageReadsWell(t *testing.T) {
 			fake := fakeslack.New(t)
 			fake.SetMembers("C0LEAD", "U0ANNA", "U0BEN")
 			f := startSlackFleet(t, 1, lang, fake)
-			f.command(0, `keymsg add "every weekday at 9:00 Europe/Berlin" <#C0LEAD|leadership> <@U0ANNA|anna> Town hall on Friday: bring your questions & ideas`)
+			if r := f.command(0, `keymsg add "every weekday at 9:00 Europe/Berlin" <#C0LEAD|leadership> <@U0ANNA|anna> Town hall on Friday: bring your questions & ideas`); !strings.Contains(r.Text, f.before("keymsg.added", "1")) {
+				t.Fatalf("keymsg add: got %q, want it scheduled", r.Text)
+			}
 			if r := f.command(0, "keymsg send 1"); !strings.Contains(r.Text, f.tr("keymsg.sent", "1", 2)) {
 				t.Fatalf("keymsg send: got %q, want %q", r.Text, f.tr("keymsg.sent", "1", 2))
 			}
