@@ -6,7 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/store"
 )
 
 func TestHomeScheduledNext(t *testing.T) {
@@ -81,5 +86,24 @@ func TestHomeScheduledNext(t *testing.T) {
 				t.Errorf("got section\n%s\nwant\n%s\n(home: %q)", section, tt.want, got)
 			}
 		})
+	}
+}
+
+// TestHomeScheduledNextStoreDown: when the key messages can't be read, the
+// home page is unavailable rather than claiming that nothing is scheduled.
+func TestHomeScheduledNextStoreDown(t *testing.T) {
+	down := store.New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), "herald:")
+	b, err := bot.New(bot.Config{
+		Shoutouts: &bottest.Shoutouts{}, KeyMessages: down, Schedules: scheduler.Parser{}, Outbox: &bottest.Messenger{},
+		Lang: "en", Admins: []string{"boss"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Home(context.Background(), user("boss")); bot.ErrorCode(err) != bot.EUNAVAILABLE {
+		t.Errorf("got %v, want %s", err, bot.EUNAVAILABLE)
+	}
+	if _, err := b.Home(context.Background(), user("anna")); err != nil {
+		t.Errorf("home of a non-admin: got %v, want it drawn without the store of key messages", err)
 	}
 }

@@ -2,7 +2,8 @@
 // server plus the routes herald uses that it lacks (chat.update, views.publish,
 // views.open, conversations.open, conversations.members, usergroups.users.list,
 // file uploads, response_url), recording every call. It can answer a method
-// with a 429 and Retry-After, or with a Slack error code.
+// with a 429 and Retry-After, or with a Slack error code, for every call or
+// only for calls about one channel, user or user group (FailFor).
 package fakeslack
 
 import (
