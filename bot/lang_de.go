@@ -375,5 +375,9 @@ func german() map[string]catalog.Message {
 		"home.next.more": plural.Selectf(1, "%d",
 			plural.One, "… und %d weitere; keymsg list zeigt alle.",
 			plural.Other, "… und %d weitere; keymsg list zeigt alle."),
+
+		// --- key messages: why a person did not get one ---
+		"keymsg.reason.user.not_found": s("diese Person gibt es in diesem Workspace nicht"),
+		"keymsg.reason.user.forbidden": s("herald kann dieser Person nicht schreiben: deaktiviert oder Direktnachrichten ausgeschaltet"),
 	}
 }

@@ -375,5 +375,9 @@ func english() map[string]catalog.Message {
 		"home.next.more": plural.Selectf(1, "%d",
 			plural.One, "… and %d more; keymsg list shows them all.",
 			plural.Other, "… and %d more; keymsg list shows them all."),
+
+		// --- key messages: why a person did not get one ---
+		"keymsg.reason.user.not_found": s("no such person in this workspace"),
+		"keymsg.reason.user.forbidden": s("herald can't write to this person: deactivated, or direct messages are off"),
 	}
 }

@@ -403,7 +403,7 @@ func TestSlackKeyMessageDeliveryFailures(t *testing.T) {
 	for _, want := range []string{
 		"<#C0GONE> (" + f.tr("keymsg.reason.not_found") + ")",
 		"<#C0OUT> (" + f.tr("keymsg.reason.forbidden") + ")",
-		"<@U0LEFT> (" + f.tr("keymsg.reason.forbidden") + ")",
+		"<@U0LEFT> (" + f.tr("keymsg.reason.user.forbidden") + ")",
 		f.tr("keymsg.send.acked", 0, 4),
 	} {
 		if !strings.Contains(show.Text, want) {
