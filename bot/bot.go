@@ -141,6 +141,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Goals != nil {
 		b.digest = append(b.digest, b.digestGoals)
 	}
+	b.homeSections = append(b.homeSections, homeSection{admin: true, run: b.homeNext})
 	if _, err := b.digestSchedule(time.Time{}); err != nil {
 		var e *Error
 		if errors.As(err, &e) {

@@ -264,7 +264,7 @@ func (c *call) sendLine(r SendReport, loc *time.Location) Text {
 			if i > 0 {
 				t = append(t, Str(", "))
 			}
-			t = append(t, Mention(f.To), Str(" ("+c.t("keymsg.reason."+reasonKey(f.Code))+")"))
+			t = append(t, Mention(f.To), Str(" ("+c.reason(f)+")"))
 		}
 	}
 	t = append(t, Str(" · "+c.t("keymsg.send.acked", r.Acked, r.Audience)))
@@ -276,6 +276,20 @@ func (c *call) sendLine(r SendReport, loc *time.Location) Text {
 		}
 	}
 	return t
+}
+
+// reason explains a delivery failure in the requester's language; a person
+// is not "a place herald is not in", so people get words of their own.
+func (c *call) reason(f Failure) string {
+	if f.To.Kind == UserRef {
+		switch f.Code {
+		case ENOTFOUND:
+			return c.t("keymsg.reason.user.not_found")
+		case EFORBIDDEN:
+			return c.t("keymsg.reason.user.forbidden")
+		}
+	}
+	return c.t("keymsg.reason." + reasonKey(f.Code))
 }
 
 // reasonKey names the catalog text of a delivery failure code.

@@ -168,7 +168,7 @@ func TestKeymsgSendAckShow(t *testing.T) {
 	show := text(r.say("boss", "keymsg show 1"))
 	for _, want := range []string{
 		r.t("keymsg.send.delivered", 3, 4),
-		r.t("keymsg.send.failed", 1) + " @carla (" + r.t("keymsg.reason.not_found") + ")",
+		r.t("keymsg.send.failed", 1) + " @carla (" + r.t("keymsg.reason.user.not_found") + ")",
 		r.t("keymsg.send.acked", 2, 4),
 		r.t("keymsg.send.missing") + " @carla, @dan",
 		r.t("keymsg.send.manual"),

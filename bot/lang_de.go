@@ -382,5 +382,17 @@ func german() map[string]catalog.Message {
 		"digest.pulse.rate":     s("– %d von %d Personen haben geantwortet (%d %%)."),
 		"digest.pulse.withheld": s("%s: zu wenige Antworten, um ohne Risiko für die Anonymität zu berichten %s"),
 		"digest.goals":          s("Ziele"),
+		// --- home: what is scheduled next (admins) ---
+		"home.next":        s("Als Nächstes geplant"),
+		"home.next.none":   s("Nichts geplant. Mit keymsg add planst du eine Kernbotschaft."),
+		"home.next.keymsg": s("Kernbotschaft %s"),
+		"home.next.digest": s("Monatlicher Überblick an die Geschäftsleitung"),
+		"home.next.more": plural.Selectf(1, "%d",
+			plural.One, "… und %d weitere; keymsg list zeigt alle.",
+			plural.Other, "… und %d weitere; keymsg list zeigt alle."),
+
+		// --- key messages: why a person did not get one ---
+		"keymsg.reason.user.not_found": s("diese Person gibt es in diesem Workspace nicht"),
+		"keymsg.reason.user.forbidden": s("herald kann dieser Person nicht schreiben: deaktiviert oder Direktnachrichten ausgeschaltet"),
 	}
 }

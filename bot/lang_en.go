@@ -382,5 +382,17 @@ func english() map[string]catalog.Message {
 		"digest.pulse.rate":     s("— %d of %d people answered (%d%%)."),
 		"digest.pulse.withheld": s("%s: too few answers to report without risking anonymity %s"),
 		"digest.goals":          s("Goals"),
+		// --- home: what is scheduled next (admins) ---
+		"home.next":        s("Scheduled next"),
+		"home.next.none":   s("Nothing is scheduled. keymsg add schedules a key message."),
+		"home.next.keymsg": s("Key message %s"),
+		"home.next.digest": s("Monthly digest to the executives"),
+		"home.next.more": plural.Selectf(1, "%d",
+			plural.One, "… and %d more; keymsg list shows them all.",
+			plural.Other, "… and %d more; keymsg list shows them all."),
+
+		// --- key messages: why a person did not get one ---
+		"keymsg.reason.user.not_found": s("no such person in this workspace"),
+		"keymsg.reason.user.forbidden": s("herald can't write to this person: deactivated, or direct messages are off"),
 	}
 }

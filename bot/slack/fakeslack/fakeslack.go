@@ -2,7 +2,8 @@
 // server plus the routes herald uses that it lacks (chat.update, views.publish,
 // views.open, conversations.open, conversations.members, usergroups.users.list,
 // file uploads, response_url), recording every call. It can answer a method
-// with a 429 and Retry-After, or with a Slack error code.
+// with a 429 and Retry-After, or with a Slack error code, for every call or
+// only for calls about one channel, user or user group (FailFor).
 package fakeslack
 
 import (
@@ -31,19 +32,24 @@ type Call struct {
 type Server struct {
 	*slacktest.Server
 
-	mu       sync.Mutex
-	calls    []Call
-	limited  map[string]int    // method → 429s still to answer
-	failures map[string]string // method → Slack error code
-	members  map[string][]string
-	notify   chan struct{}
+	mu          sync.Mutex
+	calls       []Call
+	limited     map[string]int    // method → 429s still to answer
+	failures    map[string]string // method → Slack error code
+	failFor     map[string]string // method and target → Slack error code
+	answered429 map[string]int    // method → 429s answered
+	members     map[string][]string
+	notify      chan struct{}
 }
 
 // New starts a fake Slack that stops when tb ends. extra binds routes of the
 // test's own (they win over the fake's).
 func New(tb testing.TB, extra ...slacktest.Binder) *Server {
 	tb.Helper()
-	s := &Server{limited: map[string]int{}, failures: map[string]string{}, members: map[string][]string{}, notify: make(chan struct{}, 1)}
+	s := &Server{
+		limited: map[string]int{}, failures: map[string]string{}, failFor: map[string]string{}, answered429: map[string]int{},
+		members: map[string][]string{}, notify: make(chan struct{}, 1),
+	}
 	routes := map[string]func(c Call) any{
 		"/chat.postMessage": func(c Call) any {
 			return map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": fmt.Sprint(time.Now().UnixNano())}
@@ -99,6 +105,22 @@ func (s *Server) Fail(method, code string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = code
+}
+
+// FailFor makes every call of method about target answer
+// {"ok":false,"error":code}. The target is the call's channel, users or
+// usergroup argument: FailFor("chat.postMessage", "C0GONE", "channel_not_found").
+func (s *Server) FailFor(method, target, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failFor[method+" "+target] = code
+}
+
+// RateLimited returns how many calls of method were answered with a 429.
+func (s *Server) RateLimited(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answered429[method]
 }
 
 // SetMembers sets the members of a channel or user group.
@@ -174,6 +196,7 @@ func (s *Server) record(answer func(Call) any) http.HandlerFunc {
 		s.mu.Lock()
 		if n := s.limited[method]; n > 0 {
 			s.limited[method] = n - 1
+			s.answered429[method]++
 			after := s.limited[method+"#after"]
 			s.mu.Unlock()
 			w.Header().Set("Retry-After", fmt.Sprint(after))
@@ -181,6 +204,11 @@ func (s *Server) record(answer func(Call) any) http.HandlerFunc {
 			return
 		}
 		code := s.failures[method]
+		for _, target := range []string{c.Form.Get("channel"), c.Form.Get("users"), c.Form.Get("usergroup")} {
+			if f, ok := s.failFor[method+" "+target]; ok && target != "" {
+				code = f
+			}
+		}
 		s.calls = append(s.calls, c)
 		s.mu.Unlock()
 		select {
