@@ -264,5 +264,8 @@ func german() map[string]catalog.Message {
 		"feedback.context":     s("Gesendet mit feedback; herald weiß nicht, wer es geschrieben hat, und speichert es nicht."),
 		"feedback.posted":      s("Danke! Deine Idee steht jetzt anonym in "),
 		"feedback.posted.anon": s("Dein Name wird nirgends gespeichert."),
+		// --- pulses in forms ---
+		"pulse.form.title":  s("Deine Antwort"),
+		"pulse.form.submit": s("Senden"),
 	}
 }

@@ -264,5 +264,8 @@ func english() map[string]catalog.Message {
 		"feedback.context":     s("Sent with feedback; herald does not know or store who wrote it."),
 		"feedback.posted":      s("Thank you! Your idea is posted anonymously in "),
 		"feedback.posted.anon": s("Your name is not stored anywhere."),
+		// --- pulses in forms ---
+		"pulse.form.title":  s("Your answer"),
+		"pulse.form.submit": s("Send"),
 	}
 }

@@ -263,8 +263,10 @@ func (b *Bot) pulseAnswerAction(ctx context.Context, c *call) (*Message, error) 
 	return b.answer(ctx, c, p, r, q, parts[2])
 }
 
-// pulseTextAction answers a click on "answer in words" where the platform has
-// no form: it tells how to type the answer.
+// pulseTextAction handles "answer in words": a click returns a Form for the
+// answer (with, for platforms without forms, how to type it as a command); the
+// Form's submission, which carries the text in Action.Input, is recorded as
+// the answer.
 func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 	round, qs, ok := strings.Cut(c.req.Action.Value, "|")
 	q, err := strconv.Atoi(qs)
@@ -274,6 +276,9 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 	p, r, err := b.pulseRound(ctx, c, round)
 	if err != nil {
 		return nil, err
+	}
+	if c.req.Action.Input != "" {
+		return b.answer(ctx, c, p, r, q, c.req.Action.Input)
 	}
 	if !r.IsOpen(c.now) {
 		return nil, Errorf(ECONFLICT, "pulse.closed")
@@ -285,7 +290,16 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 	if len(p.Questions) > 1 {
 		how += strconv.Itoa(q) + " "
 	}
-	return reply(Plain(c.t("pulse.text.how", how+c.t("pulse.text.yours")))), nil
+	m := reply(Plain(c.t("pulse.text.how", how+c.t("pulse.text.yours"))))
+	hint := c.t("pulse.dm.anon", b.cfg.AnonymityMin)
+	if !p.Anonymous {
+		hint = c.t("pulse.dm.named", p.Owner.Label())
+	}
+	m.Form = &Form{
+		Title: c.t("pulse.form.title"), Label: p.Questions[q-1].Text, Hint: hint, Submit: c.t("pulse.form.submit"),
+		Action: ActionPulseText, Value: c.req.Action.Value, Multiline: true, MaxLength: maxTextAnswer,
+	}
+	return m, nil
 }
 
 // AnswerPulse records an answer of req.User to question q (1-based) of round

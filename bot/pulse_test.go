@@ -311,10 +311,25 @@ func TestPulseTextAnswersAndSkip(t *testing.T) {
 	if len(q3.Buttons) != 2 || q3.Buttons[0].Action != bot.ActionPulseText || q3.Buttons[0].Value != "P1.1|3" {
 		t.Fatalf("got buttons %+v, want a free-text button for P1.1|3", q3.Buttons)
 	}
-	how := h.click(user("UANNA"), bot.ActionPulseText, "P1.1|3").Text.String()
-	mustContain(t, "text button", how, "answer P1.1 3 ")
-	done := h.bot.AnswerPulse(t.Context(), bot.Request{User: user("UANNA"), Action: &bot.Action{Name: bot.ActionPulseText}}, "P1.1", 3, "more time to learn")
+	form := h.click(user("UANNA"), bot.ActionPulseText, "P1.1|3")
+	mustContain(t, "text button", form.Text.String(), "answer P1.1 3 ")
+	wantForm := bot.Form{
+		Title: h.t("pulse.form.title"), Label: h.t("pulse.tpl.adoption.q3"), Hint: h.t("pulse.dm.anon", 2),
+		Submit: h.t("pulse.form.submit"), Action: bot.ActionPulseText, Value: "P1.1|3", Multiline: true, MaxLength: 2000,
+	}
+	if form.Form == nil || *form.Form != wantForm {
+		t.Fatalf("text button: got form %+v, want %+v", form.Form, wantForm)
+	}
+	submit := func() *bot.Message {
+		return h.bot.Handle(t.Context(), bot.Request{User: user("UANNA"),
+			Action: &bot.Action{Name: form.Form.Action, Value: form.Form.Value, Input: " more time to learn\n"}})
+	}
+	done := submit()
 	mustContain(t, "typed answer", done.Text.String(), h.t("pulse.thanks.done"))
+	if !done.Replace || done.Form != nil {
+		t.Errorf("typed answer: got replace=%v form=%v, want the clicked message replaced by the thanks", done.Replace, done.Form)
+	}
+	mustContain(t, "typed twice", submit().Text.String(), h.t("pulse.already"))
 	h.rate(user("UBEN"), "P1.1", 1, 2)
 	h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|2|no")
 	skipped := h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|3|-")

@@ -59,18 +59,9 @@ func (a *Adapter) command(cmd slack.SlashCommand) any {
 
 // answer runs req through the core and sends the reply through responseURL.
 func (a *Adapter) answer(ctx context.Context, req bot.Request, responseURL string) {
-	m := a.h.Handle(ctx, req)
-	if m == nil {
-		return
+	if m := a.h.Handle(ctx, req); m != nil {
+		a.reply(ctx, req, responseURL, *m)
 	}
-	if responseURL == "" {
-		a.tell(ctx, req, *m)
-		return
-	}
-	if err := a.client.Respond(ctx, responseURL, *m); err != nil {
-		return // logged by the client with method and error code
-	}
-	a.attachDM(ctx, req.User, *m)
 }
 
 // tell shows m to the requester where there is no response_url: ephemeral in
@@ -121,14 +112,17 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 			Action:  &bot.Action{Name: actionName(act.ActionID), Value: act.Value},
 			Lang:    lang,
 		}
-		if !a.submit(func(ctx context.Context) { a.answer(ctx, req, cb.ResponseURL) }) {
+		if !a.submit(func(ctx context.Context) { a.click(ctx, req, cb.ResponseURL, cb.TriggerID) }) {
 			a.log.Warn("slack: busy, click refused", "user", user.Key(), "action", req.Action.Name)
 			a.refuseClick(cb.ResponseURL, lang)
 		}
 		return nil
 	case slack.InteractionTypeViewSubmission:
-		if cb.View.CallbackID == shoutoutCallback {
+		switch cb.View.CallbackID {
+		case shoutoutCallback:
 			return a.submitShoutout(cb, user, lang)
+		case formCallback:
+			return a.submitForm(cb, user, lang)
 		}
 	}
 	return nil
