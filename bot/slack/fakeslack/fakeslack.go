@@ -6,10 +6,12 @@
 package fakeslack
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,11 +27,18 @@ type Call struct {
 	Method string
 	Form   url.Values      // form-encoded calls
 	JSON   json.RawMessage // JSON calls (views.*, response_url)
+	// File and Filename are the file of a multipart upload (files upload v2's
+	// upload step).
+	File     []byte
+	Filename string
 }
 
 // Server is the fake. Members maps channel and user group ids to user ids.
 type Server struct {
 	*slacktest.Server
+	// PageSize is how many members conversations.members answers per page
+	// (default 2, to exercise the paging). Set it before the first call.
+	PageSize int
 
 	mu       sync.Mutex
 	calls    []Call
@@ -170,6 +179,8 @@ func (s *Server) record(answer func(Call) any) http.HandlerFunc {
 			c.JSON = body
 		case "application/x-www-form-urlencoded":
 			c.Form, _ = url.ParseQuery(string(body))
+		case "multipart/form-data":
+			c.Filename, c.File = multipartFile(r.Header.Get("Content-Type"), body)
 		}
 		s.mu.Lock()
 		if n := s.limited[method]; n > 0 {
@@ -201,10 +212,34 @@ func (s *Server) conversationMembers(c Call) any {
 	all := s.Members(c.Form.Get("channel"))
 	start := 0
 	fmt.Sscan(c.Form.Get("cursor"), &start)
-	end := min(start+2, len(all))
+	size := s.PageSize
+	if size <= 0 {
+		size = 2
+	}
+	end := min(start+size, len(all))
 	next := ""
 	if end < len(all) {
 		next = fmt.Sprint(end)
 	}
 	return map[string]any{"ok": true, "members": all[start:end], "response_metadata": map[string]any{"next_cursor": next}}
+}
+
+// multipartFile returns the name and content of the first file in a
+// multipart body.
+func multipartFile(contentType string, body []byte) (string, []byte) {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "", nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return "", nil
+		}
+		if part.FileName() != "" {
+			data, _ := io.ReadAll(part)
+			return part.FileName(), data
+		}
+	}
 }
