@@ -350,3 +350,106 @@ func TestSlackPulseCanWant(t *testing.T) {
 		})
 	}
 }
+
+// submitView posts a view_submission of the modal opened by the n-th
+// views.open call, with values as the state (block id → action id → value
+// object), and returns the acknowledgement.
+func (w *slackWorld) submitView(user string, n int, values map[string]any) (openedView, string) {
+	w.t.Helper()
+	v := w.openedView(n)
+	cb := map[string]any{
+		"type": "view_submission",
+		"team": map[string]any{"id": e2eTeam},
+		"user": map[string]any{"id": user, "name": strings.ToLower(user), "team_id": e2eTeam},
+		"view": map[string]any{
+			"id": "V2", "callback_id": v.View.CallbackID, "private_metadata": v.View.PrivateMetadata,
+			"state": map[string]any{"values": values},
+		},
+	}
+	data, _ := json.Marshal(cb)
+	_, ack := w.post("/slack/interactions", "payload="+url.QueryEscape(string(data)))
+	return v, strings.TrimSpace(ack)
+}
+
+// openedView is a views.open call as the fake received it.
+type openedView struct {
+	TriggerID string `json:"trigger_id"`
+	View      struct {
+		CallbackID      string `json:"callback_id"`
+		PrivateMetadata string `json:"private_metadata"`
+		Title           textObj
+		Blocks          []struct {
+			BlockID  string          `json:"block_id"`
+			Label    textObj         `json:"label"`
+			Hint     textObj         `json:"hint"`
+			Optional bool            `json:"optional"`
+			Element  json.RawMessage `json:"element"`
+		} `json:"blocks"`
+	} `json:"view"`
+	raw string
+}
+
+func (w *slackWorld) openedView(n int) openedView {
+	w.t.Helper()
+	c := w.fake.WaitFor(w.t, "views.open", n, slackWait)[n-1]
+	var v openedView
+	if err := json.Unmarshal(c.JSON, &v); err != nil {
+		w.t.Fatalf("views.open %s: %v", c.JSON, err)
+	}
+	v.raw = string(c.JSON)
+	return v
+}
+
+func textValue(s string) map[string]any {
+	return map[string]any{"type": "plain_text_input", "value": s}
+}
+
+// TestSlackPulseFreeTextForm answers a free-text question through the modal
+// that "Answer in words" opens: the typed text is recorded without its author,
+// the DM is replaced by the thanks, and an expired trigger falls back to
+// saying how to answer by command.
+func TestSlackPulseFreeTextForm(t *testing.T) {
+	w := mustSlackWorld(t, map[string]string{"HERALD_LANG": "en", "HERALD_ANONYMITY_MIN": "1"})
+	w.command(e2eAdmin, "pulse template enps to=<@UANNA|anna> <@UBEN|ben>")
+	step2 := w.click("UANNA", w.dm("UANNA", 1)[0], "9")
+	mustHave(t, "after the rating", step2.text, w.tr("pulse.tpl.enps.q2"))
+	words, ok := step2.button(w.tr("pulse.text.button"))
+	if !ok {
+		t.Fatalf("no %q button in %+v", w.tr("pulse.text.button"), step2.buttons)
+	}
+	w.post("/slack/interactions", w.blockAction("UANNA", words, "TRIGGER-ANNA"))
+	v := w.openedView(1)
+	if v.TriggerID != "TRIGGER-ANNA" || v.View.CallbackID != "herald.form" || len(v.View.Blocks) != 1 ||
+		v.View.Blocks[0].Label.Text != w.tr("pulse.tpl.enps.q2") || v.View.Title.Text != w.tr("pulse.form.title") {
+		t.Fatalf("views.open: got %s, want the answer form for TRIGGER-ANNA with the question as its label", v.raw)
+	}
+	mustHave(t, "form hint", v.View.Blocks[0].Hint.Text, w.tr("pulse.dm.anon", 1))
+
+	_, ack := w.submitView("UANNA", 1, map[string]any{"input": map[string]any{"input": textValue("   ")}})
+	if want := `{"response_action":"errors","errors":{"input":"` + w.tr("answer.err.value.text") + `"}}`; ack != want {
+		t.Errorf("empty answer: got %s, want %s", ack, want)
+	}
+	const typed = "More time for <b>learning</b> & pairing <!channel>"
+	if _, ack := w.submitView("UANNA", 1, map[string]any{"input": map[string]any{"input": textValue(typed)}}); ack != "" {
+		t.Fatalf("answer: got %s, want an empty acknowledgement (the modal closes)", ack)
+	}
+	done := w.nextReply()
+	mustHave(t, "after the form", done.text, w.tr("pulse.thanks"), w.tr("pulse.thanks.done"))
+	if !done.replace {
+		t.Errorf("after the form: the DM was not replaced")
+	}
+
+	// Slack refuses the modal (the trigger expired): the reply says how to
+	// answer by command instead.
+	w.fake.Fail("views.open", "expired_trigger_id")
+	benWords, _ := w.click("UBEN", w.dm("UBEN", 1)[0], "6").button(w.tr("pulse.text.button"))
+	w.post("/slack/interactions", w.blockAction("UBEN", benWords, "TRIGGER-BEN"))
+	mustHave(t, "no modal", w.nextReply().text, "answer P1.1 2 ")
+
+	res := w.command(e2eAdmin, "pulse results P1")
+	mustHave(t, "results", res.text, typed)
+	raw := string(w.fake.Calls("response_url")[w.replies-1].JSON)
+	if strings.Contains(raw, "<!channel>") || strings.Contains(raw, `\u003c!channel\u003e`) {
+		t.Errorf("results carry the typed <!channel> unescaped: %s", raw)
+	}
+}
