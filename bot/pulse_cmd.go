@@ -98,19 +98,25 @@ func (b *Bot) pulseRound(ctx context.Context, c *call, id string) (*Pulse, *Roun
 }
 
 func (b *Bot) pulseNew(ctx context.Context, c *call, args []string) (*Message, error) {
-	if len(args) == 0 || strings.Contains(args[0], "=") {
-		return nil, usageError("pulse", "pulse.err.question")
-	}
-	o, err := b.parseOptions(c, "pulse", args[1:], true)
-	if err != nil {
-		return nil, err
-	}
-	q, err := parseQuestion(args[0], o.typ)
+	q, o, err := b.parsePulseNew(c, args)
 	if err != nil {
 		return nil, err
 	}
 	p := &Pulse{Title: q.Text, Questions: []Question{q}}
 	return b.startPulse(ctx, c, p, o)
+}
+
+// parsePulseNew reads the words after "pulse new": the question and its options.
+func (b *Bot) parsePulseNew(c *call, args []string) (Question, pulseOptions, error) {
+	if len(args) == 0 || strings.Contains(args[0], "=") {
+		return Question{}, pulseOptions{}, usageError("pulse", "pulse.err.question").on("question")
+	}
+	o, err := b.parseOptions(c, "pulse", args[1:], true)
+	if err != nil {
+		return Question{}, o, err
+	}
+	q, err := parseQuestion(args[0], o.typ)
+	return q, o, err
 }
 
 func (b *Bot) pulseTemplate(ctx context.Context, c *call, args []string) (*Message, error) {
