@@ -49,7 +49,8 @@ func (r *recorder) Handle(ctx context.Context, req bot.Request) *bot.Message {
 func (r *recorder) Home(ctx context.Context, u bot.Ref) (bot.Message, error) {
 	return r.bot.Home(ctx, u)
 }
-func (r *recorder) Catalog() *bot.Catalog { return r.bot.Catalog() }
+func (r *recorder) Catalog() *bot.Catalog            { return r.bot.Catalog() }
+func (r *recorder) Check(req bot.Request) *bot.Error { return r.bot.Check(req) }
 
 func (r *recorder) requests() []bot.Request {
 	r.mu.Lock()

@@ -44,11 +44,14 @@ func (a *Adapter) command(cmd slack.SlashCommand) any {
 		Text:    text,
 		Refs:    refs,
 	}
-	var j job
-	if wantsModal(text) && cmd.TriggerID != "" {
-		j = func(ctx context.Context) { a.openShoutoutModal(ctx, cmd.TriggerID, req) }
-	} else {
-		j = func(ctx context.Context) { a.answer(ctx, req, cmd.ResponseURL) }
+	j := func(ctx context.Context) { a.answer(ctx, req, cmd.ResponseURL) }
+	if cmd.TriggerID != "" {
+		switch modalFor(text) {
+		case shoutoutCallback:
+			j = func(ctx context.Context) { a.openShoutoutModal(ctx, cmd.TriggerID, req) }
+		case pulseCallback:
+			j = func(ctx context.Context) { a.openPulseModal(ctx, cmd.TriggerID, req, cmd.ResponseURL) }
+		}
 	}
 	if !a.submit(j) {
 		a.log.Warn("slack: busy, command refused", "user", req.User.Key())
@@ -123,6 +126,8 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 			return a.submitShoutout(cb, user, lang)
 		case formCallback:
 			return a.submitForm(cb, user, lang)
+		case pulseCallback:
+			return a.submitPulse(cb, user, lang)
 		}
 	}
 	return nil
@@ -211,11 +216,18 @@ func (a *Adapter) publishHome(ctx context.Context, user bot.Ref) {
 	_ = a.client.PublishHome(ctx, user.ID, m) // a failure is logged by the client
 }
 
-// wantsModal reports whether text is "shoutout" alone, for which Slack shows a form.
-func wantsModal(text string) bool {
-	words := strings.Fields(text)
-	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
+// modalFor returns the callback_id of the form Slack shows for text, or "":
+// "shoutout" alone opens the shout-out form, "pulse new" alone the pulse form.
+func modalFor(text string) string {
+	words := strings.Fields(strings.ToLower(text))
+	if len(words) > 0 && words[0] == "/herald" {
 		words = words[1:]
 	}
-	return len(words) == 1 && strings.EqualFold(words[0], "shoutout")
+	switch strings.Join(words, " ") {
+	case "shoutout":
+		return shoutoutCallback
+	case "pulse new":
+		return pulseCallback
+	}
+	return ""
 }

@@ -25,6 +25,9 @@ type Handler interface {
 	Home(ctx context.Context, user bot.Ref) (bot.Message, error)
 	// Catalog returns the texts herald speaks.
 	Catalog() *bot.Catalog
+	// Check checks a request's command words without running them, for forms
+	// that show mistakes before they close; nil means Handle may go ahead.
+	Check(req bot.Request) *bot.Error
 }
 
 // Deduper remembers event ids, so that an event Slack retries, or delivers to

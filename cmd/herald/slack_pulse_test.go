@@ -453,3 +453,88 @@ func TestSlackPulseFreeTextForm(t *testing.T) {
 		t.Errorf("results carry the typed <!channel> unescaped: %s", raw)
 	}
 }
+
+// TestSlackPulseNewModal starts a pulse from the "pulse new" modal: mistakes
+// come back into the form next to their field, a good form closes and sends
+// the pulse, and someone who may not run pulses gets no form.
+func TestSlackPulseNewModal(t *testing.T) {
+	w := mustSlackWorld(t, map[string]string{"HERALD_LANG": "en"})
+	w.fake.SetMembers("C0TEAM", "UANNA", "UBEN")
+
+	refused := w.command("UANNA", "pulse new")
+	mustHave(t, "non-admin", refused.text, w.tr("err.admin"))
+
+	w.commandWithTrigger(e2eAdmin, "pulse new", "TRIGGER-NEW")
+	v := w.openedView(1)
+	var ids []string
+	for _, b := range v.View.Blocks {
+		ids = append(ids, b.BlockID)
+	}
+	if v.TriggerID != "TRIGGER-NEW" || v.View.CallbackID != "herald.pulse" ||
+		strings.Join(ids, " ") != "question type options channels people every closes anonymous" {
+		t.Fatalf("views.open: got %s with blocks %v, want the pulse form for TRIGGER-NEW", v.TriggerID, ids)
+	}
+	form := func(question, typ, options string, channels, people []string, every, closes, anonymous string) map[string]any {
+		sel := func(v string) map[string]any {
+			return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}
+		}
+		return map[string]any{
+			"question":  map[string]any{"question": textValue(question)},
+			"type":      map[string]any{"type": sel(typ)},
+			"options":   map[string]any{"options": textValue(options)},
+			"channels":  map[string]any{"channels": map[string]any{"type": "multi_conversations_select", "selected_conversations": channels}},
+			"people":    map[string]any{"people": map[string]any{"type": "multi_users_select", "selected_users": people}},
+			"every":     map[string]any{"every": textValue(every)},
+			"closes":    map[string]any{"closes": textValue(closes)},
+			"anonymous": map[string]any{"anonymous": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": anonymous}}},
+		}
+	}
+	team := []string{"C0TEAM"}
+	tests := []struct {
+		name  string
+		give  map[string]any
+		field string
+		want  string
+	}{
+		{"nobody", form("Which tool first?", "choice", "CRM\nMobile", nil, nil, "", "", "yes"), "channels", w.tr("slack.pulse.err.to")},
+		{"no options", form("Which tool first?", "choice", "", team, nil, "", "", "yes"), "options", w.tr("slack.pulse.err.options")},
+		{"one option", form("Which tool first?", "choice", "CRM\n\n", team, nil, "", "", "yes"), "options", w.tr("pulse.err.choice.count", 1, 2, 10)},
+		{"options twice", form("Which tool first?", "choice", "CRM\ncrm", team, nil, "", "", "yes"), "options", w.tr("pulse.err.choice.twice", "crm")},
+		{"short", form("Which tool first?", "yesno", "", team, nil, "", "10m", "yes"), "closes", w.tr("pulse.err.closes.range", "10m")},
+		{"not a duration", form("Which tool first?", "yesno", "", team, nil, "", "soon", "yes"), "closes", w.tr("pulse.err.closes", "soon")},
+		{"quotes", form(`Is "Agile" working?`, "yesno", "", team, nil, "", "", "yes"), "question", w.tr("slack.pulse.err.quote")},
+	}
+	for _, tt := range tests {
+		_, ack := w.submitView(e2eAdmin, 1, tt.give)
+		var got struct {
+			Action string            `json:"response_action"`
+			Errors map[string]string `json:"errors"`
+		}
+		_ = json.Unmarshal([]byte(ack), &got)
+		if got.Action != "errors" || len(got.Errors) != 1 || got.Errors[tt.field] != tt.want {
+			t.Errorf("%s: got %s, want the error %q at %s", tt.name, ack, tt.want, tt.field)
+		}
+	}
+	if n := len(w.fake.Calls("chat.postMessage")); n != 0 {
+		t.Fatalf("refused forms sent %d messages, want none", n)
+	}
+
+	_, ack := w.submitView(e2eAdmin, 1, form("Which tool first?", "choice", "CRM\nMobile app\n", team, []string{"UCARLA"}, "", "2d", "no"))
+	if ack != "" {
+		t.Fatalf("good form: got %s, want an empty acknowledgement (the form closes)", ack)
+	}
+	started := w.fake.WaitFor(t, "chat.postEphemeral", 1, slackWait)[0]
+	if started.Form.Get("channel") != "C0GENERAL" || started.Form.Get("user") != e2eAdmin {
+		t.Errorf("confirmation: got %v, want an ephemeral to %s in C0GENERAL", started.Form, e2eAdmin)
+	}
+	mustHave(t, "confirmation", started.Form.Get("text"), "P1", "Which tool first?", w.tr("pulse.started.named"))
+	for _, u := range []string{"UANNA", "UBEN", "UCARLA"} {
+		dm := w.dm(u, 1)[0]
+		mustHave(t, "DM to "+u, dm.text, "Which tool first?", w.tr("pulse.dm.named", "@uadmin"))
+		if _, ok := dm.button("Mobile app"); !ok || len(dm.buttons) != 2 {
+			t.Errorf("DM to %s: got buttons %+v, want CRM and Mobile app", u, dm.buttons)
+		}
+	}
+	list := w.command(e2eAdmin, "pulse list")
+	mustHave(t, "pulse list", list.text, "P1", "0 of 3 answered")
+}
