@@ -50,6 +50,7 @@ type Bot struct {
 	// homeSections make up the home page (Home). The key-message work appends
 	// its admin section "scheduled next" here: {admin: true, run: …}.
 	homeSections []homeSection
+	rounds       roundCache // open rounds that answers name
 }
 
 // handler runs one command or button press and returns the reply to the requester.

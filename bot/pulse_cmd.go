@@ -259,7 +259,7 @@ func (b *Bot) pulseAnswerAction(ctx context.Context, c *call) (*Message, error) 
 	if err != nil {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
-	p, r, err := b.pulseRound(ctx, c, parts[0])
+	p, r, err := b.answerRound(ctx, c, parts[0])
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 	if !ok || err != nil {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
-	p, r, err := b.pulseRound(ctx, c, round)
+	p, r, err := b.answerRound(ctx, c, round)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 func (b *Bot) AnswerPulse(ctx context.Context, req Request, round string, q int, value string) *Message {
 	c := b.newCall(req)
 	msg, err := func() (*Message, error) {
-		p, r, err := b.pulseRound(ctx, c, round)
+		p, r, err := b.answerRound(ctx, c, round)
 		if err != nil {
 			return nil, err
 		}

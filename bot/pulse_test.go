@@ -422,3 +422,34 @@ func TestPulseConcurrentClicksCountOnce(t *testing.T) {
 	}
 	mustContain(t, "results", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.n", 1))
 }
+
+// TestAnswersSeeCloseElsewhere: answers name their round, which the core
+// keeps in memory; a round closed by another replica, or whose time is up,
+// still takes no answer.
+func TestAnswersSeeCloseElsewhere(t *testing.T) {
+	var cfg bot.Config
+	h := MustHarness(t, func(c *bot.Config) { cfg = *c })
+	replica, err := bot.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse new "Join the pilot?" type=yesno to=#team`, team)
+	h.run(h.owner, `pulse new "Enough time to learn?" type=yesno to=#team closes=1d`, team)
+	for _, round := range []string{"P1.1", "P2.1"} {
+		mustContain(t, "first answer to "+round, h.click(user("UANNA"), bot.ActionPulseAnswer, round+"|1|yes").Text.String(), h.t("pulse.thanks"))
+	}
+	replica.Handle(t.Context(), bot.Request{User: h.owner, Text: "pulse close P1"})
+	late := h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|1|no")
+	mustContain(t, "answer after a close elsewhere", late.Text.String(), h.t("pulse.closed"))
+	h.out.Reset()
+	h.clock.Add(25 * time.Hour)
+	late = h.click(user("UBEN"), bot.ActionPulseAnswer, "P2.1|1|no")
+	mustContain(t, "answer after the close time", late.Text.String(), h.t("pulse.closed"))
+	if !late.Replace {
+		t.Errorf("answer after the close time: the clicked message is kept, want it replaced")
+	}
+	if sent := h.sentTo(h.owner); len(sent) != 1 {
+		t.Errorf("got %d messages to the owner, want the results card of P2.1", len(sent))
+	}
+}

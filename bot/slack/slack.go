@@ -56,8 +56,8 @@ type Config struct {
 
 // Defaults of Config.
 const (
-	defaultWorkers = 16
-	defaultQueue   = 1024
+	defaultWorkers = 64
+	defaultQueue   = 1 << 16
 	// jobTimeout bounds one request's background work, 429 waits included.
 	jobTimeout = 2 * time.Minute
 	// eventTTL is how long a processed event_id is remembered; Slack retries
