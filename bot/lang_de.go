@@ -271,7 +271,7 @@ func german() map[string]catalog.Message {
 		"slack.pulse.submit":        s("Starten"),
 		"slack.pulse.question":      s("Frage"),
 		"slack.pulse.type":          s("Wie wird geantwortet?"),
-		"slack.pulse.type.nps":      s("0–10: wie wahrscheinlich weiterempfehlen (eNPS)"),
+		"slack.pulse.type.nps":      s("0–10: Weiterempfehlung (eNPS)"),
 		"slack.pulse.type.scale5":   s("1–5: stimme nicht zu … stimme zu"),
 		"slack.pulse.type.yesno":    s("Ja oder nein"),
 		"slack.pulse.type.choice":   s("Eine von mehreren Optionen"),
