@@ -461,8 +461,11 @@ func TestSlackPulseNewModal(t *testing.T) {
 	w := mustSlackWorld(t, map[string]string{"HERALD_LANG": "en"})
 	w.fake.SetMembers("C0TEAM", "UANNA", "UBEN")
 
-	refused := w.command("UANNA", "pulse new")
-	mustHave(t, "non-admin", refused.text, w.tr("err.admin"))
+	w.commandWithTrigger("UANNA", "pulse new", "TRIGGER-ANNA")
+	mustHave(t, "non-admin", w.nextReply().text, w.tr("err.admin"))
+	if n := len(w.fake.Calls("views.open")); n != 0 {
+		t.Fatalf("non-admin: got %d forms opened, want none", n)
+	}
 
 	w.commandWithTrigger(e2eAdmin, "pulse new", "TRIGGER-NEW")
 	v := w.openedView(1)
