@@ -67,6 +67,19 @@ func (a *Adapter) answer(ctx context.Context, req bot.Request, responseURL strin
 	}
 }
 
+// reply sends m to the requester through responseURL, or without one as an
+// ephemeral or direct message.
+func (a *Adapter) reply(ctx context.Context, req bot.Request, responseURL string, m bot.Message) {
+	if responseURL == "" {
+		a.tell(ctx, req, m)
+		return
+	}
+	if err := a.client.Respond(ctx, responseURL, m); err != nil {
+		return // logged by the client with method and error code
+	}
+	a.attachDM(ctx, req.User, m)
+}
+
 // tell shows m to the requester where there is no response_url: ephemeral in
 // the request's channel, else as a direct message.
 func (a *Adapter) tell(ctx context.Context, req bot.Request, m bot.Message) {

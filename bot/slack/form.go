@@ -54,19 +54,6 @@ func (a *Adapter) click(ctx context.Context, req bot.Request, responseURL, trigg
 	a.reply(ctx, req, responseURL, *m)
 }
 
-// reply sends m to the requester through responseURL, or without one as an
-// ephemeral or direct message.
-func (a *Adapter) reply(ctx context.Context, req bot.Request, responseURL string, m bot.Message) {
-	if responseURL == "" {
-		a.tell(ctx, req, m)
-		return
-	}
-	if err := a.client.Respond(ctx, responseURL, m); err != nil {
-		return // logged by the client with method and error code
-	}
-	a.attachDM(ctx, req.User, m)
-}
-
 // formModal renders f as a modal with one text input.
 func (a *Adapter) formModal(f bot.Form, meta formMeta) slack.ModalViewRequest {
 	data, _ := json.Marshal(meta)

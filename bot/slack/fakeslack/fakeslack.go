@@ -145,8 +145,8 @@ func (s *Server) WaitFor(tb testing.TB, method string, n int, timeout time.Durat
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
-		if calls := s.Calls(method); len(calls) >= n {
-			return calls
+		if s.count(method) >= n {
+			return s.Calls(method)
 		}
 		select {
 		case <-s.notify:
@@ -155,6 +155,19 @@ func (s *Server) WaitFor(tb testing.TB, method string, n int, timeout time.Durat
 			return nil
 		}
 	}
+}
+
+// count returns how many calls of method were recorded, without copying them.
+func (s *Server) count(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for i := range s.calls {
+		if s.calls[i].Method == method {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *Server) methods() []string {
