@@ -16,7 +16,7 @@ func TestCheck(t *testing.T) {
 		wantField string
 	}{
 		{h.owner, `pulse new "Recommend us?" type=nps to=#team`, "", ""},
-		{h.owner, `/herald pulse new "Recommend us?" type=choice:Yes|Maybe|No to=#team every="every monday at 9:00" closes=2d anonymous=no`, "", ""},
+		{h.owner, `/herald pulse new "Recommend us?" type=choice:Yes|Maybe|No to=#team closes=2d anonymous=no`, "", ""},
 		{h.owner, `shoutout nobody`, "", ""},
 		{h.owner, `pulse list`, "", ""},
 		{h.owner, `pulse new`, "pulse.err.question", "question"},
