@@ -58,6 +58,7 @@ type Bot struct {
 	homeSections []homeSection
 	jobs         map[string]jobKind
 	digest       []digestSection
+	rounds       roundCache // open rounds that answers name
 }
 
 // handler runs one command or button press and returns the reply to the requester.

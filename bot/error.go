@@ -24,6 +24,9 @@ type Error struct {
 	Args []any
 	// Usage, when set, names the command whose usage line is shown after the message.
 	Usage string
+	// Field, when set, names the input at fault: a command option ("to",
+	// "closes"), so that a form can show the message next to it.
+	Field string
 	// RetryAfter is set by a Messenger when the platform asked to wait (HTTP 429
 	// with Retry-After) before the next try.
 	RetryAfter time.Duration
@@ -38,6 +41,21 @@ func Errorf(code, key string, args ...any) *Error {
 // usageError is an EINVALID error that shows the usage line of cmd after the text key.
 func usageError(cmd, key string, args ...any) *Error {
 	return &Error{Code: EINVALID, Key: key, Args: args, Usage: cmd}
+}
+
+// on sets the Field of e and returns e.
+func (e *Error) on(field string) *Error {
+	e.Field = field
+	return e
+}
+
+// fieldError names field as the setting at fault in err, when err is an *Error.
+func fieldError(err error, field string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.on(field)
+	}
+	return err
 }
 
 // Unavailable wraps err, a failure of the database or a platform, in an

@@ -22,6 +22,10 @@ type Message struct {
 	Rating  *Rating  `json:"rating,omitempty"`
 	Image   *Image   `json:"image,omitempty"`
 	File    *File    `json:"file,omitempty"`
+	// Form, when set, asks the requester to type something (a free-text
+	// answer). Adapters with forms show it (a Slack modal); the others show
+	// Text, which says how to do the same with a command.
+	Form *Form `json:"form,omitempty"`
 	// Fallback is a one-line plain summary for notifications and screen readers.
 	Fallback string `json:"fallback,omitempty"`
 	// DeliveryID, when set, makes delivery idempotent: an Outbox delivers a
@@ -105,4 +109,17 @@ type File struct {
 	Name    string `json:"name"`
 	Type    string `json:"type"` // MIME type
 	Content []byte `json:"content"`
+}
+
+// Form asks for one piece of text. What was typed comes back as a Request
+// whose Action is {Name: Action, Value: Value, Input: the text}.
+type Form struct {
+	Title     string `json:"title"`
+	Label     string `json:"label"`          // the question, above the input
+	Hint      string `json:"hint,omitempty"` // small print under the input
+	Submit    string `json:"submit"`
+	Action    string `json:"action"`
+	Value     string `json:"value"`
+	Multiline bool   `json:"multiline,omitempty"`
+	MaxLength int    `json:"maxLength,omitempty"` // in characters; 0: no limit
 }

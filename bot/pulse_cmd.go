@@ -101,19 +101,25 @@ func (b *Bot) pulseRound(ctx context.Context, c *call, id string) (*Pulse, *Roun
 }
 
 func (b *Bot) pulseNew(ctx context.Context, c *call, args []string) (*Message, error) {
-	if len(args) == 0 || strings.Contains(args[0], "=") {
-		return nil, usageError("pulse", "pulse.err.question")
-	}
-	o, err := b.parseOptions(c, "pulse", args[1:], true)
-	if err != nil {
-		return nil, err
-	}
-	q, err := parseQuestion(args[0], o.typ)
+	q, o, err := b.parsePulseNew(c, args)
 	if err != nil {
 		return nil, err
 	}
 	p := &Pulse{Title: q.Text, Questions: []Question{q}}
 	return b.startPulse(ctx, c, p, o)
+}
+
+// parsePulseNew reads the words after "pulse new": the question and its options.
+func (b *Bot) parsePulseNew(c *call, args []string) (Question, pulseOptions, error) {
+	if len(args) == 0 || strings.Contains(args[0], "=") {
+		return Question{}, pulseOptions{}, usageError("pulse", "pulse.err.question").on("question")
+	}
+	o, err := b.parseOptions(c, "pulse", args[1:], true)
+	if err != nil {
+		return Question{}, o, err
+	}
+	q, err := parseQuestion(args[0], o.typ)
+	return q, o, err
 }
 
 func (b *Bot) pulseTemplate(ctx context.Context, c *call, args []string) (*Message, error) {
@@ -289,7 +295,7 @@ func (b *Bot) pulseAnswerAction(ctx context.Context, c *call) (*Message, error) 
 	if err != nil {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
-	p, r, err := b.pulseRound(ctx, c, parts[0])
+	p, r, err := b.answerRound(ctx, c, parts[0])
 	if err != nil {
 		return nil, err
 	}
@@ -299,17 +305,22 @@ func (b *Bot) pulseAnswerAction(ctx context.Context, c *call) (*Message, error) 
 	return b.answer(ctx, c, p, r, q, parts[2])
 }
 
-// pulseTextAction answers a click on "answer in words" where the platform has
-// no form: it tells how to type the answer.
+// pulseTextAction handles "answer in words": a click returns a Form for the
+// answer (with, for platforms without forms, how to type it as a command); the
+// Form's submission, which carries the text in Action.Input, is recorded as
+// the answer.
 func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 	round, qs, ok := strings.Cut(c.req.Action.Value, "|")
 	q, err := strconv.Atoi(qs)
 	if !ok || err != nil {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
-	p, r, err := b.pulseRound(ctx, c, round)
+	p, r, err := b.answerRound(ctx, c, round)
 	if err != nil {
 		return nil, err
+	}
+	if c.req.Action.Input != "" {
+		return b.answer(ctx, c, p, r, q, c.req.Action.Input)
 	}
 	if !r.IsOpen(c.now) {
 		return nil, Errorf(ECONFLICT, "pulse.closed")
@@ -321,7 +332,16 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 	if len(p.Questions) > 1 {
 		how += strconv.Itoa(q) + " "
 	}
-	return reply(Plain(c.t("pulse.text.how", how+c.t("pulse.text.yours")))), nil
+	m := reply(Plain(c.t("pulse.text.how", how+c.t("pulse.text.yours"))))
+	hint := c.t("pulse.dm.anon", b.cfg.AnonymityMin)
+	if !p.Anonymous {
+		hint = c.t("pulse.dm.named", p.Owner.Label())
+	}
+	m.Form = &Form{
+		Title: c.t("pulse.form.title"), Label: p.Questions[q-1].Text, Hint: hint, Submit: c.t("pulse.form.submit"),
+		Action: ActionPulseText, Value: c.req.Action.Value, Multiline: true, MaxLength: maxTextAnswer,
+	}
+	return m, nil
 }
 
 // AnswerPulse records an answer of req.User to question q (1-based) of round
@@ -332,7 +352,7 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 func (b *Bot) AnswerPulse(ctx context.Context, req Request, round string, q int, value string) *Message {
 	c := b.newCall(req)
 	msg, err := func() (*Message, error) {
-		p, r, err := b.pulseRound(ctx, c, round)
+		p, r, err := b.answerRound(ctx, c, round)
 		if err != nil {
 			return nil, err
 		}

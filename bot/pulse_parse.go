@@ -46,13 +46,13 @@ func (b *Bot) parseOptions(c *call, cmd string, words []string, allowType bool) 
 			return o, usageError(cmd, "pulse.err.word", words[i])
 		}
 		if seen[key] {
-			return o, usageError(cmd, "pulse.err.twice", key)
+			return o, usageError(cmd, "pulse.err.twice", key).on(key)
 		}
 		seen[key] = true
 		switch key {
 		case "type":
 			if !allowType {
-				return o, usageError(cmd, "pulse.err.key", key)
+				return o, usageError(cmd, "pulse.err.key", key).on(key)
 			}
 			o.typ = val
 		case "to":
@@ -64,7 +64,7 @@ func (b *Bot) parseOptions(c *call, cmd string, words []string, allowType bool) 
 			for _, t := range targets {
 				ref, ok := c.req.refOf(t)
 				if !ok {
-					return o, usageError(cmd, "pulse.err.target", t)
+					return o, usageError(cmd, "pulse.err.target", t).on("to")
 				}
 				if !slices.ContainsFunc(o.audience, func(r Ref) bool { return r.Key() == ref.Key() }) {
 					o.audience = append(o.audience, ref)
@@ -73,21 +73,21 @@ func (b *Bot) parseOptions(c *call, cmd string, words []string, allowType bool) 
 		case "every":
 			o.every = strings.TrimSpace(val)
 			if o.every == "" {
-				return o, usageError(cmd, "pulse.err.every", val)
+				return o, usageError(cmd, "pulse.err.every", val).on("every")
 			}
 			if b.cfg.Schedules == nil {
-				return o, Errorf(EINVALID, "pulse.err.every.off")
+				return o, Errorf(EINVALID, "pulse.err.every.off").on("every")
 			}
 			if _, err := b.parseSchedule(o.every, c.now); err != nil {
-				return o, err // says what is wrong with the schedule, with an example
+				return o, fieldError(err, "every") // says what is wrong with the schedule, with an example
 			}
 		case "closes":
 			d, ok := parseDuration(val)
 			if !ok {
-				return o, usageError(cmd, "pulse.err.closes", val)
+				return o, usageError(cmd, "pulse.err.closes", val).on("closes")
 			}
 			if d < minCloses || d > maxCloses {
-				return o, Errorf(EINVALID, "pulse.err.closes.range", val)
+				return o, Errorf(EINVALID, "pulse.err.closes.range", val).on("closes")
 			}
 			o.closes = d
 		case "anonymous":
@@ -97,14 +97,14 @@ func (b *Bot) parseOptions(c *call, cmd string, words []string, allowType bool) 
 			case "no", "false", "nein":
 				o.anonymous = false
 			default:
-				return o, usageError(cmd, "pulse.err.anonymous", val)
+				return o, usageError(cmd, "pulse.err.anonymous", val).on("anonymous")
 			}
 		default:
-			return o, usageError(cmd, "pulse.err.key", key)
+			return o, usageError(cmd, "pulse.err.key", key).on(key)
 		}
 	}
 	if len(o.audience) == 0 {
-		return o, usageError(cmd, "pulse.err.to")
+		return o, usageError(cmd, "pulse.err.to").on("to")
 	}
 	return o, nil
 }
@@ -149,17 +149,17 @@ func parseDuration(s string) (time.Duration, bool) {
 func parseQuestion(text, typ string) (Question, error) {
 	text = strings.TrimSpace(text)
 	if text == "" || strings.Contains(text, "=") && !strings.Contains(text, " ") {
-		return Question{}, usageError("pulse", "pulse.err.question")
+		return Question{}, usageError("pulse", "pulse.err.question").on("question")
 	}
 	if n := utf8.RuneCountInString(text); n > maxQuestionText {
-		return Question{}, Errorf(EINVALID, "pulse.err.question.long", n, maxQuestionText)
+		return Question{}, Errorf(EINVALID, "pulse.err.question.long", n, maxQuestionText).on("question")
 	}
 	q := Question{Text: text}
 	kind, opts, _ := strings.Cut(typ, ":")
 	switch QuestionType(strings.ToLower(kind)) {
 	case QNPS, QScale5, QYesNo, QText:
 		if opts != "" {
-			return q, usageError("pulse", "pulse.err.type.opts", typ)
+			return q, usageError("pulse", "pulse.err.type.opts", typ).on("options")
 		}
 		q.Type = QuestionType(strings.ToLower(kind))
 	case QChoice:
@@ -167,23 +167,23 @@ func parseQuestion(text, typ string) (Question, error) {
 		for o := range strings.SplitSeq(opts, "|") {
 			o = strings.TrimSpace(o)
 			if o == "" {
-				return q, Errorf(EINVALID, "pulse.err.choice.empty")
+				return q, Errorf(EINVALID, "pulse.err.choice.empty").on("options")
 			}
 			if utf8.RuneCountInString(o) > maxOptionText {
-				return q, Errorf(EINVALID, "pulse.err.choice.long", o, maxOptionText)
+				return q, Errorf(EINVALID, "pulse.err.choice.long", o, maxOptionText).on("options")
 			}
 			if slices.ContainsFunc(q.Options, func(x string) bool { return strings.EqualFold(x, o) }) {
-				return q, Errorf(EINVALID, "pulse.err.choice.twice", o)
+				return q, Errorf(EINVALID, "pulse.err.choice.twice", o).on("options")
 			}
 			q.Options = append(q.Options, o)
 		}
 		if len(q.Options) < minChoices || len(q.Options) > maxChoices {
-			return q, Errorf(EINVALID, "pulse.err.choice.count", len(q.Options), minChoices, maxChoices)
+			return q, Errorf(EINVALID, "pulse.err.choice.count", len(q.Options), minChoices, maxChoices).on("options")
 		}
 	case "":
-		return q, usageError("pulse", "pulse.err.type.missing")
+		return q, usageError("pulse", "pulse.err.type.missing").on("type")
 	default:
-		return q, usageError("pulse", "pulse.err.type", typ)
+		return q, usageError("pulse", "pulse.err.type", typ).on("type")
 	}
 	return q, nil
 }

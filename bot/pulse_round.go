@@ -222,6 +222,7 @@ func (b *Bot) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) error 
 		return fmt.Errorf("close round %s: %w", r.ID(), err)
 	}
 	r.Closed = true
+	b.rounds.forget(roundKey(p.Space, r.ID()))
 	if !closed || by.Key() == p.Owner.Key() {
 		return nil
 	}

@@ -312,10 +312,25 @@ func TestPulseTextAnswersAndSkip(t *testing.T) {
 	if len(q3.Buttons) != 2 || q3.Buttons[0].Action != bot.ActionPulseText || q3.Buttons[0].Value != "P1.1|3" {
 		t.Fatalf("got buttons %+v, want a free-text button for P1.1|3", q3.Buttons)
 	}
-	how := h.click(user("UANNA"), bot.ActionPulseText, "P1.1|3").Text.String()
-	mustContain(t, "text button", how, "answer P1.1 3 ")
-	done := h.bot.AnswerPulse(t.Context(), bot.Request{User: user("UANNA"), Action: &bot.Action{Name: bot.ActionPulseText}}, "P1.1", 3, "more time to learn")
+	form := h.click(user("UANNA"), bot.ActionPulseText, "P1.1|3")
+	mustContain(t, "text button", form.Text.String(), "answer P1.1 3 ")
+	wantForm := bot.Form{
+		Title: h.t("pulse.form.title"), Label: h.t("pulse.tpl.adoption.q3"), Hint: h.t("pulse.dm.anon", 2),
+		Submit: h.t("pulse.form.submit"), Action: bot.ActionPulseText, Value: "P1.1|3", Multiline: true, MaxLength: 2000,
+	}
+	if form.Form == nil || *form.Form != wantForm {
+		t.Fatalf("text button: got form %+v, want %+v", form.Form, wantForm)
+	}
+	submit := func() *bot.Message {
+		return h.bot.Handle(t.Context(), bot.Request{User: user("UANNA"),
+			Action: &bot.Action{Name: form.Form.Action, Value: form.Form.Value, Input: " more time to learn\n"}})
+	}
+	done := submit()
 	mustContain(t, "typed answer", done.Text.String(), h.t("pulse.thanks.done"))
+	if !done.Replace || done.Form != nil {
+		t.Errorf("typed answer: got replace=%v form=%v, want the clicked message replaced by the thanks", done.Replace, done.Form)
+	}
+	mustContain(t, "typed twice", submit().Text.String(), h.t("pulse.already"))
 	h.rate(user("UBEN"), "P1.1", 1, 2)
 	h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|2|no")
 	skipped := h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|3|-")
@@ -469,5 +484,36 @@ func TestRecurringPulseRunsOnItsSchedule(t *testing.T) {
 	next := bot.Job{Kind: "pulse", ID: "slack:T1|P1", Due: due.AddDate(0, 0, 7)}
 	if err := h.bot.Fire(ctx, next); err != nil || len(h.out.Sent()) != 0 {
 		t.Errorf("fire after stop: got %v and %d messages, want nothing", err, len(h.out.Sent()))
+	}
+}
+
+// TestAnswersSeeCloseElsewhere: answers name their round, which the core
+// keeps in memory; a round closed by another replica, or whose time is up,
+// still takes no answer.
+func TestAnswersSeeCloseElsewhere(t *testing.T) {
+	var cfg bot.Config
+	h := MustHarness(t, func(c *bot.Config) { cfg = *c })
+	replica, err := bot.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse new "Join the pilot?" type=yesno to=#team`, team)
+	h.run(h.owner, `pulse new "Enough time to learn?" type=yesno to=#team closes=1d`, team)
+	for _, round := range []string{"P1.1", "P2.1"} {
+		mustContain(t, "first answer to "+round, h.click(user("UANNA"), bot.ActionPulseAnswer, round+"|1|yes").Text.String(), h.t("pulse.thanks"))
+	}
+	replica.Handle(t.Context(), bot.Request{User: h.owner, Text: "pulse close P1"})
+	late := h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|1|no")
+	mustContain(t, "answer after a close elsewhere", late.Text.String(), h.t("pulse.closed"))
+	h.out.Reset()
+	h.clock.Add(25 * time.Hour)
+	late = h.click(user("UBEN"), bot.ActionPulseAnswer, "P2.1|1|no")
+	mustContain(t, "answer after the close time", late.Text.String(), h.t("pulse.closed"))
+	if !late.Replace {
+		t.Errorf("answer after the close time: the clicked message is kept, want it replaced")
+	}
+	if sent := h.sentTo(h.owner); len(sent) != 1 {
+		t.Errorf("got %d messages to the owner, want the results card of P2.1", len(sent))
 	}
 }

@@ -17,8 +17,11 @@ type Request struct {
 	Lang string
 }
 
-// Action is a pressed button: the Button's Action and Value, as sent.
+// Action is a pressed button: the Button's Action and Value, as sent; or a
+// submitted Form: its Action and Value, and in Input what was typed.
 type Action struct {
 	Name  string
 	Value string
+	// Input is the text typed into a Form; empty for a button.
+	Input string
 }

@@ -49,7 +49,8 @@ func (r *recorder) Handle(ctx context.Context, req bot.Request) *bot.Message {
 func (r *recorder) Home(ctx context.Context, u bot.Ref) (bot.Message, error) {
 	return r.bot.Home(ctx, u)
 }
-func (r *recorder) Catalog() *bot.Catalog { return r.bot.Catalog() }
+func (r *recorder) Catalog() *bot.Catalog            { return r.bot.Catalog() }
+func (r *recorder) Check(req bot.Request) *bot.Error { return r.bot.Check(req) }
 
 func (r *recorder) requests() []bot.Request {
 	r.mu.Lock()
@@ -64,7 +65,7 @@ type env struct {
 	a    *slackbot.Adapter
 }
 
-func newEnv(t *testing.T, workers, queue int) *env {
+func newEnv(t *testing.T, workers, queue int, configure ...func(*slackbot.Config)) *env {
 	t.Helper()
 	fake := fakeslack.New(t)
 	client := slackbot.NewClient(slack.New("xoxb-test", slack.OptionAPIURL(fake.GetAPIURL())), quietLog())
@@ -76,10 +77,14 @@ func newEnv(t *testing.T, workers, queue int) *env {
 		t.Fatal(err)
 	}
 	rec := &recorder{bot: b}
-	a := slackbot.New(slackbot.Config{
+	cfg := slackbot.Config{
 		Handler: rec, Client: client, Seen: storetest.MustStore(t), SigningSecret: secret,
-		Logger: quietLog(), Workers: workers, Queue: queue,
-	})
+		Logger: quietLog(), Workers: workers, Queue: queue, QueueWait: 50 * time.Millisecond,
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	a := slackbot.New(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
@@ -360,6 +365,29 @@ func TestBusyIsAnsweredNotDropped(t *testing.T) {
 	notice := e.fake.WaitFor(t, "response_url", 1, waitLong)
 	if !strings.Contains(string(notice[0].JSON), "herald is busy") {
 		t.Errorf("click while busy: got %s, want the busy notice", notice[0].JSON)
+	}
+}
+
+func TestFullQueueWaitsForAPlace(t *testing.T) {
+	e := newEnv(t, 1, 1, func(c *slackbot.Config) { c.QueueWait = 5 * time.Second })
+	release := make(chan struct{})
+	var handled sync.WaitGroup
+	handled.Add(3)
+	e.rec.reply = func(bot.Request) *bot.Message { <-release; handled.Done(); return nil }
+	body := e.slashCommand(t, "help", "")
+	e.signed(t, "/slack/commands", body) // taken by the worker, which is stuck
+	for deadline := time.Now().Add(waitLong); len(e.rec.requests()) == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	e.signed(t, "/slack/commands", body) // waits in the queue
+	go func() { time.Sleep(100 * time.Millisecond); close(release) }()
+	// The queue is full: this one waits for a place instead of being refused.
+	if code, ack := e.signed(t, "/slack/commands", body); code != http.StatusOK || ack != "" {
+		t.Fatalf("third request: got %d %q, want 200 and an empty body, not busy", code, ack)
+	}
+	handled.Wait()
+	if r := e.a.Refused(); r != 0 {
+		t.Errorf("got %d refused, want 0", r)
 	}
 }
 

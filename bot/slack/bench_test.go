@@ -23,7 +23,8 @@ func (s silent) Handle(context.Context, bot.Request) *bot.Message { return nil }
 func (s silent) Home(context.Context, bot.Ref) (bot.Message, error) {
 	return bot.Message{}, nil
 }
-func (s silent) Catalog() *bot.Catalog { return s.cat }
+func (s silent) Catalog() *bot.Catalog        { return s.cat }
+func (s silent) Check(bot.Request) *bot.Error { return nil }
 
 // BenchmarkSignedCommandAck is one signed slash command through the HTTP
 // handler, from raw request to acknowledgement, in parallel.

@@ -44,11 +44,14 @@ func (a *Adapter) command(cmd slack.SlashCommand) any {
 		Text:    text,
 		Refs:    refs,
 	}
-	var j job
-	if wantsModal(text) && cmd.TriggerID != "" {
-		j = func(ctx context.Context) { a.openShoutoutModal(ctx, cmd.TriggerID, req) }
-	} else {
-		j = func(ctx context.Context) { a.answer(ctx, req, cmd.ResponseURL) }
+	j := func(ctx context.Context) { a.answer(ctx, req, cmd.ResponseURL) }
+	if cmd.TriggerID != "" {
+		switch modalFor(text) {
+		case shoutoutCallback:
+			j = func(ctx context.Context) { a.openShoutoutModal(ctx, cmd.TriggerID, req) }
+		case pulseCallback:
+			j = func(ctx context.Context) { a.openPulseModal(ctx, cmd.TriggerID, req, cmd.ResponseURL) }
+		}
 	}
 	if !a.submit(j) {
 		a.log.Warn("slack: busy, command refused", "user", req.User.Key())
@@ -59,18 +62,22 @@ func (a *Adapter) command(cmd slack.SlashCommand) any {
 
 // answer runs req through the core and sends the reply through responseURL.
 func (a *Adapter) answer(ctx context.Context, req bot.Request, responseURL string) {
-	m := a.h.Handle(ctx, req)
-	if m == nil {
-		return
+	if m := a.h.Handle(ctx, req); m != nil {
+		a.reply(ctx, req, responseURL, *m)
 	}
+}
+
+// reply sends m to the requester through responseURL, or without one as an
+// ephemeral or direct message.
+func (a *Adapter) reply(ctx context.Context, req bot.Request, responseURL string, m bot.Message) {
 	if responseURL == "" {
-		a.tell(ctx, req, *m)
+		a.tell(ctx, req, m)
 		return
 	}
-	if err := a.client.Respond(ctx, responseURL, *m); err != nil {
+	if err := a.client.Respond(ctx, responseURL, m); err != nil {
 		return // logged by the client with method and error code
 	}
-	a.attachDM(ctx, req.User, *m)
+	a.attachDM(ctx, req.User, m)
 }
 
 // tell shows m to the requester where there is no response_url: ephemeral in
@@ -121,14 +128,19 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 			Action:  &bot.Action{Name: actionName(act.ActionID), Value: act.Value},
 			Lang:    lang,
 		}
-		if !a.submit(func(ctx context.Context) { a.answer(ctx, req, cb.ResponseURL) }) {
+		if !a.submit(func(ctx context.Context) { a.click(ctx, req, cb.ResponseURL, cb.TriggerID) }) {
 			a.log.Warn("slack: busy, click refused", "user", user.Key(), "action", req.Action.Name)
 			a.refuseClick(cb.ResponseURL, lang)
 		}
 		return nil
 	case slack.InteractionTypeViewSubmission:
-		if cb.View.CallbackID == shoutoutCallback {
+		switch cb.View.CallbackID {
+		case shoutoutCallback:
 			return a.submitShoutout(cb, user, lang)
+		case formCallback:
+			return a.submitForm(cb, user, lang)
+		case pulseCallback:
+			return a.submitPulse(cb, user, lang)
 		}
 	}
 	return nil
@@ -217,11 +229,18 @@ func (a *Adapter) publishHome(ctx context.Context, user bot.Ref) {
 	_ = a.client.PublishHome(ctx, user.ID, m) // a failure is logged by the client
 }
 
-// wantsModal reports whether text is "shoutout" alone, for which Slack shows a form.
-func wantsModal(text string) bool {
-	words := strings.Fields(text)
-	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
+// modalFor returns the callback_id of the form Slack shows for text, or "":
+// "shoutout" alone opens the shout-out form, "pulse new" alone the pulse form.
+func modalFor(text string) string {
+	words := strings.Fields(strings.ToLower(text))
+	if len(words) > 0 && words[0] == "/herald" {
 		words = words[1:]
 	}
-	return len(words) == 1 && strings.EqualFold(words[0], "shoutout")
+	switch strings.Join(words, " ") {
+	case "shoutout":
+		return shoutoutCallback
+	case "pulse new":
+		return pulseCallback
+	}
+	return ""
 }

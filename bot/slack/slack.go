@@ -25,6 +25,9 @@ type Handler interface {
 	Home(ctx context.Context, user bot.Ref) (bot.Message, error)
 	// Catalog returns the texts herald speaks.
 	Catalog() *bot.Catalog
+	// Check checks a request's command words without running them, for forms
+	// that show mistakes before they close; nil means Handle may go ahead.
+	Check(req bot.Request) *bot.Error
 }
 
 // Deduper remembers event ids, so that an event Slack retries, or delivers to
@@ -43,18 +46,23 @@ type Config struct {
 	// SigningSecret verifies HTTP requests; Socket Mode does not need it.
 	SigningSecret string
 	Logger        *slog.Logger
-	// Workers is how many requests run at once (default 16); Queue how many
-	// more may wait (default 1024). Beyond that a request is answered "busy".
-	Workers int
-	Queue   int
+	// Workers is how many requests run at once (default 64: the work waits on
+	// Redis and Slack more than it computes); Queue how many more may wait
+	// (default 4096). A request that finds the queue full waits up to
+	// QueueWait (default 1s) for a place, well inside Slack's three seconds,
+	// and is answered "busy" only then.
+	Workers   int
+	Queue     int
+	QueueWait time.Duration
 	// Now is the clock for signature timestamps (time.Now when nil).
 	Now func() time.Time
 }
 
 // Defaults of Config.
 const (
-	defaultWorkers = 16
-	defaultQueue   = 1024
+	defaultWorkers   = 64
+	defaultQueue     = 4096
+	defaultQueueWait = time.Second
 	// jobTimeout bounds one request's background work, 429 waits included.
 	jobTimeout = 2 * time.Minute
 	// eventTTL is how long a processed event_id is remembered; Slack retries
@@ -73,6 +81,7 @@ type Adapter struct {
 	verify  *Verifier
 	log     *slog.Logger
 	workers int
+	wait    time.Duration
 
 	mu      sync.RWMutex // guards stopped and the closing of jobs
 	stopped bool
@@ -98,6 +107,9 @@ func New(cfg Config) *Adapter {
 	if cfg.Queue <= 0 {
 		cfg.Queue = defaultQueue
 	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = defaultQueueWait
+	}
 	return &Adapter{
 		h:       cfg.Handler,
 		client:  cfg.Client,
@@ -105,6 +117,7 @@ func New(cfg Config) *Adapter {
 		verify:  NewVerifier(cfg.SigningSecret, cfg.Now),
 		log:     cfg.Logger,
 		workers: cfg.Workers,
+		wait:    cfg.QueueWait,
 		jobs:    make(chan job, cfg.Queue),
 		notices: make(chan struct{}, maxNotices),
 	}
@@ -134,8 +147,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 	return nil
 }
 
-// submit queues j. It reports false when the queue is full or the adapter
-// has stopped; the caller then tells the user herald is busy.
+// submit queues j, waiting up to QueueWait for a place when the queue is
+// full, so that a burst is slowed down rather than refused. It reports false
+// when no place came free in time or the adapter has stopped; the caller then
+// tells the user herald is busy.
 func (a *Adapter) submit(j job) bool {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
@@ -146,6 +161,13 @@ func (a *Adapter) submit(j job) bool {
 	case a.jobs <- j:
 		return true
 	default:
+	}
+	t := time.NewTimer(a.wait)
+	defer t.Stop()
+	select {
+	case a.jobs <- j:
+		return true
+	case <-t.C:
 		a.refused.Add(1)
 		return false
 	}

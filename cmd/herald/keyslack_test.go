@@ -71,7 +71,7 @@ func (f *slackFleet) before(key string, args ...any) string {
 
 // command sends "/herald text" from the admin to replica and returns the
 // reply herald sent through response_url.
-func (f *slackFleet) command(replica int, text string) reply {
+func (f *slackFleet) command(replica int, text string) fleetReply {
 	f.t.Helper()
 	form := url.Values{
 		"token": {"x"}, "team_id": {slackTeam}, "team_domain": {"example"},
@@ -83,7 +83,7 @@ func (f *slackFleet) command(replica int, text string) reply {
 }
 
 // click presses the button of post, a key message the fake received, as user.
-func (f *slackFleet) click(replica int, user string, post fakeslack.Call) reply {
+func (f *slackFleet) click(replica int, user string, post fakeslack.Call) fleetReply {
 	f.t.Helper()
 	button := ackButton(f.t, post)
 	raw, err := os.ReadFile("../../bot/slack/testdata/fixtures/block-actions.json")
@@ -142,12 +142,12 @@ func (f *slackFleet) openHome(replica int, user string) string {
 }
 
 // post sends a signed form to replica and waits for the reply through response_url.
-func (f *slackFleet) post(replica int, path, body string) reply {
+func (f *slackFleet) post(replica int, path, body string) fleetReply {
 	f.t.Helper()
 	before := len(f.fake.Calls("response_url"))
 	f.send(replica, path, "application/x-www-form-urlencoded", body)
 	calls := f.fake.WaitFor(f.t, "response_url", before+1, 10*time.Second)
-	var r reply
+	var r fleetReply
 	if err := json.Unmarshal(calls[before].JSON, &r.raw); err != nil {
 		f.t.Fatalf("response_url body %s: %v", calls[before].JSON, err)
 	}
@@ -178,7 +178,7 @@ func (f *slackFleet) send(replica int, path, contentType, body string) {
 
 // until repeats a command until its reply contains every want; delivery
 // reports arrive a moment after the messages.
-func (f *slackFleet) until(replica int, text string, want ...string) reply {
+func (f *slackFleet) until(replica int, text string, want ...string) fleetReply {
 	f.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -200,8 +200,8 @@ func (f *slackFleet) until(replica int, text string, want ...string) reply {
 	}
 }
 
-// reply is what herald answered through response_url.
-type reply struct {
+// fleetReply is what herald answered through response_url.
+type fleetReply struct {
 	Text    string // every text in it, one a line
 	Replace bool   // replace_original
 	raw     map[string]any

@@ -7,10 +7,12 @@
 package fakeslack
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,11 +28,18 @@ type Call struct {
 	Method string
 	Form   url.Values      // form-encoded calls
 	JSON   json.RawMessage // JSON calls (views.*, response_url)
+	// File and Filename are the file of a multipart upload (files upload v2's
+	// upload step).
+	File     []byte
+	Filename string
 }
 
 // Server is the fake. Members maps channel and user group ids to user ids.
 type Server struct {
 	*slacktest.Server
+	// PageSize is how many members conversations.members answers per page
+	// (default 2, to exercise the paging). Set it before the first call.
+	PageSize int
 
 	mu          sync.Mutex
 	calls       []Call
@@ -158,8 +167,8 @@ func (s *Server) WaitFor(tb testing.TB, method string, n int, timeout time.Durat
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
-		if calls := s.Calls(method); len(calls) >= n {
-			return calls
+		if s.count(method) >= n {
+			return s.Calls(method)
 		}
 		select {
 		case <-s.notify:
@@ -168,6 +177,19 @@ func (s *Server) WaitFor(tb testing.TB, method string, n int, timeout time.Durat
 			return nil
 		}
 	}
+}
+
+// count returns how many calls of method were recorded, without copying them.
+func (s *Server) count(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for i := range s.calls {
+		if s.calls[i].Method == method {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *Server) methods() []string {
@@ -192,6 +214,8 @@ func (s *Server) record(answer func(Call) any) http.HandlerFunc {
 			c.JSON = body
 		case "application/x-www-form-urlencoded":
 			c.Form, _ = url.ParseQuery(string(body))
+		case "multipart/form-data":
+			c.Filename, c.File = multipartFile(r.Header.Get("Content-Type"), body)
 		}
 		s.mu.Lock()
 		if n := s.limited[method]; n > 0 {
@@ -229,10 +253,34 @@ func (s *Server) conversationMembers(c Call) any {
 	all := s.Members(c.Form.Get("channel"))
 	start := 0
 	fmt.Sscan(c.Form.Get("cursor"), &start)
-	end := min(start+2, len(all))
+	size := s.PageSize
+	if size <= 0 {
+		size = 2
+	}
+	end := min(start+size, len(all))
 	next := ""
 	if end < len(all) {
 		next = fmt.Sprint(end)
 	}
 	return map[string]any{"ok": true, "members": all[start:end], "response_metadata": map[string]any{"next_cursor": next}}
+}
+
+// multipartFile returns the name and content of the first file in a
+// multipart body.
+func multipartFile(contentType string, body []byte) (string, []byte) {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "", nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return "", nil
+		}
+		if part.FileName() != "" {
+			data, _ := io.ReadAll(part)
+			return part.FileName(), data
+		}
+	}
 }
