@@ -174,7 +174,6 @@ type reply struct {
 	buttons []button
 }
 
-
 func (r reply) button(label string) (button, bool) {
 	for _, b := range r.buttons {
 		if b.Text.Text == label {
