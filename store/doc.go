@@ -12,10 +12,10 @@
 //
 //	key                               type   holds
 //	{s}:shoutout:M                    hash   shout-out id → shout-out JSON
-//	{s}:shoutout:M:idx                zset   shout-out id, scored by time (unix ms)
+//	{s}:shoutout:M:idx                list   shout-out ids, newest first
 //	{s}:shoutout:M:people             zset   recipient ref key → shout-outs received
 //	{s}:shoutout:M:values             zset   company value → times named
-//	{s}:shoutout:K:ID:received        zset   "M/shout-out id" of what ref K:ID (user:U1) received, by time; newest 50
+//	{s}:shoutout:K:ID:received        list   "M/shout-out id" of what ref K:ID (user:U1) received, newest first; 50 kept
 //	{s}:shoutout:K:ID:given           zset   the same for what K:ID gave
 //	seen:KEY                          string a platform event id (slack:Ev0PV52K21) already processed; expires
 //	{s}:pulse:seq                     string last pulse number (P1, P2, …)

@@ -19,12 +19,19 @@ func (s *Store) refIndexKey(r bot.Ref, dir string) string {
 	return s.space(r.Space()) + "shoutout:" + string(r.Kind) + ":" + r.ID + ":" + dir
 }
 
+// pushIndex puts member at the head of the per-person index key and keeps
+// its newest refIndexLen entries.
+func (s *Store) pushIndex(ctx context.Context, p redis.Pipeliner, key, member string) {
+	p.LPush(ctx, key, member)
+	p.LTrim(ctx, key, 0, refIndexLen-1)
+}
+
 // ShoutoutsOf returns up to limit shout-outs user received and gave, newest first.
 func (s *Store) ShoutoutsOf(ctx context.Context, user bot.Ref, limit int) (received, given []bot.Shoutout, err error) {
-	var rec, giv *redis.StringSliceCmd
+	var rec, giv *redis.StringSliceCmd // newest first
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		rec = p.ZRevRange(ctx, s.refIndexKey(user, "received"), 0, int64(limit)-1)
-		giv = p.ZRevRange(ctx, s.refIndexKey(user, "given"), 0, int64(limit)-1)
+		rec = p.LRange(ctx, s.refIndexKey(user, "received"), 0, int64(limit)-1)
+		giv = p.LRange(ctx, s.refIndexKey(user, "given"), 0, int64(limit)-1)
 		return nil
 	})
 	if err != nil {
