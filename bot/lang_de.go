@@ -25,6 +25,11 @@ func german() map[string]catalog.Message {
 
 		"console.banner": s("herald-Konsole: du bist @%s. Tippe help zum Start; Strg-D beendet."),
 
+		"console.as.usage":       s("So geht's: as @name <Befehl>, um als jemand anderes zu handeln."),
+		"console.click.usage":    s("So geht's: click N [Wert], wobei N die Nummer einer oben gezeigten Schaltfläche ist."),
+		"console.click.rating":   s("So geht's: click N <Zahl>: Diese Schaltfläche ist eine Bewertung."),
+		"console.click.notyours": s("Schaltfläche %d gehört zu den Direktnachrichten von %s: Nur diese Person kann sie drücken."),
+
 		// --- help ---
 		"help.header":  s("herald"),
 		"help.intro":   s("herald hilft deiner Organisation, eine Veränderung durchzutragen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),

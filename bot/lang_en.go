@@ -25,6 +25,11 @@ func english() map[string]catalog.Message {
 
 		"console.banner": s("herald console: you are @%s. Type help to start; Ctrl-D quits."),
 
+		"console.as.usage":       s("Usage: as @name <command>, to act as someone else."),
+		"console.click.usage":    s("Usage: click N [value], where N is the number of a button printed above."),
+		"console.click.rating":   s("Usage: click N <number>: this button is a rating."),
+		"console.click.notyours": s("Button %d is in %s's direct messages: only they can press it."),
+
 		// --- help ---
 		"help.header":  s("herald"),
 		"help.intro":   s("herald helps your organisation carry a change through, right here in chat: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys.\n\nCommands:"),

@@ -23,9 +23,10 @@ import (
 // Workspace is the workspace id of everything in the console.
 const Workspace = "local"
 
-// Handler runs a request; *bot.Bot is one.
+// Handler runs a request and tells the console's own words; *bot.Bot is one.
 type Handler interface {
 	Handle(ctx context.Context, req bot.Request) *bot.Message
+	Catalog() *bot.Catalog
 }
 
 // Adapter prints messages to out and runs input lines as User.
@@ -34,6 +35,8 @@ type Adapter struct {
 	user    bot.Ref
 	channel bot.Ref
 	members []bot.Ref
+
+	cat *bot.Catalog // set by Run
 
 	mu      sync.Mutex // guards out and buttons
 	buttons map[int]button
@@ -84,6 +87,7 @@ func Ref(kind bot.RefKind, id string) bot.Ref {
 
 // Run reads command lines from in until it ends or ctx is done.
 func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
+	a.cat = h.Catalog()
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -136,7 +140,7 @@ func (a *Adapter) Request(line string) (req bot.Request, problem string) {
 	if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "as "); ok {
 		who, cmd, _ := strings.Cut(strings.TrimSpace(rest), " ")
 		if !strings.HasPrefix(who, "@") || len(who) < 2 || strings.TrimSpace(cmd) == "" {
-			return req, "usage: as @name <command>"
+			return req, a.cat.T("", "console.as.usage")
 		}
 		user, line = Ref(bot.UserRef, who[1:]), cmd
 	}
@@ -155,18 +159,18 @@ func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
 	btn, ok := a.buttons[n]
 	a.mu.Unlock()
 	if !ok {
-		return bot.Request{}, "usage: click N [value], where N is the number of a button printed above"
+		return bot.Request{}, a.cat.T("", "console.click.usage")
 	}
 	action := btn.action
 	if btn.rating {
 		if len(args) != 2 {
-			return bot.Request{}, "usage: click N <number>: this button is a rating"
+			return bot.Request{}, a.cat.T("", "console.click.rating")
 		}
 		action.Value += "|" + args[1]
 	}
 	if btn.to.Kind == bot.UserRef && btn.to.ID != user.ID {
 		if user != a.user {
-			return bot.Request{}, fmt.Sprintf("button %d is in %s's direct messages: only %s can press it", n, btn.to.Label(), btn.to.Label())
+			return bot.Request{}, a.cat.T("", "console.click.notyours", n, btn.to.Label())
 		}
 		user = btn.to // a button in someone's direct message is pressed by them
 	}

@@ -14,6 +14,14 @@ import (
 // rating, and keeps the requests it got.
 type recorder struct{ got []bot.Request }
 
+func (r *recorder) Catalog() *bot.Catalog {
+	cat, err := bot.NewCatalog("en")
+	if err != nil {
+		panic(err)
+	}
+	return cat
+}
+
 func (r *recorder) Handle(_ context.Context, req bot.Request) *bot.Message {
 	r.got = append(r.got, req)
 	return &bot.Message{
@@ -58,9 +66,9 @@ func TestConsoleTurnsLinesIntoRequests(t *testing.T) {
 	for _, want := range []string{
 		"[1: 0…10] 0 = not at all, 10 = very  (click 1 <number>)",
 		"[2: Yes] [3: No]",
-		"usage: click N <number>: this button is a rating",
-		"usage: click N [value]",
-		"usage: as @name <command>",
+		"click N <number>: this button is a rating",
+		"click N [value]",
+		"as @name <command>",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
