@@ -394,5 +394,12 @@ func german() map[string]catalog.Message {
 		// --- key messages: why a person did not get one ---
 		"keymsg.reason.user.not_found": s("diese Person gibt es in diesem Workspace nicht"),
 		"keymsg.reason.user.forbidden": s("herald kann dieser Person nicht schreiben: deaktiviert oder Direktnachrichten ausgeschaltet"),
+
+		// --- teams ---
+		"teams.err.notfound":   s("herald konnte dort nichts posten: Teams kennt diesen Chat oder Kanal nicht, oder herald wurde dort nie hinzugefügt. Füge herald dem Team hinzu und versuch es noch einmal."),
+		"teams.err.forbidden":  s("herald darf dort nicht mehr posten: Es wurde aus dem Team oder Chat entfernt, oder die Person hat es blockiert. Füge herald wieder hinzu und versuch es noch einmal."),
+		"teams.file.inline":    s("Teams nimmt hier keine Datei von herald an, deshalb folgt %s als Text: Kopier ihn in eine Datei."),
+		"teams.file.toolarge":  s("%s ist zu groß, um in Teams angezeigt zu werden. Bitte deinen herald-Admin, den Export in der Konsole auszuführen."),
+		"teams.image.toolarge": s("Das Diagramm ist zu groß für Teams; die Zahlen oben sagen dasselbe."),
 	}
 }

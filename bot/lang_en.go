@@ -394,5 +394,12 @@ func english() map[string]catalog.Message {
 		// --- key messages: why a person did not get one ---
 		"keymsg.reason.user.not_found": s("no such person in this workspace"),
 		"keymsg.reason.user.forbidden": s("herald can't write to this person: deactivated, or direct messages are off"),
+
+		// --- teams ---
+		"teams.err.notfound":   s("herald could not post there: Teams does not know that chat or channel, or herald was never added to it. Add herald to the team and try again."),
+		"teams.err.forbidden":  s("herald may not post there any more: it was removed from the team or chat, or the person blocked it. Add herald again and try again."),
+		"teams.file.inline":    s("Teams can't take a file from herald here, so %s follows as text: copy it into a file."),
+		"teams.file.toolarge":  s("%s is too large to show in Teams. Ask your herald admin to run the export in the console."),
+		"teams.image.toolarge": s("The chart is too large to show in Teams; the numbers above say the same."),
 	}
 }
