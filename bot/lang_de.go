@@ -401,5 +401,7 @@ func german() map[string]catalog.Message {
 		"teams.file.inline":    s("Teams nimmt hier keine Datei von herald an, deshalb folgt %s als Text: Kopier ihn in eine Datei."),
 		"teams.file.toolarge":  s("%s ist zu groß, um in Teams angezeigt zu werden. Bitte deinen herald-Admin, den Export in der Konsole auszuführen."),
 		"teams.image.toolarge": s("Das Diagramm ist zu groß für Teams; die Zahlen oben sagen dasselbe."),
+		"teams.app.short":      s("Kernbotschaften, Shout-outs und Pulsumfragen für eure Veränderung."),
+		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung durchzuziehen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
 	}
 }

@@ -401,5 +401,7 @@ func english() map[string]catalog.Message {
 		"teams.file.inline":    s("Teams can't take a file from herald here, so %s follows as text: copy it into a file."),
 		"teams.file.toolarge":  s("%s is too large to show in Teams. Ask your herald admin to run the export in the console."),
 		"teams.image.toolarge": s("The chart is too large to show in Teams; the numbers above say the same."),
+		"teams.app.short":      s("Key messages, shout-outs and pulse surveys that carry your change through."),
+		"teams.app.full":       s("herald helps your organisation carry a change through, right here in Teams: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys. Type @herald help to start."),
 	}
 }
