@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
@@ -136,8 +137,20 @@ func Summary(m bot.Message) string {
 
 // CardJSON is Card as indented JSON, for golden files and debugging.
 func CardJSON(m bot.Message, t func(string, ...any) string) []byte {
-	b, _ := json.MarshalIndent(Card(m, t), "", "  ")
+	b, _ := marshal(Card(m, t), "  ")
 	return b
+}
+
+// marshal is JSON without HTML escaping: "<at>" stays readable.
+func marshal(v any, indent string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // renderer collects the mention entities of one card.
@@ -183,6 +196,10 @@ func lines(text string, extra element) []element {
 			gap = true
 			continue
 		}
+		// Leading spaces would make a code block: keep the indent as
+		// no-break spaces.
+		t := strings.TrimLeft(l, " ")
+		l = strings.Repeat("\u00a0", len(l)-len(t)) + t
 		e := element{"type": "TextBlock", "text": l, "wrap": true}
 		switch {
 		case gap && len(out) > 0:

@@ -216,7 +216,7 @@ func (c *Client) call(ctx context.Context, method, u string, in, out any) error 
 	var body []byte
 	if in != nil {
 		var err error
-		if body, err = json.Marshal(in); err != nil {
+		if body, err = marshal(in, ""); err != nil {
 			return fmt.Errorf("teams %s: %w", method, err)
 		}
 	}
