@@ -3,6 +3,7 @@ package teams_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -79,9 +80,10 @@ func mustAdapter(t *testing.T, reply func(bot.Request) *bot.Message) *harness {
 	fake := fakebf.New(t)
 	convs := &bottest.Conversations{}
 	h := &recorder{cat: cat, reply: reply, got: make(chan struct{}, 100)}
-	client := teams.NewClient(teams.ClientConfig{AppID: appID, Password: "secret", TokenURL: fake.TokenURL(), Conversations: convs, Catalog: cat})
-	v := teams.NewVerifier(appID, fake.MetadataURL(), nil, nil, nil)
-	a := teams.New(teams.Config{Handler: h, Client: client, Verifier: v})
+	quiet := slog.New(slog.DiscardHandler)
+	client := teams.NewClient(teams.ClientConfig{AppID: appID, Password: "secret", TokenURL: fake.TokenURL(), Conversations: convs, Catalog: cat, Logger: quiet})
+	v := teams.NewVerifier(appID, fake.MetadataURL(), nil, quiet, nil)
+	a := teams.New(teams.Config{Handler: h, Client: client, Verifier: v, Logger: quiet})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = v.Run(ctx) })
@@ -93,6 +95,25 @@ func mustAdapter(t *testing.T, reply func(bot.Request) *bot.Message) *harness {
 		wg.Wait()
 	})
 	return &harness{fake: fake, h: h, convs: convs, client: client, url: srv.URL}
+}
+
+// fixtureB reads a fixture activity for a benchmark, pointed at serviceURL.
+func fixtureB(b *testing.B, name, serviceURL string) []byte {
+	b.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "fixtures", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var act map[string]any
+	if err := json.Unmarshal(raw, &act); err != nil {
+		b.Fatal(err)
+	}
+	act["serviceUrl"] = serviceURL
+	out, err := json.Marshal(act)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
 }
 
 // fixture reads a fixture activity, points its serviceUrl at the fake and
