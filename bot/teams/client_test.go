@@ -117,4 +117,3 @@ func TestMembersOfAChannel(t *testing.T) {
 }
 
 func contains(b []byte, s string) bool { return strings.Contains(string(b), s) }
-
