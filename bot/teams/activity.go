@@ -28,8 +28,9 @@ type Activity struct {
 
 // Account is a user or bot in an activity.
 type Account struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	AADObjectID string `json:"aadObjectId,omitempty"`
 }
 
 // Conversation is where an activity happened.

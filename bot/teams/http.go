@@ -107,6 +107,8 @@ func (a *Adapter) remember(ctx context.Context, act *Activity) bool {
 // pressed.
 func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 	a.remember(ctx, act)
+	// Ids only, never the text: an admin finds their user id here (debug).
+	a.log.Debug("teams: request", "tenant", act.Tenant(), "user", act.From.ID, "aad_object", act.From.AADObjectID, "conversation", act.ConversationID())
 	m := a.h.Handle(ctx, req)
 	if m == nil {
 		return
