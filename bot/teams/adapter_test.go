@@ -350,3 +350,29 @@ func (*endless) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+func TestRepliesInAChannelGoToTheRequestersChat(t *testing.T) {
+	tests := []struct {
+		name     string
+		give     bot.Message
+		wantPath string
+	}{
+		{"ephemeral: private", bot.Message{Ephemeral: true, Text: bot.Plain("only for you")}, "/v3/conversations/a:dm-29:1aBcD/activities"},
+		{"replace of a shared card: private", bot.Message{Replace: true, Text: bot.Plain("only for you")}, "/v3/conversations/a:dm-29:1aBcD/activities"},
+		{"for everyone: in the thread", bot.Message{Text: bot.Plain("for everyone")}, "/v3/conversations/19:abc@thread.tacv2;messageid=1700000000000/activities/1700000000000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := mustAdapter(t, func(bot.Request) *bot.Message { m := tt.give; return &m })
+			body := fixture(t, "message-activity.json", hs.fake.ServiceURL(), map[string]any{
+				"conversation": map[string]any{"id": "19:abc@thread.tacv2;messageid=1700000000000", "conversationType": "channel", "tenantId": "11111111-2222-3333-4444-555555555555"},
+				"replyToId":    "1699999999999",
+			})
+			hs.fake.Post(t, hs.url, appID, body)
+			c := hs.fake.WaitFor(t, "/activities", 1, 5*time.Second)[0]
+			if c.Method != http.MethodPost || c.Path != tt.wantPath {
+				t.Errorf("got %s %s, want POST %s", c.Method, c.Path, tt.wantPath)
+			}
+		})
+	}
+}

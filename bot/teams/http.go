@@ -102,9 +102,12 @@ func (a *Adapter) remember(ctx context.Context, act *Activity) bool {
 	return true
 }
 
-// answer runs req through the core and replies in the activity's
-// conversation; a reply with Replace updates the card whose button was
-// pressed.
+// answer runs req through the core and replies. In a 1:1 chat the reply
+// goes to the chat, and a reply with Replace updates the card whose button
+// was pressed. Teams can't show a message to one person in a channel or
+// group chat, so there a reply meant for the requester alone (Ephemeral, or
+// replacing a shared card) goes to their 1:1 chat with herald; others go to
+// the thread.
 func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 	a.remember(ctx, act)
 	// Ids only, never the text: an admin finds their user id here (debug).
@@ -114,9 +117,13 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 		return
 	}
 	conv := act.Conversation.ID // with ;messageid=…, so a channel reply stays in its thread
-	if m.Replace && act.ReplyToID != "" {
-		_ = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m) // a failure is logged by the client
-		return
+	switch {
+	case act.Conversation.ConversationType != "personal" && (m.Ephemeral || m.Replace):
+		m.To, m.Replace = req.User, false
+		_ = a.client.Send(ctx, *m) // a failure is logged by the client
+	case m.Replace && act.ReplyToID != "":
+		_ = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
+	default:
+		_ = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
 	}
-	_ = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
 }
