@@ -1,8 +1,10 @@
 package teams_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -374,5 +376,44 @@ func TestRepliesInAChannelGoToTheRequestersChat(t *testing.T) {
 				t.Errorf("got %s %s, want POST %s", c.Method, c.Path, tt.wantPath)
 			}
 		})
+	}
+}
+
+func TestRotatedKeysAreFetched(t *testing.T) {
+	hs := mustAdapter(t, nil)
+	body := fixture(t, "message-activity.json", hs.fake.ServiceURL(), map[string]any{"text": "help"})
+	if got := hs.fake.Post(t, hs.url, appID, body); got != http.StatusOK {
+		t.Fatalf("before rotation: got %d, want 200", got)
+	}
+	hs.h.wait(t)
+	key := hs.fake.AddKey(t, "rotated-key") // published after herald read the keys
+	tok := "Bearer " + fakebf.Sign(t, key, "rotated-key", hs.fake.Claims(appID))
+	if got := fakebf.PostWith(t, hs.url, tok, body); got != http.StatusOK {
+		t.Fatalf("token signed with the new key: got %d, want 200", got)
+	}
+	hs.h.wait(t)
+}
+
+func TestUnknownKeyIDsDoNotHoldRequests(t *testing.T) {
+	hs := mustAdapter(t, nil)
+	body := fixture(t, "message-activity.json", hs.fake.ServiceURL(), nil)
+	// Teams gives up on a request after 15 seconds; so does this client.
+	teamsClient := &http.Client{Timeout: 15 * time.Second}
+	// The first unknown key id reads the keys again; the next ones, within a
+	// minute, are refused at once rather than held for the refresh limit.
+	for i := range 3 {
+		req, err := http.NewRequest(http.MethodPost, hs.url, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+fakebf.Sign(t, hs.fake.Key, fmt.Sprintf("unknown-%d", i), hs.fake.Claims(appID)))
+		resp, err := teamsClient.Do(req)
+		if err != nil {
+			t.Fatalf("#%d: %v", i, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("#%d: got %d, want 401", i, resp.StatusCode)
+		}
 	}
 }

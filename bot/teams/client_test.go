@@ -117,3 +117,18 @@ func TestMembersOfAChannel(t *testing.T) {
 }
 
 func contains(b []byte, s string) bool { return strings.Contains(string(b), s) }
+
+func TestARefusedTokenIsReplacedOnce(t *testing.T) {
+	c, fake := mustClient(t)
+	wins := bot.Ref{Kind: bot.ChannelRef, Platform: bot.Teams, Workspace: tenant, ID: "19:wins@thread.tacv2"}
+	if err := c.Send(context.Background(), bot.Message{To: wins, Text: bot.Plain("one")}); err != nil {
+		t.Fatal(err)
+	}
+	fake.RevokeTokens() // e.g. the app's secret was rotated
+	if err := c.Send(context.Background(), bot.Message{To: wins, Text: bot.Plain("two")}); err != nil {
+		t.Fatalf("after the token was refused: %v, want a new token and success", err)
+	}
+	if n := fake.Tokens(); n != 2 {
+		t.Errorf("tokens fetched: got %d, want 2", n)
+	}
+}

@@ -131,6 +131,9 @@ func (v *Verifier) load(ctx context.Context) (context.CancelFunc, error) {
 		NoErrorReturnFirstHTTPReq: &strict,
 		RefreshInterval:           keysEvery,
 		RefreshUnknownKID:         rate.NewLimiter(rate.Every(unknownKIDEvery), 1),
+		// A token with an unknown key id while the limiter is spent fails
+		// at once instead of holding its request for up to a minute.
+		RateLimitWaitMax: time.Millisecond,
 		RefreshErrorHandlerFunc: func(u string) func(context.Context, error) {
 			return func(_ context.Context, err error) {
 				v.log.Warn("teams: token keys refresh failed", "url", u, "err", err)
@@ -201,7 +204,7 @@ func (v *Verifier) claims(ctx context.Context, authorization string) (jwt.MapCla
 		return nil, err
 	}
 	claims := jwt.MapClaims{}
-	_, err = jwt.ParseWithClaims(raw, claims, kf.Keyfunc,
+	_, err = jwt.ParseWithClaims(raw, claims, kf.KeyfuncCtx(ctx),
 		jwt.WithValidMethods([]string{"RS256"}),
 		jwt.WithIssuer(Issuer),
 		jwt.WithAudience(v.appID),

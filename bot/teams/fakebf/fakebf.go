@@ -47,8 +47,10 @@ type Server struct {
 	Key *rsa.PrivateKey
 
 	mu       sync.Mutex
+	keys     map[string]*rsa.PrivateKey // the JWKS, by key id
 	calls    []Call
 	tokens   int
+	revoked  int // tokens up to this number are refused
 	failFor  map[string]int
 	retry    map[string]int
 	members  map[string][]Member
@@ -69,19 +71,24 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Key: key, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}, notify: make(chan struct{}, 1)}
+	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}, notify: make(chan struct{}, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"issuer": "https://api.botframework.com", "jwks_uri": s.URL + "/keys",
 			"id_token_signing_alg_values_supported": []string{"RS256"}})
 	})
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, _ *http.Request) {
-		pub := key.PublicKey
-		writeJSON(w, map[string]any{"keys": []map[string]any{{
-			"kty": "RSA", "use": "sig", "kid": KeyID, "alg": "RS256",
-			"n": b64(pub.N.Bytes()), "e": b64(big.NewInt(int64(pub.E)).Bytes()),
-			"endorsements": []string{"msteams"},
-		}}})
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		keys := []map[string]any{}
+		for kid, k := range s.keys {
+			keys = append(keys, map[string]any{
+				"kty": "RSA", "use": "sig", "kid": kid, "alg": "RS256",
+				"n": b64(k.N.Bytes()), "e": b64(big.NewInt(int64(k.E)).Bytes()),
+				"endorsements": []string{"msteams"},
+			})
+		}
+		writeJSON(w, map[string]any{"keys": keys})
 	})
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil || r.Form.Get("grant_type") != "client_credentials" || r.Form.Get("client_secret") == "" {
@@ -165,6 +172,27 @@ func PostWith(tb testing.TB, url, authorization string, activity []byte) int {
 	return resp.StatusCode
 }
 
+// AddKey generates a new signing key under kid and serves it in the JWKS
+// beside the others, as the Bot Framework does when it rotates keys.
+func (s *Server) AddKey(tb testing.TB, kid string) *rsa.PrivateKey {
+	tb.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys[kid] = key
+	return key
+}
+
+// RevokeTokens makes the connector refuse (401) every token handed out so far.
+func (s *Server) RevokeTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked = s.tokens
+}
+
 // SetMembers sets the members pagedmembers returns for conversation.
 func (s *Server) SetMembers(conversation string, members ...Member) {
 	s.mu.Lock()
@@ -238,11 +266,17 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 	if len(parts) >= 5 && parts[3] == "activities" {
 		c.Activity = parts[4]
 	}
-	if !strings.HasPrefix(c.Auth, "Bearer connector-token-") {
+	var n int
+	if _, err := fmt.Sscanf(c.Auth, "Bearer connector-token-%d", &n); err != nil {
 		http.Error(w, `{"error":{"code":"Unauthorized"}}`, http.StatusUnauthorized)
 		return
 	}
 	s.mu.Lock()
+	if n <= s.revoked {
+		s.mu.Unlock()
+		http.Error(w, `{"error":{"code":"Unauthorized"}}`, http.StatusUnauthorized)
+		return
+	}
 	s.calls = append(s.calls, c)
 	status := s.failFor[c.Conversation]
 	var created string
