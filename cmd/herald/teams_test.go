@@ -310,3 +310,37 @@ func TestTeamsManifestNeedsAnAppID(t *testing.T) {
 		t.Errorf("got %v, want an error naming TEAMS_APP_ID", err)
 	}
 }
+
+func TestTeamsWithoutPasswordStopsWithOneLine(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"herald"}, env(map[string]string{"TEAMS_APP_ID": "x", "HERALD_DATA_DIR": t.TempDir()}), nil, &out, io.Discard)
+	if want := "TEAMS_APP_ID set but TEAMS_APP_PASSWORD missing"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}
+
+func TestSlackAndTeamsServedSideBySide(t *testing.T) {
+	fake := fakebf.New(t)
+	base := MustServe(t, map[string]string{
+		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": "http://127.0.0.1:1/api/",
+		"TEAMS_APP_ID": teamsApp, "TEAMS_APP_PASSWORD": "pw",
+		"TEAMS_OPENID_METADATA_URL": fake.MetadataURL(), "TEAMS_TOKEN_URL": fake.TokenURL(),
+	})
+	tests := []struct {
+		path string
+		auth string
+		body []byte
+		want int
+	}{
+		{"/slack/commands", "", []byte("text=help"), http.StatusUnauthorized},
+		{"/api/messages", "", teamsActivity(t, "message-activity.json", fake, nil), http.StatusUnauthorized},
+		{"/api/messages", "Bearer " + fakebf.Sign(t, fake.Key, fakebf.KeyID, fake.Claims(teamsApp)), teamsActivity(t, "message-activity.json", fake, map[string]any{"text": "help"}), http.StatusOK},
+		{"/api/messages", "", bytes.Repeat([]byte("a"), 1<<20+1), http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		if got := fakebf.PostWith(t, base+tt.path, tt.auth, tt.body); got != tt.want {
+			t.Errorf("POST %s (auth %t): got %d, want %d", tt.path, tt.auth != "", got, tt.want)
+		}
+	}
+	lastTo(t, fake, "a:1xYz", "herald")
+}
