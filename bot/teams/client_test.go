@@ -15,6 +15,8 @@ import (
 	"github.com/herald-chat/herald/bot/teams/fakebf"
 )
 
+var _ teams.Conversations = (*bottest.Conversations)(nil)
+
 const tenant = "11111111-2222-3333-4444-555555555555"
 
 // mustClient returns a Client on a fake Bot Framework that knows the tenant.

@@ -23,8 +23,6 @@ import (
 type Handler interface {
 	// Handle runs one request and returns the reply for the requester, or nil.
 	Handle(ctx context.Context, req bot.Request) *bot.Message
-	// Catalog returns the texts herald speaks.
-	Catalog() *bot.Catalog
 }
 
 // Conversations keeps the conversation references of Teams: through which
@@ -46,7 +44,7 @@ type Conversations interface {
 type Config struct {
 	Handler Handler
 	Client  *Client
-	// Verifier checks the bearer token of every inbound activity.
+	// Verifier checks the bearer token of every inbound activity (required).
 	Verifier *Verifier
 	Logger   *slog.Logger
 	// Workers is how many activities are worked on at once (default 16);

@@ -16,6 +16,10 @@ import (
 	"github.com/herald-chat/herald/store"
 )
 
+// The store keeps Teams' conversation references (it can't import the
+// adapter, so the check lives here).
+var _ teamsbot.Conversations = (*store.Store)(nil)
+
 // newTeamsClient returns the Bot Framework connector client of cfg; it finds
 // conversations through the store.
 func newTeamsClient(cfg config, log *slog.Logger, st *store.Store) (*teamsbot.Client, error) {
