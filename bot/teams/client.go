@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-chat/herald/bot"
@@ -29,6 +30,9 @@ type Client struct {
 	httpc  *http.Client
 	log    *slog.Logger
 	t      func(key string, args ...any) string
+	// chats remembers each person's 1:1 conversation id (user ref key →
+	// id), so a broadcast to many people creates each chat once per process.
+	chats sync.Map
 }
 
 var (
@@ -97,6 +101,9 @@ func (c *Client) Send(ctx context.Context, m bot.Message) error {
 			return err
 		}
 		_, err = c.post(ctx, svc, conv, "", m)
+		if code := bot.ErrorCode(err); code == bot.ENOTFOUND || code == bot.EFORBIDDEN {
+			c.chats.Delete(m.To.Key()) // ask Teams again next time
+		}
 		return err
 	case bot.GroupRef:
 		members, err := c.Members(ctx, m.To)
@@ -154,6 +161,9 @@ func (c *Client) activity(m bot.Message) *activityOut {
 // personal returns the id of user's 1:1 conversation with herald (Teams
 // returns the existing one when there is one).
 func (c *Client) personal(ctx context.Context, svc string, user bot.Ref) (string, error) {
+	if id, ok := c.chats.Load(user.Key()); ok {
+		return id.(string), nil
+	}
 	body := map[string]any{
 		"isGroup":     false,
 		"bot":         map[string]string{"id": "28:" + c.appID},
@@ -170,6 +180,7 @@ func (c *Client) personal(ctx context.Context, svc string, user bot.Ref) (string
 	if out.ID == "" {
 		return "", bot.Unavailable("err.platform", errors.New("teams: created conversation has no id"))
 	}
+	c.chats.Store(user.Key(), out.ID)
 	return out.ID, nil
 }
 
