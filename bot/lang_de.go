@@ -426,5 +426,14 @@ func german() map[string]catalog.Message {
 		"slack.pulse.err.quote":     s("Bitte hier keine doppelten Anführungszeichen; nimm stattdessen '."),
 		"slack.pulse.err.to":        s("Wer soll antworten? Wähl mindestens einen Channel oder eine Person."),
 		"slack.pulse.err.options":   s("Schreib die Optionen untereinander, eine pro Zeile."),
+
+		// --- teams ---
+		"teams.err.notfound":   s("herald konnte dort nichts posten: Teams kennt diesen Chat oder Kanal nicht, oder herald wurde dort nie hinzugefügt. Füge herald dem Team hinzu und versuch es noch einmal."),
+		"teams.err.forbidden":  s("herald darf dort nicht mehr posten: Es wurde aus dem Team oder Chat entfernt, oder die Person hat es blockiert. Füge herald wieder hinzu und versuch es noch einmal."),
+		"teams.file.inline":    s("Teams nimmt hier keine Datei von herald an, deshalb folgt %s als Text: Kopier ihn in eine Datei."),
+		"teams.file.toolarge":  s("%s ist zu groß, um in Teams angezeigt zu werden. Bitte deinen herald-Admin, den Export in der Konsole auszuführen."),
+		"teams.image.toolarge": s("Das Diagramm ist zu groß für Teams; die Zahlen oben sagen dasselbe."),
+		"teams.app.short":      s("Kernbotschaften, Shout-outs und Pulsumfragen für eure Veränderung."),
+		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung durchzuziehen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
 	}
 }

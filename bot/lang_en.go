@@ -426,5 +426,14 @@ func english() map[string]catalog.Message {
 		"slack.pulse.err.quote":     s("Leave out double quotes here; use ' instead."),
 		"slack.pulse.err.to":        s("Who should answer? Pick at least one channel or person."),
 		"slack.pulse.err.options":   s("List the options, one per line."),
+
+		// --- teams ---
+		"teams.err.notfound":   s("herald could not post there: Teams does not know that chat or channel, or herald was never added to it. Add herald to the team and try again."),
+		"teams.err.forbidden":  s("herald may not post there any more: it was removed from the team or chat, or the person blocked it. Add herald again and try again."),
+		"teams.file.inline":    s("Teams can't take a file from herald here, so %s follows as text: copy it into a file."),
+		"teams.file.toolarge":  s("%s is too large to show in Teams. Ask your herald admin to run the export in the console."),
+		"teams.image.toolarge": s("The chart is too large to show in Teams; the numbers above say the same."),
+		"teams.app.short":      s("Key messages, shout-outs and pulse surveys that carry your change through."),
+		"teams.app.full":       s("herald helps your organisation carry a change through, right here in Teams: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys. Type @herald help to start."),
 	}
 }

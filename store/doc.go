@@ -44,6 +44,10 @@
 //	{s}:keymsg:ID:send:S:ack          set    ref keys of the people who acknowledged
 //	keymsg:spaces                     set    workspaces that have key messages
 //	schedules:version                 string counter, bumped on every schedule change
+//	{s}:teams:conv                    hash   Teams conversation id → Bot Framework service URL
+//	                                         (conversation references for proactive sends)
+//	{s}:teams:service                 string the service URL herald last heard the tenant
+//	                                         through, for conversations not seen yet (1:1 chats)
 //
 // Send records expire after 400 days. The scheduler and the delivery queue
 // (package scheduler) keep their own keys, all under the same prefix:

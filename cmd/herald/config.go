@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/herald-chat/herald/bot"
+	teamsbot "github.com/herald-chat/herald/bot/teams"
 )
 
 // config is herald's configuration, read from the environment (CONTRACT.md).
@@ -40,6 +41,10 @@ type config struct {
 	TeamsAppID     string
 	TeamsPassword  string
 	TeamsTenantID  string
+	// TeamsMetadataURL names the keys of inbound tokens; TeamsTokenURL is
+	// where connector tokens come from.
+	TeamsMetadataURL string
+	TeamsTokenURL    string
 	// CatchupGrace is how late a missed scheduled run may still be sent.
 	CatchupGrace time.Duration
 	// Executives receive the monthly digest; DigestSchedule is when.
@@ -93,6 +98,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		TeamsPassword:   get("TEAMS_APP_PASSWORD", ""),
 		TeamsTenantID:   get("TEAMS_TENANT_ID", ""),
 	}
+	c.TeamsMetadataURL = get("TEAMS_OPENID_METADATA_URL", teamsbot.DefaultMetadataURL)
+	c.TeamsTokenURL = get("TEAMS_TOKEN_URL", teamsbot.TokenURL(c.TeamsTenantID))
 	var errs []error
 	if c.RedisURL != "" && len(c.ClusterAddrs) == 0 {
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	slackbot "github.com/herald-chat/herald/bot/slack"
+	teamsbot "github.com/herald-chat/herald/bot/teams"
 	"github.com/herald-chat/herald/store"
 )
 
@@ -25,9 +26,6 @@ const maxBody = 1 << 20
 // runServer serves HTTP on cfg.Addr, runs the platform adapters, the delivery
 // queue and the scheduler until ctx ends, then drains.
 func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) error {
-	if cfg.TeamsAppID != "" {
-		log.Warn("TEAMS_APP_ID is set, but this version of herald has no Teams adapter yet: Teams requests are not served")
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
@@ -52,6 +50,15 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		slackClient = newSlackClient(cfg, log)
 		ms[bot.Slack], dirs[bot.Slack] = slackClient, slackClient
 	}
+	var teamsClient *teamsbot.Client
+	if cfg.TeamsAppID != "" {
+		tc, err := newTeamsClient(cfg, log, st)
+		if err != nil {
+			return err
+		}
+		teamsClient = tc
+		ms[bot.Teams], dirs[bot.Teams] = teamsClient, teamsClient
+	}
 	d, err := newDelivery(ctx, cfg, log, st, ms, dirs, cfg.Admins)
 	if err != nil {
 		return err
@@ -75,6 +82,17 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		)
 		g.Go(runSlack(workCtx, gctx, cfg, sa))
 		log.Info("slack on", "http", cfg.SlackSecret != "", "socket_mode", cfg.SlackAppToken != "")
+	}
+	if teamsClient != nil {
+		ta, work := runTeams(gctx, workCtx, cfg, log, mux, d.bot, teamsClient)
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_teams_queued", Help: "Teams activities waiting for a worker."},
+				func() float64 { return float64(ta.Queued()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "herald_teams_busy_total", Help: "Teams activities refused with 503 because every worker and queue slot was taken."},
+				func() float64 { return float64(ta.Refused()) }),
+		)
+		g.Go(work)
+		log.Info("teams on", "app_id", cfg.TeamsAppID)
 	}
 	g.Go(func() error {
 		defer stopWork()

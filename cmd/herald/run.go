@@ -39,8 +39,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				return err
 			}
 			return slackManifest(args[2:], getenv, stdout, stderr)
+		case "teams-manifest":
+			if getenv, err = withDotenv(getenv); err != nil {
+				return err
+			}
+			return teamsManifest(args[2:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q: want no argument, version or slack-manifest", args[1])
+			return fmt.Errorf("unknown command %q: want no argument, version, slack-manifest or teams-manifest", args[1])
 		}
 	}
 	getenv, err = withDotenv(getenv)

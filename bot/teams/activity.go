@@ -1,0 +1,163 @@
+package teams
+
+import (
+	"encoding/json"
+	"html"
+	"strings"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+// Activity is the part of a Bot Framework activity herald reads.
+type Activity struct {
+	Type         string          `json:"type"`
+	ID           string          `json:"id"`
+	ServiceURL   string          `json:"serviceUrl"`
+	ChannelID    string          `json:"channelId"`
+	From         Account         `json:"from"`
+	Recipient    Account         `json:"recipient"`
+	Conversation Conversation    `json:"conversation"`
+	Text         string          `json:"text"`
+	Locale       string          `json:"locale"`
+	ReplyToID    string          `json:"replyToId"`
+	Entities     []Entity        `json:"entities"`
+	MembersAdded []Account       `json:"membersAdded"`
+	ChannelData  ChannelData     `json:"channelData"`
+	Value        json.RawMessage `json:"value"`
+}
+
+// Account is a user or bot in an activity.
+type Account struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	AADObjectID string `json:"aadObjectId,omitempty"`
+}
+
+// Conversation is where an activity happened.
+type Conversation struct {
+	ID               string `json:"id"`
+	ConversationType string `json:"conversationType"` // personal, groupChat, channel
+	TenantID         string `json:"tenantId"`
+}
+
+// Entity is an entity of an activity; herald reads mentions.
+type Entity struct {
+	Type      string  `json:"type"`
+	Text      string  `json:"text"`
+	Mentioned Account `json:"mentioned"`
+}
+
+// ChannelData is Teams' part of an activity.
+type ChannelData struct {
+	Tenant struct {
+		ID string `json:"id"`
+	} `json:"tenant"`
+	Team struct {
+		ID string `json:"id"`
+	} `json:"team"`
+}
+
+// Tenant is the activity's tenant id, herald's workspace.
+func (a *Activity) Tenant() string {
+	if a.ChannelData.Tenant.ID != "" {
+		return a.ChannelData.Tenant.ID
+	}
+	return a.Conversation.TenantID
+}
+
+// ConversationID is the conversation without the ";messageid=…" Teams adds
+// for a thread in a channel: the channel itself.
+func (a *Activity) ConversationID() string {
+	id, _, _ := strings.Cut(a.Conversation.ID, ";")
+	return id
+}
+
+// base is the Ref every ref of the activity starts from.
+func (a *Activity) base() bot.Ref {
+	return bot.Ref{Platform: bot.Teams, Workspace: a.Tenant()}
+}
+
+// BotAdded reports whether a conversationUpdate adds herald to a conversation.
+func (a *Activity) BotAdded() bool {
+	for _, m := range a.MembersAdded {
+		if m.ID == a.Recipient.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// Request translates a message activity (typed words or an Adaptive Card
+// submit) into a bot.Request. ok is false for a message herald can't read
+// (a submit of a card that is not herald's).
+func (a *Activity) Request() (req bot.Request, ok bool) {
+	b := a.base()
+	req = bot.Request{
+		User:    b.Same(bot.UserRef, a.From.ID, a.From.Name),
+		Channel: b.Same(bot.ChannelRef, a.ConversationID(), ""),
+	}
+	if lang, ok := bot.ParseLang(a.Locale); ok {
+		req.Lang = lang
+	}
+	if strings.TrimSpace(a.Text) == "" && len(a.Value) > 0 {
+		var d SubmitData
+		if err := json.Unmarshal(a.Value, &d); err != nil || d.Action == "" {
+			return req, false
+		}
+		req.Action = &bot.Action{Name: d.Action, Value: d.Value}
+		return req, true
+	}
+	req.Text, req.Refs = a.words(b)
+	return req, true
+}
+
+// words reads the text of a message: herald's own mention goes, every other
+// mention becomes one word ("<@29:…>") named in refs, Teams' HTML entities
+// are decoded and its leftover tags dropped.
+func (a *Activity) words(b bot.Ref) (string, map[string]bot.Ref) {
+	text := a.Text
+	var refs map[string]bot.Ref
+	for _, e := range a.Entities {
+		if e.Type != "mention" || e.Text == "" || !strings.Contains(text, e.Text) {
+			continue
+		}
+		if e.Mentioned.ID == a.Recipient.ID {
+			text = strings.Replace(text, e.Text, " ", 1)
+			continue
+		}
+		word := "<@" + e.Mentioned.ID + ">"
+		if refs == nil {
+			refs = map[string]bot.Ref{}
+		}
+		refs[word] = b.Same(bot.UserRef, e.Mentioned.ID, e.Mentioned.Name)
+		text = strings.Replace(text, e.Text, " "+word+" ", 1)
+	}
+	text = html.UnescapeString(stripTags(text))
+	return strings.Join(strings.Fields(text), " "), refs
+}
+
+// stripTags drops HTML tags (<p>, <br>, a stray <at>) Teams may send; the
+// mention words ("<@…>") are kept.
+func stripTags(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		tag := s[i : i+j+1]
+		if strings.HasPrefix(tag, "<@") {
+			b.WriteString(tag)
+		} else {
+			b.WriteByte(' ')
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}

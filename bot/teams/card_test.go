@@ -1,0 +1,149 @@
+package teams_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/bot/teams"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name.golden, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s: got\n%s\nwant\n%s", name, got, want)
+	}
+}
+
+func catalogT(t *testing.T) func(string, ...any) string {
+	t.Helper()
+	cat, err := bot.NewCatalog("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(key string, args ...any) string { return cat.T("", key, args...) }
+}
+
+// helpMessage is the core's real help reply.
+func helpMessage(t *testing.T) bot.Message {
+	t.Helper()
+	b, err := bot.New(bot.Config{Lang: "en", Shoutouts: &bottest.Shoutouts{}, Outbox: &bottest.Messenger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := bot.Ref{Kind: bot.UserRef, Platform: bot.Teams, Workspace: "T", ID: "29:a", Name: "Anna"}
+	m := b.Handle(context.Background(), bot.Request{User: user, Channel: user.Same(bot.ChannelRef, "a:1", ""), Text: "help"})
+	if m == nil {
+		t.Fatal("help: no reply")
+	}
+	return *m
+}
+
+func TestCardGolden(t *testing.T) {
+	tenant := bot.Ref{Platform: bot.Teams, Workspace: "11111111-2222-3333-4444-555555555555"}
+	anna := tenant.Same(bot.UserRef, "29:1aBcD", "Anna Example")
+	ben := tenant.Same(bot.UserRef, "29:2eFgH", "Ben")
+	wins := tenant.Same(bot.ChannelRef, "19:wins@thread.tacv2", "wins")
+	png := pngOf(t, 40, 20)
+	tests := []struct {
+		name string
+		give bot.Message
+	}{
+		{"shoutout", bot.Message{
+			To: wins, Header: "🎉 Shout-out",
+			Text:     bot.Text{bot.Mention(anna), bot.Str(" praised "), bot.Mention(ben), bot.Str("\nshipped the CRM rollout")},
+			Fields:   []bot.Field{{Label: "Values", Value: bot.Plain("#customer-first #ownership")}},
+			Fallback: "@Anna Example praised @Ben",
+		}},
+		{"help", helpMessage(t)},
+		{"keymsg", bot.Message{
+			To: wins, Header: "📣 Key message",
+			Text:    bot.Text{bot.Bold("Please read:"), bot.Str(" the new travel policy applies from 1 December.")},
+			Buttons: []bot.Button{{Label: "Got it", Action: "keymsg.ack", Value: "1|100", Style: "primary"}},
+			Context: "Key message 1 · every monday at 9:00",
+		}},
+		{"pulse-dm", bot.Message{
+			To: ben, Header: "📊 Pulse",
+			Text:    bot.Plain("How likely are you to recommend working here?"),
+			Rating:  &bot.Rating{Action: "pulse.answer", Value: "P1|1|0", Min: 0, Max: 10, MinLabel: "Not at all likely", MaxLabel: "Extremely likely"},
+			Context: "Anonymous: results show once at least 5 people have answered.",
+		}},
+		{"results", bot.Message{
+			Ephemeral: true, Header: "Results of P1",
+			Text:   bot.Plain("Response rate: 6 of 8 (75%)\neNPS: +17"),
+			Fields: []bot.Field{{Label: "Promoters", Value: bot.Plain("3")}, {Label: "Detractors", Value: bot.Plain("2")}},
+			Image:  &bot.Image{PNG: png, Alt: "eNPS by round"},
+		}},
+		{"export", bot.Message{
+			Ephemeral: true, Text: bot.Plain("Export of P1"),
+			File: &bot.File{Name: "P1.csv", Type: "text/csv", Content: []byte("round,q1\n1,9\n1,*bold*\n")},
+		}},
+		{"escaped", bot.Message{
+			To: wins, Header: "**Header** <at>CEO</at>",
+			Text:    bot.Text{bot.Mention(ben), bot.Str(" wrote [click me](https://evil.example) <at>CEO</at> _x_ ~y~ `z`\n- not a list\n1. not numbered\n# not a heading")},
+			Fields:  []bot.Field{{Label: "[label](https://evil.example)", Value: bot.Plain("*v*")}},
+			Buttons: []bot.Button{{Label: "[b](https://x)", Action: "a", Value: "v"}},
+			Context: "<at>everyone</at>",
+		}},
+	}
+	tr := catalogT(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			golden(t, "card-"+tt.name, append(teams.CardJSON(tt.give, tr), '\n'))
+		})
+	}
+}
+
+func TestCardTooLargeImageAndFileBecomeNotes(t *testing.T) {
+	tr := catalogT(t)
+	m := bot.Message{
+		Image: &bot.Image{PNG: bytes.Repeat([]byte{1}, 100<<10), Alt: "chart"},
+		File:  &bot.File{Name: "P1.csv", Content: bytes.Repeat([]byte("1,2\n"), 50<<10)},
+	}
+	got := string(teams.CardJSON(m, tr))
+	for _, want := range []string{tr("teams.image.toolarge"), tr("teams.file.toolarge", "P1.csv")} {
+		if !strings.Contains(got, want) {
+			t.Errorf("card lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "data:image/png") || len(got) > 4<<10 {
+		t.Errorf("card carries the large image or file (%d bytes)", len(got))
+	}
+}
+
+func TestSummary(t *testing.T) {
+	tests := []struct {
+		give bot.Message
+		want string
+	}{
+		{bot.Message{Fallback: "fb", Header: "h"}, "fb"},
+		{bot.Message{Header: "h", Text: bot.Plain("t")}, "h"},
+		{bot.Message{Text: bot.Plain("first line\nsecond")}, "first line"},
+		{bot.Message{Text: bot.Plain(strings.Repeat("ä", 150))}, strings.Repeat("ä", 98) + "…"},
+	}
+	for _, tt := range tests {
+		if got := teams.Summary(tt.give); got != tt.want {
+			t.Errorf("Summary(%+v): got %q, want %q", tt.give, got, tt.want)
+		}
+	}
+}

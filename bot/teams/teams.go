@@ -1,0 +1,147 @@
+// Package teams is herald's Microsoft Teams adapter. It serves the Bot
+// Framework's POST /api/messages: it validates the bearer token of each
+// activity (issuer, audience, signature from the OpenID metadata's keys,
+// expiry, and the serviceurl claim), turns messages and Adaptive Card submits
+// into bot.Requests, and remembers the conversation references herald needs
+// for proactive sends. It answers Teams at once and does the work on a
+// bounded pool of workers owned by the Adapter; replies and every other
+// message go out through the Bot Framework connector REST API (Client),
+// rendered as Adaptive Cards 1.5.
+package teams
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+// Handler is what the adapter needs from the core; *bot.Bot is one.
+type Handler interface {
+	// Handle runs one request and returns the reply for the requester, or nil.
+	Handle(ctx context.Context, req bot.Request) *bot.Message
+}
+
+// Conversations keeps the conversation references of Teams: through which
+// Bot Framework service URL a conversation of a tenant is reached. The space
+// is a Ref's Space ("teams:<tenant id>"); *store.Store is one.
+type Conversations interface {
+	// SaveConversation records that conversation in space is reached through
+	// serviceURL; serviceURL also becomes the space's endpoint for
+	// conversations not seen yet. Returns EUNAVAILABLE when the database
+	// can't be reached.
+	SaveConversation(ctx context.Context, space, conversation, serviceURL string) error
+	// ServiceURL returns the service URL of conversation in space, or the
+	// space's. Returns ENOTFOUND when herald never heard from space, and
+	// EUNAVAILABLE when the database can't be reached.
+	ServiceURL(ctx context.Context, space, conversation string) (string, error)
+}
+
+// Config is what an Adapter needs.
+type Config struct {
+	Handler Handler
+	Client  *Client
+	// Verifier checks the bearer token of every inbound activity (required).
+	Verifier *Verifier
+	Logger   *slog.Logger
+	// Workers is how many activities are worked on at once (default 16);
+	// Queue how many more may wait (default 1024). Beyond that Teams gets 503.
+	Workers int
+	Queue   int
+}
+
+// Defaults of Config.
+const (
+	defaultWorkers = 16
+	defaultQueue   = 1024
+	// jobTimeout bounds the background work of one activity.
+	jobTimeout = 2 * time.Minute
+)
+
+// Adapter serves Teams. Create it with New and run its workers with Run.
+type Adapter struct {
+	h       Handler
+	client  *Client
+	verify  *Verifier
+	log     *slog.Logger
+	workers int
+
+	mu      sync.RWMutex // guards stopped and the closing of jobs
+	stopped bool
+	jobs    chan job
+
+	refused atomic.Uint64
+}
+
+// job is the background work of one activity.
+type job func(ctx context.Context)
+
+// New returns an Adapter.
+func New(cfg Config) *Adapter {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = defaultWorkers
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = defaultQueue
+	}
+	return &Adapter{
+		h:       cfg.Handler,
+		client:  cfg.Client,
+		verify:  cfg.Verifier,
+		log:     cfg.Logger,
+		workers: cfg.Workers,
+		jobs:    make(chan job, cfg.Queue),
+	}
+}
+
+// Run runs the workers until ctx ends, then stops taking activities and
+// finishes the ones already taken.
+func (a *Adapter) Run(ctx context.Context) error {
+	base := context.WithoutCancel(ctx)
+	var wg sync.WaitGroup
+	for range a.workers {
+		wg.Go(func() {
+			for j := range a.jobs {
+				jctx, cancel := context.WithTimeout(base, jobTimeout)
+				j(jctx)
+				cancel()
+			}
+		})
+	}
+	<-ctx.Done()
+	a.mu.Lock()
+	a.stopped = true
+	close(a.jobs)
+	a.mu.Unlock()
+	wg.Wait()
+	return nil
+}
+
+// submit queues j. It reports false when the queue is full or the adapter
+// has stopped.
+func (a *Adapter) submit(j job) bool {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.stopped {
+		return false
+	}
+	select {
+	case a.jobs <- j:
+		return true
+	default:
+		a.refused.Add(1)
+		return false
+	}
+}
+
+// Queued returns how many activities wait for a worker, for metrics.
+func (a *Adapter) Queued() int { return len(a.jobs) }
+
+// Refused returns how many activities were refused with 503 so far, for metrics.
+func (a *Adapter) Refused() uint64 { return a.refused.Load() }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/herald-chat/herald/bot"
+	teamsbot "github.com/herald-chat/herald/bot/teams"
+	"github.com/herald-chat/herald/store"
+)
+
+// The store keeps Teams' conversation references (it can't import the
+// adapter, so the check lives here).
+var _ teamsbot.Conversations = (*store.Store)(nil)
+
+// newTeamsClient returns the Bot Framework connector client of cfg; it finds
+// conversations through the store.
+func newTeamsClient(cfg config, log *slog.Logger, st *store.Store) (*teamsbot.Client, error) {
+	cat, err := bot.NewCatalog(cfg.Lang)
+	if err != nil {
+		return nil, err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return teamsbot.NewClient(teamsbot.ClientConfig{
+		AppID: cfg.TeamsAppID, Password: cfg.TeamsPassword, TokenURL: cfg.TeamsTokenURL,
+		Conversations: st, Catalog: cat, Logger: log,
+		HTTPClient: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+	}), nil
+}
+
+// runTeams serves POST /api/messages on mux and returns the adapter's work:
+// its workers until workCtx ends, the token keys until ctx ends.
+func runTeams(ctx, workCtx context.Context, cfg config, log *slog.Logger, mux *http.ServeMux, h teamsbot.Handler, c *teamsbot.Client) (*teamsbot.Adapter, func() error) {
+	v := teamsbot.NewVerifier(cfg.TeamsAppID, cfg.TeamsMetadataURL, nil, log, nil)
+	a := teamsbot.New(teamsbot.Config{Handler: h, Client: c, Verifier: v, Logger: log})
+	mux.Handle("POST /api/messages", a.Messages())
+	return a, func() error {
+		done := make(chan error, 1)
+		go func() { done <- v.Run(ctx) }()
+		err := a.Run(workCtx)
+		if verr := <-done; err == nil {
+			err = verr
+		}
+		return err
+	}
+}
+
+// teamsCommands are the commands shown in Teams' command menu, in CONTRACT's order.
+var teamsCommands = []string{"help", "shoutout", "keymsg", "pulse", "answer", "feedback", "goal", "digest"}
+
+// teamsManifest writes the Teams app package: "herald teams-manifest --out FILE.zip [--url BASE]".
+func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("teams-manifest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "the app package to write, e.g. herald-teams.zip")
+	base := fs.String("url", "", "herald's public base URL, for the developer links (https://herald.example.com)")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("teams-manifest: %w", err)
+	}
+	if *out == "" {
+		return fmt.Errorf("teams-manifest: --out FILE.zip is required")
+	}
+	appID := strings.TrimSpace(getenv("TEAMS_APP_ID"))
+	if appID == "" {
+		return fmt.Errorf("teams-manifest: TEAMS_APP_ID is not set: the package names the bot by its Microsoft app id")
+	}
+	lang, ok := bot.ParseLang(getenv("HERALD_LANG"))
+	if !ok {
+		lang = "en"
+	}
+	cat, err := bot.NewCatalog(lang)
+	if err != nil {
+		return err
+	}
+	if *base == "" {
+		*base = "https://herald.example.com"
+		fmt.Fprintln(stderr, "teams-manifest: the developer links point at https://herald.example.com; pass --url https://your.host to change them")
+	}
+	cmds := make([]teamsbot.Command, 0, len(teamsCommands))
+	for _, name := range teamsCommands {
+		desc := cat.T("", "cmd."+name+".summary")
+		if name == "help" {
+			desc = cat.T("", "help.more")
+		}
+		cmds = append(cmds, teamsbot.Command{Title: name, Description: desc})
+	}
+	zip, err := teamsbot.Package(teamsbot.ManifestOptions{
+		AppID: appID, Version: manifestVersion(version), BaseURL: *base, Name: "herald",
+		Description: cat.T("", "teams.app.short"), Long: cat.T("", "teams.app.full"), Commands: cmds,
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, zip, 0o644); err != nil {
+		return fmt.Errorf("teams-manifest: %w", err)
+	}
+	fmt.Fprintf(stdout, "wrote %s: upload it in Teams (Apps → Manage your apps → Upload an app)\n", *out)
+	return nil
+}
+
+// manifestVersion is herald's version as x.y.z, which Teams requires.
+func manifestVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) != 3 {
+		return "1.0.0"
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return "1.0.0"
+		}
+	}
+	return v
+}
