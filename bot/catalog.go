@@ -39,6 +39,9 @@ func ParseLang(s string) (lang string, ok bool) {
 type Catalog struct {
 	def      string
 	printers map[string]*message.Printer
+	// fixed holds, per language, the texts that take no arguments, rendered
+	// once: they are asked for on every request.
+	fixed map[string]map[string]string
 }
 
 // NewCatalog builds the catalog with def as the default language.
@@ -47,15 +50,23 @@ func NewCatalog(def string) (*Catalog, error) {
 		return nil, fmt.Errorf("unknown language %q (want one of %s)", def, strings.Join(Languages(), ", "))
 	}
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	c := &Catalog{def: def, printers: map[string]*message.Printer{}}
+	c := &Catalog{def: def, printers: map[string]*message.Printer{}, fixed: map[string]map[string]string{}}
 	for _, lang := range Languages() {
 		tag := language.Make(lang)
-		for key, msg := range texts(lang) {
+		msgs := texts(lang)
+		for key, msg := range msgs {
 			if err := b.Set(tag, key, msg); err != nil {
 				return nil, fmt.Errorf("catalog %s %s: %w", lang, key, err)
 			}
 		}
-		c.printers[lang] = message.NewPrinter(tag, message.Catalog(b))
+		p := message.NewPrinter(tag, message.Catalog(b))
+		c.printers[lang] = p
+		c.fixed[lang] = map[string]string{}
+		for key := range msgs {
+			if text := p.Sprintf(key); !strings.Contains(text, "%!") {
+				c.fixed[lang][key] = text
+			}
+		}
 	}
 	return c, nil
 }
@@ -70,7 +81,13 @@ func (c *Catalog) Lang(lang string) string {
 
 // T renders the text key in lang with args.
 func (c *Catalog) T(lang, key string, args ...any) string {
-	return c.printers[c.Lang(lang)].Sprintf(key, args...)
+	lang = c.Lang(lang)
+	if len(args) == 0 {
+		if text, ok := c.fixed[lang][key]; ok {
+			return text
+		}
+	}
+	return c.printers[lang].Sprintf(key, args...)
 }
 
 // Keys returns the message keys of lang, for tests that check the catalog is complete.

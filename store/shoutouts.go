@@ -16,8 +16,9 @@ func (s *Store) shoutoutKey(space string, m bot.Month) string {
 }
 
 // AddShoutout stores sh, its leaderboard counts and the per-person indexes in
-// one MULTI/EXEC. (A Lua script does the same in one command, but Redis spends
-// about a third more time in it than in the transaction.)
+// one MULTI/EXEC, sent together with those of other shout-outs arriving at
+// the same moment (groupCommit). A Lua script would do the same in one
+// command, but Redis spends about a third more time in it.
 func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 	sh.ID = newID(sh.At)
 	data, err := json.Marshal(sh)
@@ -26,7 +27,7 @@ func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 	}
 	key := s.shoutoutKey(sh.Author.Space(), sh.Month)
 	member := string(sh.Month) + "/" + sh.ID
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	err = s.group.do(ctx, func(p redis.Pipeliner) {
 		p.HSet(ctx, key, sh.ID, data)
 		p.LPush(ctx, key+":idx", sh.ID)
 		for _, r := range sh.Recipients {
@@ -39,7 +40,6 @@ func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 		for _, r := range sh.Recipients {
 			s.pushIndex(ctx, p, s.refIndexKey(r, "received"), member)
 		}
-		return nil
 	})
 	return unavailable("add shoutout", err)
 }

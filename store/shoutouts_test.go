@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"testing"
@@ -127,3 +128,33 @@ func TestRedisDownIsUnavailable(t *testing.T) {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func TestConcurrentShoutoutsAreEachStoredOnce(t *testing.T) {
+	st := storetest.MustStore(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	const n = 300
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			author := user("T1", fmt.Sprintf("U%03d", i))
+			errs <- st.AddShoutout(ctx, shoutout(author, user("T1", "UANNA"), at.Add(time.Duration(i)*time.Millisecond), "teamwork"))
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatalf("add: %v", err)
+		}
+	}
+	board, err := st.ShoutoutBoard(ctx, "slack:T1", "2026-11", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if board.Total != n || board.Recipients[0].N != n || board.Values[0].N != n {
+		t.Errorf("got total %d, anna %d, teamwork %d; want %d each", board.Total, board.Recipients[0].N, board.Values[0].N, n)
+	}
+	received, _, err := st.ShoutoutsOf(ctx, user("T1", "UANNA"), 100)
+	if err != nil || len(received) != 50 {
+		t.Errorf("anna's received index: got %d (%v), want the newest 50", len(received), err)
+	}
+}

@@ -18,13 +18,14 @@ import (
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	group  *groupCommit // shout-outs: many small transactions at once
 }
 
 var _ bot.ShoutoutStore = (*Store)(nil)
 
 // New returns a Store that keeps every key under prefix.
 func New(rdb redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix}
+	return &Store{rdb: rdb, prefix: prefix, group: &groupCommit{rdb: rdb}}
 }
 
 // Client returns the Redis client, for packages that share it (the scheduler).
