@@ -30,14 +30,15 @@ type Config struct {
 	Location *time.Location // default zone for months and schedules
 	// Admins are user ids (or platform:id) with admin rights.
 	Admins []string
-	// WinsChannel is the channel id shout-outs are broadcast to; empty means
-	// the channel the command came from.
+	// WinsChannel is the channel id shout-outs are broadcast to, or ids by
+	// platform ("slack:C1,teams:19:…"); empty means the channel the command
+	// came from.
 	WinsChannel string
 	// AnonymityMin is how many respondents an anonymous pulse (and each of its
 	// segments) needs before its results are shown. Zero means 5.
 	AnonymityMin int
-	// FeedbackChannel is the channel id anonymous feedback goes to; empty
-	// refuses feedback.
+	// FeedbackChannel is the channel id anonymous feedback goes to, or ids by
+	// platform as for WinsChannel; empty refuses feedback.
 	FeedbackChannel string
 	// Executives receive the monthly digest.
 	Executives []Ref

@@ -294,3 +294,11 @@ func refNames(refs []Ref) string {
 func (m *memShoutouts) ShoutoutsOf(context.Context, Ref, int) (received, given []Shoutout, err error) {
 	return nil, nil, m.err
 }
+
+func TestShoutoutWinsChannelByPlatform(t *testing.T) {
+	b, _, out := mustBot(t, Config{WinsChannel: "teams:19:wins@thread.tacv2, slack:CWINS"})
+	b.Handle(context.Background(), typed("shoutout <@UANNA> thanks"))
+	if len(out.sent) != 1 || out.sent[0].To.ID != "CWINS" {
+		t.Fatalf("got %+v, want the broadcast in Slack's CWINS", out.sent)
+	}
+}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -13,7 +12,8 @@ const maxFeedback = 3000
 // the feedback channel. Its author is stored nowhere, not even in a log line:
 // a failure to post is logged without author and text.
 func (b *Bot) feedback(ctx context.Context, c *call) (*Message, error) {
-	if b.cfg.FeedbackChannel == "" {
+	id := channelFor(b.cfg.FeedbackChannel, c.req.Channel.Platform)
+	if id == "" {
 		return nil, Errorf(EINVALID, "feedback.err.off")
 	}
 	if len(c.args) == 0 {
@@ -23,7 +23,7 @@ func (b *Bot) feedback(ctx context.Context, c *call) (*Message, error) {
 	if n := utf8.RuneCountInString(text.String()); n > maxFeedback {
 		return nil, Errorf(EINVALID, "feedback.err.toolong", n, maxFeedback)
 	}
-	ch := c.req.Channel.Same(ChannelRef, strings.TrimPrefix(b.cfg.FeedbackChannel, "#"), "")
+	ch := c.req.Channel.Same(ChannelRef, id, "")
 	t := func(key string, args ...any) string { return b.cat.T("", key, args...) }
 	m := Message{
 		To:       ch,

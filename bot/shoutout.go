@@ -185,8 +185,8 @@ func (c *call) valueOf(word string) (string, bool) {
 
 func (b *Bot) postShoutout(ctx context.Context, c *call, s *Shoutout) (*Message, error) {
 	s.Channel = c.req.Channel
-	if b.cfg.WinsChannel != "" {
-		s.Channel = c.req.Channel.Same(ChannelRef, strings.TrimPrefix(b.cfg.WinsChannel, "#"), "")
+	if id := channelFor(b.cfg.WinsChannel, c.req.Channel.Platform); id != "" {
+		s.Channel = c.req.Channel.Same(ChannelRef, id, "")
 	}
 	if err := b.cfg.Shoutouts.AddShoutout(ctx, s); err != nil {
 		return nil, fmt.Errorf("add shoutout: %w", err)
