@@ -14,9 +14,10 @@ import (
 // of CONTRACT.md. cmd/herald fills it in.
 type Config struct {
 	Shoutouts ShoutoutStore
-	Pulses    PulseStore // pulse surveys; nil turns the pulse commands off
-	Goals     GoalStore  // goals; nil turns the goal command off
-	Charts    Charter    // draws result charts; nil sends results without a chart
+	Pulses    PulseStore  // pulse surveys; nil turns the pulse commands off
+	Goals     GoalStore   // goals; nil turns the goal command off
+	Charts    Charter     // draws result charts; nil sends results without a chart
+	People    PeopleStore // people's chosen languages; nil turns "language" off
 	// KeyMessages and Schedules turn on key messages; Schedules alone the
 	// digest. cmd/herald always sets both.
 	KeyMessages KeyMessageStore
@@ -57,6 +58,7 @@ type Bot struct {
 	actions  map[string]handler
 	// homeSections make up the home page (Home).
 	homeSections []homeSection
+	langs        langCache
 	jobs         map[string]jobKind
 	digest       []digestSection
 	rounds       roundCache // open rounds that answers name
@@ -96,7 +98,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Directory == nil {
 		cfg.Directory = Directories{}
 	}
-	b := &Bot{cfg: cfg, cat: cat, log: cfg.Logger, admins: map[string]bool{}}
+	b := &Bot{cfg: cfg, cat: cat, log: cfg.Logger, admins: map[string]bool{}, langs: langCache{m: map[string]langEntry{}}}
 	for _, a := range cfg.Admins {
 		if a = strings.TrimSpace(a); a != "" {
 			b.admins[a] = true
@@ -128,6 +130,9 @@ func New(cfg Config) (*Bot, error) {
 		}
 	}
 	b.commands = append(b.commands, command{name: "feedback", run: b.feedback})
+	if cfg.People != nil {
+		b.commands = append(b.commands, command{name: "language", run: b.language})
+	}
 	if cfg.Goals != nil {
 		b.commands = append(b.commands, command{name: "goal", subs: []string{"add", "list"}, run: b.goal})
 	}
@@ -178,7 +183,7 @@ func (c *call) t(key string, args ...any) string { return c.cat.T(c.lang, key, a
 // there is nothing to say. Errors become a polite reply; unexpected ones are
 // logged once with their detail.
 func (b *Bot) Handle(ctx context.Context, req Request) *Message {
-	c := b.newCall(req)
+	c := b.newCall(ctx, req)
 	msg, err := b.dispatch(ctx, c)
 	if err != nil {
 		m := b.errorReply(c, err)
@@ -190,8 +195,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) *Message {
 	return msg
 }
 
-func (b *Bot) newCall(req Request) *call {
-	return &call{req: req, lang: b.cat.Lang(req.Lang), now: b.cfg.Clock.Now(), cat: b.cat}
+func (b *Bot) newCall(ctx context.Context, req Request) *call {
+	return &call{req: req, lang: b.requestLang(ctx, req), now: b.cfg.Clock.Now(), cat: b.cat}
 }
 
 func (b *Bot) dispatch(ctx context.Context, c *call) (*Message, error) {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"strings"
 )
@@ -14,7 +15,9 @@ import (
 // "every", "closes", "anonymous"). Handle may still refuse what Check let
 // pass, for example a channel herald can't see.
 func (b *Bot) Check(req Request) *Error {
-	c := b.newCall(req)
+	// Check has no context of its own (forms validate synchronously); the
+	// language lookup is cached and bounded by the store's timeouts.
+	c := b.newCall(context.Background(), req)
 	words, ok := splitWords(req.Text)
 	if !ok {
 		return Errorf(EINVALID, "err.quote")

@@ -92,11 +92,12 @@ func (b *Bot) digestMessage(ctx context.Context, space string, month Month, lang
 // so that sending it again queues nothing new.
 func (b *Bot) sendDigest(ctx context.Context, space string, month Month, run string) (int, error) {
 	var msgs []Message
+	langs := b.langsOf(ctx, b.cfg.Executives)
 	for _, exec := range b.cfg.Executives {
 		if exec.Space() != space {
 			continue
 		}
-		m, err := b.digestMessage(ctx, space, month, "") // no per-person language yet: the default
+		m, err := b.digestMessage(ctx, space, month, langs[exec.Key()]) // each in their language
 		if err != nil {
 			return 0, err
 		}

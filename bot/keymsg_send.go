@@ -71,7 +71,7 @@ func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int
 			return
 		}
 		seen["to "+to.Key()] = true
-		msgs = append(msgs, b.keyMessage(k, s.ID, to, dm))
+		msgs = append(msgs, b.keyMessage(k, s.ID, to, dm, ""))
 	}
 	hear := func(people []Ref) {
 		for _, p := range people {
@@ -106,6 +106,19 @@ func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int
 			hear(people)
 		}
 	}
+	// Direct messages speak each person's chosen language.
+	var people []Ref
+	for _, m := range msgs {
+		if m.To.Kind == UserRef {
+			people = append(people, m.To)
+		}
+	}
+	langs := b.langsOf(ctx, people)
+	for i, m := range msgs {
+		if lang := langs[m.To.Key()]; lang != "" && m.To.Kind == UserRef {
+			msgs[i] = b.keyMessage(k, s.ID, m.To, true, lang)
+		}
+	}
 	s.Posts = len(msgs) + len(failed)
 	if _, err := b.cfg.KeyMessages.AddKeySend(ctx, k.Space, k.ID, s, audience); err != nil {
 		return 0, fmt.Errorf("record send: %w", err)
@@ -121,9 +134,10 @@ func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int
 	return len(msgs), nil
 }
 
-// keyMessage is one post of k to to, with the acknowledgement button.
-func (b *Bot) keyMessage(k *KeyMessage, sendID string, to Ref, dm bool) Message {
-	t := func(key string, args ...any) string { return b.cat.T("", key, args...) }
+// keyMessage is one post of k to to, with the acknowledgement button, in lang
+// ("" for herald's default).
+func (b *Bot) keyMessage(k *KeyMessage, sendID string, to Ref, dm bool, lang string) Message {
+	t := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
 	where := "ch"
 	if dm {
 		where = "dm"
@@ -165,7 +179,7 @@ func (b *Bot) keymsgAck(ctx context.Context, c *call) (*Message, error) {
 	if err != nil {
 		return &Message{Replace: true, Text: Plain(c.t(key))}, nil
 	}
-	m := b.keyMessage(k, parts[1], c.req.User, true)
+	m := b.keyMessage(k, parts[1], c.req.User, true, c.lang)
 	m.Buttons, m.DeliveryID, m.To = nil, "", Ref{}
 	m.Replace, m.Context = true, c.t(key)
 	return &m, nil

@@ -435,5 +435,23 @@ func german() map[string]catalog.Message {
 		"teams.image.toolarge": s("Das Diagramm ist zu groß für Teams; die Zahlen oben sagen dasselbe."),
 		"teams.app.short":      s("Kernbotschaften, Shout-outs und Pulsumfragen für eure Veränderung."),
 		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung durchzuziehen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
+
+		// --- language ---
+		"cmd.language.usage":   s("language [en|de|auto]"),
+		"cmd.language.summary": s("Wähle die Sprache, in der herald mit dir spricht."),
+		"cmd.language.help": s("herald spricht Englisch und Deutsch. Deine Wahl gilt für alles, was herald dir schickt: Antworten, Pulsumfragen, Kernbotschaften und den Überblick.\n\n" +
+			"• language: welche Sprache herald mit dir spricht, und warum\n" +
+			"• language de: sprich Deutsch mit mir (oder: language deutsch)\n" +
+			"• language en: sprich Englisch mit mir\n" +
+			"• language auto: meine Wahl vergessen; die Sprache meiner Chat-App nutzen, sonst die Voreinstellung des Workspace"),
+		"language.name.en":      s("English"),
+		"language.name.de":      s("Deutsch"),
+		"language.current":      s("herald spricht %s mit dir (%s). Ändern mit language en oder language de."),
+		"language.how.chosen":   s("deine Wahl"),
+		"language.how.platform": s("aus deiner Chat-App"),
+		"language.how.default":  s("die Voreinstellung des Workspace"),
+		"language.set":          s("Ab jetzt spreche ich Deutsch mit dir."),
+		"language.auto":         s("Deine Wahl ist vergessen; ich spreche jetzt %s mit dir, aus deiner Chat-App oder der Voreinstellung des Workspace."),
+		"language.err.unknown":  s("%q spreche ich nicht. Ich spreche: %s."),
 	}
 }

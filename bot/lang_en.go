@@ -435,5 +435,23 @@ func english() map[string]catalog.Message {
 		"teams.image.toolarge": s("The chart is too large to show in Teams; the numbers above say the same."),
 		"teams.app.short":      s("Key messages, shout-outs and pulse surveys that carry your change through."),
 		"teams.app.full":       s("herald helps your organisation carry a change through, right here in Teams: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys. Type @herald help to start."),
+
+		// --- language ---
+		"cmd.language.usage":   s("language [en|de|auto]"),
+		"cmd.language.summary": s("Choose the language herald speaks with you."),
+		"cmd.language.help": s("herald speaks English and German. Your choice applies to everything herald sends you: replies, pulse surveys, key messages and the digest.\n\n" +
+			"• language: which language herald uses with you, and why\n" +
+			"• language de: speak German with me (or: language deutsch)\n" +
+			"• language en: speak English with me\n" +
+			"• language auto: forget my choice; use my chat app's language, else the workspace default"),
+		"language.name.en":      s("English"),
+		"language.name.de":      s("Deutsch"),
+		"language.current":      s("herald speaks %s with you (%s). Change it with language en or language de."),
+		"language.how.chosen":   s("your choice"),
+		"language.how.platform": s("from your chat app"),
+		"language.how.default":  s("the workspace default"),
+		"language.set":          s("From now on I speak English with you."),
+		"language.auto":         s("Your choice is forgotten; I speak %s with you now, from your chat app or the workspace default."),
+		"language.err.unknown":  s("I don't speak %q. I speak: %s."),
 	}
 }

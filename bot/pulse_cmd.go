@@ -350,7 +350,7 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 // "answer" come here too. The reply replaces the clicked message when req is a
 // button press.
 func (b *Bot) AnswerPulse(ctx context.Context, req Request, round string, q int, value string) *Message {
-	c := b.newCall(req)
+	c := b.newCall(ctx, req)
 	msg, err := func() (*Message, error) {
 		p, r, err := b.answerRound(ctx, c, round)
 		if err != nil {

@@ -63,7 +63,7 @@ func MustHarness(tb testing.TB, configure ...func(*bot.Config)) *harness {
 		rdb: rdb, prefix: prefix, logs: &bytes.Buffer{}, owner: user("UBOSS"),
 	}
 	cfg := bot.Config{
-		Shoutouts: &bottest.Shoutouts{}, Pulses: st, Goals: st, Charts: h.charts,
+		Shoutouts: &bottest.Shoutouts{}, Pulses: st, Goals: st, People: st, Charts: h.charts,
 		Outbox: h.out, Directory: h.dir, Clock: h.clock, Lang: "en",
 		Logger:       slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Admins:       []string{"UBOSS"},

@@ -194,9 +194,10 @@ func (b *Bot) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, e
 	if err := b.cfg.Pulses.OpenRound(ctx, p, r, invitees); err != nil {
 		return nil, fmt.Errorf("open round %s: %w", r.ID(), err)
 	}
+	langs := b.langsOf(ctx, refs)
 	msgs := make([]Message, len(refs))
 	for i, u := range refs {
-		msgs[i] = b.questionMessage(b.cat.Lang(""), p, &r, 1, false)
+		msgs[i] = b.questionMessage(b.cat.Lang(langs[u.Key()]), p, &r, 1, false)
 		msgs[i].To = u
 	}
 	if err := b.cfg.Outbox.Post(ctx, msgs...); err != nil {
@@ -257,13 +258,14 @@ func (b *Bot) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
 		return 0, fmt.Errorf("answered %s: %w", r.ID(), err)
 	}
 	all := uint64(1)<<len(p.Questions) - 1
+	langs := b.langsOf(ctx, refs)
 	var msgs []Message
 	for i, u := range refs {
 		got, invited := answered[who[i]]
 		if !invited || got == all {
 			continue
 		}
-		m := b.questionMessage(b.cat.Lang(""), p, r, nextQuestion(got, len(p.Questions)), true)
+		m := b.questionMessage(b.cat.Lang(langs[u.Key()]), p, r, nextQuestion(got, len(p.Questions)), true)
 		m.To = u
 		msgs = append(msgs, m)
 	}

@@ -26,7 +26,7 @@ func (c *countingOutbox) Post(_ context.Context, msgs ...bot.Message) error {
 func BenchmarkShoutoutThroughCore(b *testing.B) {
 	st := storetest.MustStore(b)
 	out := &countingOutbox{}
-	hb, err := bot.New(bot.Config{Shoutouts: st, Outbox: out, Lang: "en", Logger: slog.New(slog.DiscardHandler)})
+	hb, err := bot.New(bot.Config{Shoutouts: st, People: st, Outbox: out, Lang: "en", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,6 +18,7 @@
 //	{s}:shoutout:K:ID:received        list   "M/shout-out id" of what ref K:ID (user:U1) received, newest first; 50 kept
 //	{s}:shoutout:K:ID:given           zset   the same for what K:ID gave
 //	seen:KEY                          string a platform event id (slack:Ev0PV52K21) already processed; expires
+//	{s}:lang                          hash   user ref key → the language the person chose
 //	{s}:pulse:seq                     string last pulse number (P1, P2, …)
 //	{s}:pulses                        hash   pulse id → pulse JSON (questions, audience, owner)
 //	{s}:pulse:P:rN                    hash   round N of pulse P: round JSON, closed, reminded,

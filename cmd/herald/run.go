@@ -143,6 +143,7 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 		Shoutouts:       st,
 		Pulses:          st,
 		Goals:           st,
+		People:          st,
 		KeyMessages:     st,
 		Charts:          chart.Drawer{},
 		Outbox:          outbox,
