@@ -20,7 +20,7 @@ type homeSection struct {
 // next). It renders for a user herald has never seen, too. Returns
 // EUNAVAILABLE when the database can't be reached.
 func (b *Bot) Home(ctx context.Context, user Ref) (Message, error) {
-	c := &call{req: Request{User: user, Channel: user}, lang: b.cat.Lang(""), now: b.cfg.Clock.Now(), cat: b.cat}
+	c := b.newCall(ctx, Request{User: user, Channel: user}) // in the language the person chose
 	m := Message{To: user, Header: c.t("home.header"), Context: c.t("home.context"), Fallback: c.t("home.header")}
 	for _, s := range b.homeSections {
 		if s.admin && !b.IsAdmin(user) {

@@ -43,3 +43,16 @@ func TestLanguageOfAChatAppIsUsedUntilOneIsChosen(t *testing.T) {
 	req.Text = "help"
 	mustContain(t, "choice wins over the app", text(h.bot.Handle(t.Context(), req)), "herald helps your organisation")
 }
+
+func TestHomeSpeaksThePersonsLanguage(t *testing.T) {
+	h := MustHarness(t)
+	anna := user("UANNA")
+	h.run(anna, "language de")
+	home, err := h.bot.Home(t.Context(), anna)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := h.bot.Catalog().T("de", "home.header"); home.Header != want {
+		t.Errorf("got header %q, want %q", home.Header, want)
+	}
+}
