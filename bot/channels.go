@@ -8,7 +8,7 @@ import "strings"
 // without a platform serves the platforms not named. It returns "" when p has
 // no channel.
 func channelFor(setting string, p Platform) string {
-	var any string
+	var fallback string
 	for part := range strings.SplitSeq(setting, ",") {
 		part = strings.TrimSpace(part)
 		if name, id, ok := strings.Cut(part, ":"); ok && isPlatform(name) {
@@ -17,11 +17,11 @@ func channelFor(setting string, p Platform) string {
 			}
 			continue
 		}
-		if any == "" {
-			any = strings.TrimPrefix(part, "#")
+		if fallback == "" {
+			fallback = strings.TrimPrefix(part, "#")
 		}
 	}
-	return any
+	return fallback
 }
 
 func isPlatform(name string) bool {

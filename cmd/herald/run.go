@@ -231,7 +231,8 @@ const drainWait = 3 * time.Second
 const pulseTickEvery = 30 * time.Second
 
 // pulseTicks runs the timed work of pulses (reminders before close, closing,
-// b.PulseTick is safe to run from several replicas.
+// results to the owner) until ctx ends. b.PulseTick is safe to run from
+// several replicas.
 func pulseTicks(ctx context.Context, b *bot.Bot, log *slog.Logger, every time.Duration) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
