@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 )
@@ -48,30 +47,23 @@ type Config struct {
 	DigestSchedule string
 }
 
-// Bot is herald's core: it turns Requests into replies and messages.
+// Bot is herald's core: it turns Requests into replies and messages. It
+// composes one type per feature (shout-outs, key messages, pulses, goals,
+// digest, home, feedback, language); features whose stores are not
+// configured stay off.
 type Bot struct {
-	cfg      Config
-	cat      *Catalog
-	log      *slog.Logger
-	admins   map[string]bool
-	commands []command
-	actions  map[string]handler
-	// homeSections make up the home page (Home).
-	homeSections []homeSection
-	langs        langCache
-	jobs         map[string]jobKind
-	digest       []digestSection
-	rounds       roundCache // open rounds that answers name
-}
-
-// handler runs one command or button press and returns the reply to the requester.
-type handler func(ctx context.Context, c *call) (*Message, error)
-
-// command is one top-level word of the command language.
-type command struct {
-	name string
-	subs []string // subcommand words, for help and "did you mean"
-	run  handler
+	cat    *Catalog
+	log    *slog.Logger
+	clock  Clock
+	admins admins
+	langs  *languages
+	reg    registry
+	jobs   jobKinds
+	home   *home
+	// Features that other entry points reach (nil when off).
+	keymsgs *keyMessages
+	pulses  *pulses
+	goals   *goals
 }
 
 // New returns a Bot. It fails on a configuration the core can't work with.
@@ -98,64 +90,58 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Directory == nil {
 		cfg.Directory = Directories{}
 	}
-	b := &Bot{cfg: cfg, cat: cat, log: cfg.Logger, admins: map[string]bool{}, langs: langCache{m: map[string]langEntry{}}}
-	for _, a := range cfg.Admins {
-		if a = strings.TrimSpace(a); a != "" {
-			b.admins[a] = true
-		}
-	}
-	// Commands in the order help lists them; features whose stores are not
-	// configured stay off.
-	b.commands = []command{
-		{name: "help", run: b.help},
-		{name: "shoutout", subs: []string{"list", "top"}, run: b.shoutout},
-	}
-	b.actions = map[string]handler{}
-	b.jobs = map[string]jobKind{}
-	b.homeSections = []homeSection{{run: b.homeShoutouts}}
+	b := &Bot{cat: cat, log: cfg.Logger, clock: cfg.Clock, admins: newAdmins(cfg.Admins), jobs: jobKinds{}}
+	b.langs = &languages{store: cfg.People, clock: cfg.Clock, cat: cat, log: cfg.Logger, m: map[string]langEntry{}}
+	sched := scheduleParser{schedules: cfg.Schedules, loc: cfg.Location}
 	scheduled := cfg.Schedules != nil
+
+	so := &shoutouts{store: cfg.Shoutouts, outbox: cfg.Outbox, wins: cfg.WinsChannel, loc: cfg.Location, cat: cat}
+	b.home = &home{shoutouts: cfg.Shoutouts, loc: cfg.Location, log: cfg.Logger}
 	if scheduled && cfg.KeyMessages != nil {
-		b.commands = append(b.commands, command{name: "keymsg", subs: keymsgSubs, run: b.keymsg})
-		b.actions[ackAction] = b.keymsgAck
-		b.jobs[keymsgJob] = jobKind{triggers: b.keymsgTriggers, fire: b.fireKeyMessage}
+		b.keymsgs = &keyMessages{
+			store: cfg.KeyMessages, sched: sched, outbox: cfg.Outbox, dir: cfg.Directory, langs: b.langs,
+			clock: cfg.Clock, loc: cfg.Location, cat: cat, log: cfg.Logger,
+		}
+		b.jobs[keymsgJob] = b.keymsgs.job()
 	}
 	if cfg.Pulses != nil {
-		b.commands = append(b.commands,
-			command{name: "pulse", subs: pulseSubs, run: b.pulse},
-			command{name: "answer", run: b.answerCmd})
-		b.actions[ActionPulseAnswer] = b.pulseAnswerAction
-		b.actions[ActionPulseText] = b.pulseTextAction
+		b.pulses = &pulses{
+			store: cfg.Pulses, charts: cfg.Charts, sched: sched, outbox: cfg.Outbox, dir: cfg.Directory,
+			langs: b.langs, clock: cfg.Clock, loc: cfg.Location, cat: cat, log: cfg.Logger,
+			anonymityMin: cfg.AnonymityMin,
+		}
 		if scheduled {
-			b.jobs[pulseJob] = jobKind{triggers: b.pulseTriggers, fire: b.firePulse}
+			b.jobs[pulseJob] = b.pulses.job()
 		}
 	}
-	b.commands = append(b.commands, command{name: "feedback", run: b.feedback})
+	if cfg.Goals != nil {
+		b.goals = &goals{store: cfg.Goals, pulses: b.pulses, shoutouts: cfg.Shoutouts, loc: cfg.Location}
+	}
+	var dg *digest
+	if scheduled {
+		dg = &digest{
+			shoutouts: cfg.Shoutouts, pulses: b.pulses, goals: b.goals, outbox: cfg.Outbox, langs: b.langs,
+			executives: cfg.Executives, spec: cfg.DigestSchedule, sched: sched,
+			clock: cfg.Clock, loc: cfg.Location, cat: cat, log: cfg.Logger,
+		}
+		if _, err := dg.schedule(time.Time{}); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return nil, fmt.Errorf("digest schedule %q: %s", cfg.DigestSchedule, cat.T("", e.Key, e.Args...))
+			}
+			return nil, fmt.Errorf("digest schedule %q: %w", cfg.DigestSchedule, err)
+		}
+		b.jobs[digestJob] = dg.job()
+		b.home.keymsgs, b.home.digest = b.keymsgs, dg
+	}
+	fb := &feedback{outbox: cfg.Outbox, channel: cfg.FeedbackChannel, cat: cat, log: cfg.Logger}
+	var lang *languages
 	if cfg.People != nil {
-		b.commands = append(b.commands, command{name: "language", run: b.language})
+		lang = b.langs
 	}
-	if cfg.Goals != nil {
-		b.commands = append(b.commands, command{name: "goal", subs: []string{"add", "list"}, run: b.goal})
-	}
-	if !scheduled {
-		return b, nil // no scheduler: key messages and the digest are off
-	}
-	b.commands = append(b.commands, command{name: "digest", subs: []string{"preview", "send"}, run: b.digestCmd})
-	b.jobs[digestJob] = jobKind{triggers: b.digestTriggers, fire: b.fireDigest}
-	b.digest = []digestSection{b.digestWins}
-	if cfg.Pulses != nil {
-		b.digest = append(b.digest, b.digestPulses)
-	}
-	if cfg.Goals != nil {
-		b.digest = append(b.digest, b.digestGoals)
-	}
-	b.homeSections = append(b.homeSections, homeSection{admin: true, run: b.homeNext})
-	if _, err := b.digestSchedule(time.Time{}); err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			return nil, fmt.Errorf("digest schedule %q: %s", cfg.DigestSchedule, cat.T("", e.Key, e.Args...))
-		}
-		return nil, fmt.Errorf("digest schedule %q: %w", cfg.DigestSchedule, err)
-	}
+	b.reg = newRegistry(features{
+		shoutouts: so, keymsgs: b.keymsgs, pulses: b.pulses, feedback: fb, language: lang, goals: b.goals, digest: dg,
+	})
 	return b, nil
 }
 
@@ -163,17 +149,31 @@ func New(cfg Config) (*Bot, error) {
 func (b *Bot) Catalog() *Catalog { return b.cat }
 
 // IsAdmin reports whether u has admin rights.
-func (b *Bot) IsAdmin(u Ref) bool {
-	return b.admins[u.ID] || b.admins[string(u.Platform)+":"+u.ID]
+func (b *Bot) IsAdmin(u Ref) bool { return b.admins.has(u) }
+
+// admins are the users with admin rights, by id or platform:id.
+type admins map[string]bool
+
+func newAdmins(ids []string) admins {
+	a := admins{}
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id != "" {
+			a[id] = true
+		}
+	}
+	return a
 }
+
+func (a admins) has(u Ref) bool { return a[u.ID] || a[string(u.Platform)+":"+u.ID] }
 
 // call is one request being handled.
 type call struct {
-	req  Request
-	lang string
-	args []string // the words after the command name
-	now  time.Time
-	cat  *Catalog
+	req   Request
+	lang  string
+	args  []string // the words after the command (and subcommand) name
+	now   time.Time
+	cat   *Catalog
+	admin bool // the requester has admin rights
 }
 
 // t renders a text in the requester's language.
@@ -184,7 +184,7 @@ func (c *call) t(key string, args ...any) string { return c.cat.T(c.lang, key, a
 // logged once with their detail.
 func (b *Bot) Handle(ctx context.Context, req Request) *Message {
 	c := b.newCall(ctx, req)
-	msg, err := b.dispatch(ctx, c)
+	msg, err := b.reg.dispatch(ctx, c)
 	if err != nil {
 		m := b.errorReply(c, err)
 		// A button that no longer applies (ECONFLICT: closed, done) is replaced
@@ -196,88 +196,16 @@ func (b *Bot) Handle(ctx context.Context, req Request) *Message {
 }
 
 func (b *Bot) newCall(ctx context.Context, req Request) *call {
-	return &call{req: req, lang: b.requestLang(ctx, req), now: b.cfg.Clock.Now(), cat: b.cat}
-}
-
-func (b *Bot) dispatch(ctx context.Context, c *call) (*Message, error) {
-	if a := c.req.Action; a != nil {
-		h, ok := b.actions[a.Name]
-		if !ok {
-			return nil, Errorf(EINVALID, "err.action.unknown")
-		}
-		return h(ctx, c)
-	}
-	words, ok := splitWords(c.req.Text)
-	if !ok {
-		return nil, Errorf(EINVALID, "err.quote")
-	}
-	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
-		words = words[1:]
-	}
-	if len(words) == 0 {
-		return b.help(ctx, c)
-	}
-	name := strings.ToLower(words[0])
-	for _, cmd := range b.commands {
-		if cmd.name == name {
-			c.args = words[1:]
-			return cmd.run(ctx, c)
-		}
-	}
-	if near, ok := closest(name, b.commandNames()); ok {
-		return nil, Errorf(EINVALID, "err.unknown.near", words[0], near)
-	}
-	return nil, Errorf(EINVALID, "err.unknown", words[0])
-}
-
-func (b *Bot) commandNames() []string {
-	names := make([]string, len(b.commands))
-	for i, cmd := range b.commands {
-		names[i] = cmd.name
-	}
-	return names
-}
-
-// requireAdmin refuses non-admins politely.
-func (b *Bot) requireAdmin(c *call) error {
-	if b.IsAdmin(c.req.User) {
-		return nil
-	}
-	return Errorf(EFORBIDDEN, "err.admin")
-}
-
-// unknownSub is the error for a subcommand word that does not exist.
-func unknownSub(cmd, word string, subs []string) error {
-	if near, ok := closest(strings.ToLower(word), subs); ok {
-		return Errorf(EINVALID, "err.unknown.near", cmd+" "+word, cmd+" "+near)
-	}
-	return usageError(cmd, "err.unknown.sub", word, cmd)
+	return &call{req: req, lang: b.langs.requestLang(ctx, req), now: b.clock.Now(), cat: b.cat, admin: b.IsAdmin(req.User)}
 }
 
 // reply returns an ephemeral message to the requester.
 func reply(text Text) *Message { return &Message{Ephemeral: true, Text: text} }
 
-// privateCommands carry what must not be logged next to their author: answers
-// to anonymous pulses and anonymous feedback.
-var privateCommands = []string{"answer", "feedback"}
-
-// logText returns command text as it may be logged: the words of a private
-// command are left out.
-func logText(text string) string {
-	words, _ := splitWords(text)
-	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
-		words = words[1:]
-	}
-	if len(words) > 0 && slices.Contains(privateCommands, strings.ToLower(words[0])) {
-		return words[0] + " …"
-	}
-	return text
-}
-
 func (b *Bot) errorReply(c *call, err error) *Message {
 	var e *Error
 	if !errors.As(err, &e) || e.Code == EINTERNAL {
-		b.log.Error("request failed", "user", c.req.User.Key(), "text", logText(c.req.Text), "err", err)
+		b.log.Error("request failed", "user", c.req.User.Key(), "text", b.reg.logText(c.req.Text), "err", err)
 		return reply(Plain(c.t("err.internal")))
 	}
 	if e.Code == EUNAVAILABLE {
@@ -285,7 +213,7 @@ func (b *Bot) errorReply(c *call, err error) *Message {
 	}
 	text := c.t(e.Key, e.Args...)
 	if e.Usage != "" {
-		text += "\n" + c.t("err.usage", c.t("cmd."+e.Usage+".usage"))
+		text += "\n" + c.t("err.usage", c.t(b.reg.usageKey(e.Usage)))
 	}
 	return reply(Plain(text))
 }

@@ -18,23 +18,20 @@ func (b *Bot) Check(req Request) *Error {
 	// Check has no context of its own (forms validate synchronously); the
 	// language lookup is cached and bounded by the store's timeouts.
 	c := b.newCall(context.Background(), req)
-	words, ok := splitWords(req.Text)
+	words, ok := commandWords(req.Text)
 	if !ok {
 		return Errorf(EINVALID, "err.quote")
 	}
-	if len(words) > 0 && strings.EqualFold(words[0], "/herald") {
-		words = words[1:]
-	}
-	if len(words) < 2 || !strings.EqualFold(words[0], "pulse") || b.cfg.Pulses == nil {
+	if len(words) < 2 || !strings.EqualFold(words[0], "pulse") || b.pulses == nil {
 		return nil
 	}
-	if err := b.requireAdmin(c); err != nil {
-		return asError(err)
+	if !c.admin {
+		return Errorf(EFORBIDDEN, "err.admin")
 	}
 	if !strings.EqualFold(words[1], "new") {
 		return nil
 	}
-	_, _, err := b.parsePulseNew(c, words[2:])
+	_, _, err := b.pulses.parsePulseNew(c, words[2:])
 	return asError(err)
 }
 

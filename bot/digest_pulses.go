@@ -9,8 +9,8 @@ import (
 // digestPulses is the digest's pulse section: each round opened in the month
 // with its headline, its change against the round before and its response
 // rate, in plain words. Rounds below the anonymity threshold say so.
-func (b *Bot) digestPulses(ctx context.Context, d *digestRun) (*Field, error) {
-	heads, err := b.PulseHeadlines(ctx, d.space, d.month)
+func (dg *digest) digestPulses(ctx context.Context, d *digestRun) (*Field, error) {
+	heads, err := dg.pulses.headlines(ctx, d.space, d.month)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +54,8 @@ func formatDelta(v float64) string {
 }
 
 // digestGoals is the digest's goal section: each goal with where it stands.
-func (b *Bot) digestGoals(ctx context.Context, d *digestRun) (*Field, error) {
-	list, err := b.GoalProgress(ctx, d.space)
+func (dg *digest) digestGoals(ctx context.Context, d *digestRun) (*Field, error) {
+	list, err := dg.goals.progress(ctx, d.space)
 	if err != nil {
 		return nil, err
 	}

@@ -2,17 +2,33 @@ package bot
 
 import (
 	"context"
+	"log/slog"
 	"unicode/utf8"
 )
 
 // maxFeedback is the longest feedback text herald takes.
 const maxFeedback = 3000
 
+// feedback is the anonymous improvement-idea feature.
+type feedback struct {
+	outbox  Outbox
+	channel string // the feedback channel setting, as Config.FeedbackChannel
+	cat     *Catalog
+	log     *slog.Logger
+}
+
+func (fb *feedback) commands() []command {
+	return []command{{
+		name: "feedback", private: true, run: fb.feedback,
+		usage: "cmd.feedback.usage", summary: "cmd.feedback.summary", help: "cmd.feedback.help",
+	}}
+}
+
 // feedback handles "feedback <text>": an anonymous improvement idea, posted to
 // the feedback channel. Its author is stored nowhere, not even in a log line:
 // a failure to post is logged without author and text.
-func (b *Bot) feedback(ctx context.Context, c *call) (*Message, error) {
-	id := channelFor(b.cfg.FeedbackChannel, c.req.Channel.Platform)
+func (fb *feedback) feedback(ctx context.Context, c *call) (*Message, error) {
+	id := channelFor(fb.channel, c.req.Channel.Platform)
 	if id == "" {
 		return nil, Errorf(EINVALID, "feedback.err.off")
 	}
@@ -24,7 +40,7 @@ func (b *Bot) feedback(ctx context.Context, c *call) (*Message, error) {
 		return nil, Errorf(EINVALID, "feedback.err.toolong", n, maxFeedback)
 	}
 	ch := c.req.Channel.Same(ChannelRef, id, "")
-	t := func(key string, args ...any) string { return b.cat.T("", key, args...) }
+	t := func(key string, args ...any) string { return fb.cat.T("", key, args...) }
 	m := Message{
 		To:       ch,
 		Header:   t("feedback.header"),
@@ -32,9 +48,9 @@ func (b *Bot) feedback(ctx context.Context, c *call) (*Message, error) {
 		Context:  t("feedback.context"),
 		Fallback: t("feedback.header"),
 	}
-	if err := b.cfg.Outbox.Post(ctx, m); err != nil {
+	if err := fb.outbox.Post(ctx, m); err != nil {
 		// Handled here, so that the log line names neither author nor text.
-		b.log.Warn("feedback not posted", "channel", ch.Key(), "err", err)
+		fb.log.Warn("feedback not posted", "channel", ch.Key(), "err", err)
 		return reply(Plain(c.t("feedback.err.post"))), nil
 	}
 	return reply(Text{Str(c.t("feedback.posted")), Mention(ch), Str(". " + c.t("feedback.posted.anon"))}), nil

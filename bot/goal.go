@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,34 +48,36 @@ type GoalStatus struct {
 
 const maxGoalName = 200
 
-// goal handles "goal add …" and "goal list".
-func (b *Bot) goal(ctx context.Context, c *call) (*Message, error) {
-	subs := []string{"add", "list"}
-	if len(c.args) == 0 {
-		return nil, usageError("goal", "goal.err.sub")
-	}
-	sub := strings.ToLower(c.args[0])
-	if !slices.Contains(subs, sub) {
-		return nil, unknownSub("goal", c.args[0], subs)
-	}
-	if err := b.requireAdmin(c); err != nil {
-		return nil, err
-	}
-	if sub == "list" {
-		return b.goalList(ctx, c)
-	}
-	g, err := b.parseGoal(ctx, c, c.args[1:])
+// goals is the goal feature: measurable targets of the change and their progress.
+type goals struct {
+	store     GoalStore
+	pulses    *pulses // for eNPS goals; nil when pulses are off
+	shoutouts ShoutoutStore
+	loc       *time.Location
+}
+
+func (gs *goals) commands() []command {
+	return []command{{
+		name: "goal", admin: true, noSub: "goal.err.sub",
+		usage: "cmd.goal.usage", summary: "cmd.goal.summary", help: "cmd.goal.help",
+		subs: []subcommand{{name: "add", run: gs.add}, {name: "list", run: gs.goalList}},
+	}}
+}
+
+// add handles `goal add "<name>" metric=… target=… by=…`.
+func (gs *goals) add(ctx context.Context, c *call) (*Message, error) {
+	g, err := gs.parseGoal(ctx, c, c.args)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.cfg.Goals.AddGoal(ctx, g); err != nil {
+	if err := gs.store.AddGoal(ctx, g); err != nil {
 		return nil, fmt.Errorf("add goal: %w", err)
 	}
 	return reply(Plain(c.t("goal.added", g.ID, g.Name, g.Target, g.By.Format(time.DateOnly)))), nil
 }
 
 // parseGoal reads `"<name>" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD>`.
-func (b *Bot) parseGoal(ctx context.Context, c *call, args []string) (*Goal, error) {
+func (gs *goals) parseGoal(ctx context.Context, c *call, args []string) (*Goal, error) {
 	if len(args) == 0 || strings.Contains(args[0], "=") {
 		return nil, usageError("goal", "goal.err.name")
 	}
@@ -96,9 +97,9 @@ func (b *Bot) parseGoal(ctx context.Context, c *call, args []string) (*Goal, err
 			switch {
 			case m == MetricShoutouts && pulse == "":
 				g.Metric = MetricShoutouts
-			case m == MetricENPS && pulse != "" && b.cfg.Pulses != nil:
+			case m == MetricENPS && pulse != "" && gs.pulses != nil:
 				pulse = strings.ToUpper(pulse)
-				p, err := b.cfg.Pulses.Pulse(ctx, g.Space, pulse)
+				p, err := gs.pulses.store.Pulse(ctx, g.Space, pulse)
 				if ErrorCode(err) == ENOTFOUND {
 					return nil, Errorf(ENOTFOUND, "pulse.err.notfound", pulse)
 				}
@@ -119,11 +120,11 @@ func (b *Bot) parseGoal(ctx context.Context, c *call, args []string) (*Goal, err
 			}
 			g.Target, haveTarget = n, true
 		case "by":
-			d, err := time.ParseInLocation(time.DateOnly, val, b.cfg.Location)
+			d, err := time.ParseInLocation(time.DateOnly, val, gs.loc)
 			if err != nil {
 				return nil, usageError("goal", "goal.err.by", val)
 			}
-			if d.Before(c.now.In(b.cfg.Location).Truncate(24 * time.Hour).Add(-24 * time.Hour)) {
+			if d.Before(c.now.In(gs.loc).Truncate(24 * time.Hour).Add(-24 * time.Hour)) {
 				return nil, Errorf(EINVALID, "goal.err.past", val)
 			}
 			g.By, haveBy = d, true
@@ -156,10 +157,10 @@ func hasType(p *Pulse, t QuestionType) bool {
 	return false
 }
 
-// GoalProgress returns the goals of a space with their progress, for "goal
+// progress returns the goals of a space with their progress, for "goal
 // list" and the executive digest.
-func (b *Bot) GoalProgress(ctx context.Context, space string) ([]GoalStatus, error) {
-	goals, err := b.cfg.Goals.Goals(ctx, space)
+func (gs *goals) progress(ctx context.Context, space string) ([]GoalStatus, error) {
+	goals, err := gs.store.Goals(ctx, space)
 	if err != nil {
 		return nil, fmt.Errorf("list goals: %w", err)
 	}
@@ -168,9 +169,9 @@ func (b *Bot) GoalProgress(ctx context.Context, space string) ([]GoalStatus, err
 		s := GoalStatus{Goal: g}
 		switch g.Metric {
 		case MetricENPS:
-			s.Current, s.Known, err = b.latestENPS(ctx, space, g.Pulse)
+			s.Current, s.Known, err = gs.latestENPS(ctx, space, g.Pulse)
 		case MetricShoutouts:
-			s.Current, err = b.shoutoutsBetween(ctx, space, g.Created, g.By)
+			s.Current, err = gs.shoutoutsBetween(ctx, space, g.Created, g.By)
 			s.Known = true
 		}
 		if err != nil {
@@ -184,8 +185,8 @@ func (b *Bot) GoalProgress(ctx context.Context, space string) ([]GoalStatus, err
 
 // latestENPS returns the eNPS of the latest round of a pulse whose results may
 // be shown.
-func (b *Bot) latestENPS(ctx context.Context, space, pulseID string) (int, bool, error) {
-	p, err := b.cfg.Pulses.Pulse(ctx, space, pulseID)
+func (gs *goals) latestENPS(ctx context.Context, space, pulseID string) (int, bool, error) {
+	p, err := gs.pulses.store.Pulse(ctx, space, pulseID)
 	if err != nil {
 		return 0, false, fmt.Errorf("load pulse %s: %w", pulseID, err)
 	}
@@ -197,12 +198,12 @@ func (b *Bot) latestENPS(ctx context.Context, space, pulseID string) (int, bool,
 		}
 	}
 	for n := p.Rounds; n >= 1 && q > 0; n-- {
-		t, err := b.cfg.Pulses.Tally(ctx, space, p.ID, n)
+		t, err := gs.pulses.store.Tally(ctx, space, p.ID, n)
 		if err != nil {
 			return 0, false, fmt.Errorf("tally %s.%d: %w", p.ID, n, err)
 		}
 		c := t.counts(q, allSegments)
-		if b.withheld(p, t.Respondents) || total(c) == 0 {
+		if gs.pulses.withheld(p, t.Respondents) || total(c) == 0 {
 			continue
 		}
 		return npsOf(c).Score, true, nil
@@ -211,15 +212,15 @@ func (b *Bot) latestENPS(ctx context.Context, space, pulseID string) (int, bool,
 }
 
 // shoutoutsBetween counts the shout-outs of the months from from to to.
-func (b *Bot) shoutoutsBetween(ctx context.Context, space string, from, to time.Time) (int, error) {
+func (gs *goals) shoutoutsBetween(ctx context.Context, space string, from, to time.Time) (int, error) {
 	n := 0
-	end := MonthOf(to, b.cfg.Location)
-	for t := from.In(b.cfg.Location); ; t = t.AddDate(0, 1, 1-t.Day()) {
-		m := MonthOf(t, b.cfg.Location)
+	end := MonthOf(to, gs.loc)
+	for t := from.In(gs.loc); ; t = t.AddDate(0, 1, 1-t.Day()) {
+		m := MonthOf(t, gs.loc)
 		if m > end {
 			break
 		}
-		board, err := b.cfg.Shoutouts.ShoutoutBoard(ctx, space, m, 1)
+		board, err := gs.shoutouts.ShoutoutBoard(ctx, space, m, 1)
 		if err != nil {
 			return 0, fmt.Errorf("shoutouts of %s: %w", m, err)
 		}
@@ -228,8 +229,8 @@ func (b *Bot) shoutoutsBetween(ctx context.Context, space string, from, to time.
 	return n, nil
 }
 
-func (b *Bot) goalList(ctx context.Context, c *call) (*Message, error) {
-	list, err := b.GoalProgress(ctx, c.req.User.Space())
+func (gs *goals) goalList(ctx context.Context, c *call) (*Message, error) {
+	list, err := gs.progress(ctx, c.req.User.Space())
 	if err != nil {
 		return nil, err
 	}
@@ -244,60 +245,6 @@ func (b *Bot) goalList(ctx context.Context, c *call) (*Message, error) {
 	}
 	m.Text = Plain(strings.Join(lines, "\n"))
 	return m, nil
-}
-
-// PulseHeadline sums up one round of a pulse for the executive digest.
-type PulseHeadline struct {
-	Pulse       string
-	Title       string
-	Round       int
-	Label       string  // what Value measures: "eNPS", "able & willing", …
-	Value       float64 // the round's headline number
-	Previous    float64 // the previous shown round's value, when HasPrevious
-	HasPrevious bool
-	Respondents int
-	Invited     int
-	Withheld    bool // fewer respondents than the anonymity threshold: no Value
-}
-
-// PulseHeadlines returns the headline of each pulse round of a space opened
-// in month, for the executive digest. Rounds below the anonymity threshold
-// come back Withheld, without values.
-func (b *Bot) PulseHeadlines(ctx context.Context, space string, month Month) ([]PulseHeadline, error) {
-	list, err := b.cfg.Pulses.Pulses(ctx, space)
-	if err != nil {
-		return nil, fmt.Errorf("list pulses: %w", err)
-	}
-	var out []PulseHeadline
-	for i := range list {
-		p := &list[i]
-		var prev *PulseHeadline
-		for n := 1; n <= p.Rounds; n++ {
-			r, err := b.cfg.Pulses.Round(ctx, space, p.ID, n)
-			if err != nil {
-				return nil, fmt.Errorf("load round %s.%d: %w", p.ID, n, err)
-			}
-			t, err := b.cfg.Pulses.Tally(ctx, space, p.ID, n)
-			if err != nil {
-				return nil, fmt.Errorf("tally %s.%d: %w", p.ID, n, err)
-			}
-			h := PulseHeadline{Pulse: p.ID, Title: p.Title, Round: n, Respondents: t.Respondents, Invited: t.Invited,
-				Withheld: b.withheld(p, t.Respondents)}
-			if !h.Withheld {
-				h.Label, h.Value, _ = b.headline("", p, t, allSegments)
-				if prev != nil {
-					h.Previous, h.HasPrevious = prev.Value, true
-				}
-			}
-			if MonthOf(r.Opened, b.cfg.Location) == month {
-				out = append(out, h)
-			}
-			if !h.Withheld {
-				prev = &h
-			}
-		}
-	}
-	return out, nil
 }
 
 // goalLine says where a goal stands: its metric now, its target and date,
@@ -320,4 +267,13 @@ func (c *call) goalLine(s GoalStatus) string {
 		state = " ⌛ " + c.t("goal.missed")
 	}
 	return c.t("goal.line", g.ID, g.Name, what, now, g.Target, g.By.Format(time.DateOnly)) + state
+}
+
+// GoalProgress returns the goals of a space with their progress, as "goal
+// list" and the executive digest show them.
+func (b *Bot) GoalProgress(ctx context.Context, space string) ([]GoalStatus, error) {
+	if b.goals == nil {
+		return nil, nil
+	}
+	return b.goals.progress(ctx, space)
 }

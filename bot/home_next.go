@@ -20,11 +20,11 @@ type upcoming struct {
 // homeNext is the admin section of the home page: the next scheduled sends of
 // the workspace's key messages and of the digest, in their schedules' local
 // times, soonest first.
-func (b *Bot) homeNext(ctx context.Context, c *call) (Text, error) {
+func (h *home) homeNext(ctx context.Context, c *call) (Text, error) {
 	space := c.req.User.Space()
 	var next []upcoming
-	if b.cfg.KeyMessages != nil {
-		list, err := b.cfg.KeyMessages.KeyMessages(ctx, space)
+	if h.keymsgs != nil {
+		list, err := h.keymsgs.store.KeyMessages(ctx, space)
 		if err != nil {
 			return nil, fmt.Errorf("home key messages: %w", err)
 		}
@@ -33,9 +33,9 @@ func (b *Bot) homeNext(ctx context.Context, c *call) (Text, error) {
 			if k.Paused {
 				continue
 			}
-			s, err := b.schedule(k)
+			s, err := h.keymsgs.schedule(k)
 			if err != nil {
-				b.log.Warn("home: key message schedule unreadable", "keymsg", k.ID, "err", err)
+				h.log.Warn("home: key message schedule unreadable", "keymsg", k.ID, "err", err)
 				continue
 			}
 			at := s.Next(maxTime(c.now, k.Since))
@@ -48,8 +48,8 @@ func (b *Bot) homeNext(ctx context.Context, c *call) (Text, error) {
 			next = append(next, upcoming{at: at, loc: s.Location(), what: what})
 		}
 	}
-	if b.hasExecutives(space) {
-		s, err := b.digestSchedule(time.Time{})
+	if h.digest.hasExecutives(space) {
+		s, err := h.digest.schedule(time.Time{})
 		if err != nil {
 			return nil, fmt.Errorf("home digest: %w", err)
 		}
@@ -73,8 +73,8 @@ func (b *Bot) homeNext(ctx context.Context, c *call) (Text, error) {
 }
 
 // hasExecutives reports whether the digest of space has anyone to go to.
-func (b *Bot) hasExecutives(space string) bool {
-	for _, e := range b.cfg.Executives {
+func (dg *digest) hasExecutives(space string) bool {
+	for _, e := range dg.executives {
 		if e.Space() == space {
 			return true
 		}

@@ -3,14 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
-
-// keymsgSubs are the subcommands of keymsg.
-var keymsgSubs = []string{"add", "list", "show", "preview", "pause", "resume", "delete", "send"}
 
 // Limits of key messages.
 const (
@@ -21,44 +19,58 @@ const (
 	maxKeyTarget = 50
 )
 
-// keymsg handles "keymsg <sub> …"; all of it is for admins.
-func (b *Bot) keymsg(ctx context.Context, c *call) (*Message, error) {
-	if err := b.requireAdmin(c); err != nil {
-		return nil, err
+// keyMessages is the key-message feature: recurring messages to channels and
+// people, their sends, and the acknowledgement button.
+type keyMessages struct {
+	store  KeyMessageStore
+	sched  scheduleParser
+	outbox Outbox
+	dir    Directory
+	langs  *languages
+	clock  Clock
+	loc    *time.Location
+	cat    *Catalog
+	log    *slog.Logger
+}
+
+func (ks *keyMessages) commands() []command {
+	return []command{{
+		name: "keymsg", admin: true, noSub: "keymsg.err.nosub",
+		usage: "cmd.keymsg.usage", summary: "cmd.keymsg.summary", help: "cmd.keymsg.help",
+		subs: []subcommand{
+			{name: "add", run: ks.keymsgAdd},
+			{name: "list", run: ks.keymsgList},
+			{name: "show", run: ks.withKey("show", ks.keymsgShow)},
+			{name: "preview", run: ks.withKey("preview", ks.keymsgPreview)},
+			{name: "pause", run: ks.withKey("pause", ks.keymsgPause)},
+			{name: "resume", run: ks.withKey("resume", ks.keymsgResume)},
+			{name: "delete", run: ks.withKey("delete", ks.keymsgDelete)},
+			{name: "send", run: ks.withKey("send", ks.keymsgSendNow)},
+		},
+	}}
+}
+
+// withKey returns the handler of "keymsg <sub> ID": it loads the key message
+// and hands it to run.
+func (ks *keyMessages) withKey(sub string, run func(context.Context, *call, *KeyMessage) (*Message, error)) handler {
+	return func(ctx context.Context, c *call) (*Message, error) {
+		if len(c.args) != 1 {
+			return nil, usageError("keymsg", "keymsg.err.noid", "keymsg "+sub)
+		}
+		k, err := ks.store.KeyMessage(ctx, c.req.User.Space(), c.args[0])
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, Errorf(ENOTFOUND, "keymsg.err.notfound", c.args[0])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load key message: %w", err)
+		}
+		return run(ctx, c, k)
 	}
-	if len(c.args) == 0 {
-		return nil, usageError("keymsg", "keymsg.err.nosub")
-	}
-	sub := strings.ToLower(c.args[0])
-	if sub == "add" {
-		return b.keymsgAdd(ctx, c)
-	}
-	if sub == "list" {
-		return b.keymsgList(ctx, c)
-	}
-	run := map[string]func(context.Context, *call, *KeyMessage) (*Message, error){
-		"show": b.keymsgShow, "preview": b.keymsgPreview, "pause": b.keymsgPause,
-		"resume": b.keymsgResume, "delete": b.keymsgDelete, "send": b.keymsgSendNow,
-	}[sub]
-	if run == nil {
-		return nil, unknownSub("keymsg", c.args[0], keymsgSubs)
-	}
-	if len(c.args) != 2 {
-		return nil, usageError("keymsg", "keymsg.err.noid", "keymsg "+sub)
-	}
-	k, err := b.cfg.KeyMessages.KeyMessage(ctx, c.req.User.Space(), c.args[1])
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, Errorf(ENOTFOUND, "keymsg.err.notfound", c.args[1])
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load key message: %w", err)
-	}
-	return run(ctx, c, k)
 }
 
 // keymsgAdd handles `keymsg add "<schedule>" <#channel or @user…> <text>`.
-func (b *Bot) keymsgAdd(ctx context.Context, c *call) (*Message, error) {
-	args := c.args[1:]
+func (ks *keyMessages) keymsgAdd(ctx context.Context, c *call) (*Message, error) {
+	args := c.args
 	if len(args) == 0 {
 		return nil, usageError("keymsg", "keymsg.err.noschedule")
 	}
@@ -66,7 +78,7 @@ func (b *Bot) keymsgAdd(ctx context.Context, c *call) (*Message, error) {
 	if w := strings.ToLower(spec); w == "every" || w == "on" {
 		return nil, usageError("keymsg", "keymsg.err.quote")
 	}
-	sched, err := b.parseSchedule(spec, c.now)
+	sched, err := ks.sched.parse(spec, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -95,10 +107,10 @@ func (b *Bot) keymsgAdd(ctx context.Context, c *call) (*Message, error) {
 		return nil, Errorf(EINVALID, "keymsg.err.toolong", n, maxKeyText)
 	}
 	k := &KeyMessage{
-		Space: c.req.User.Space(), Schedule: spec, Zone: b.cfg.Location.String(),
+		Space: c.req.User.Space(), Schedule: spec, Zone: ks.loc.String(),
 		Targets: targets, Text: text, Author: c.req.User, Created: c.now, Since: c.now,
 	}
-	if err := b.cfg.KeyMessages.AddKeyMessage(ctx, k); err != nil {
+	if err := ks.store.AddKeyMessage(ctx, k); err != nil {
 		return nil, fmt.Errorf("add key message: %w", err)
 	}
 	m := reply(Plain(c.t("keymsg.added", k.ID, c.when(sched.Next(c.now), sched.Location()))))
@@ -116,30 +128,20 @@ func containsRef(refs []Ref, r Ref) bool {
 }
 
 // schedule parses k's schedule in its zone.
-func (b *Bot) schedule(k *KeyMessage) (Schedule, error) {
+func (ks *keyMessages) schedule(k *KeyMessage) (Schedule, error) {
 	loc, err := time.LoadLocation(k.Zone)
 	if err != nil {
-		loc = b.cfg.Location
+		loc = ks.loc
 	}
-	s, err := b.cfg.Schedules.Parse(k.Schedule, loc, k.Created)
+	s, err := ks.sched.schedules.Parse(k.Schedule, loc, k.Created)
 	if err != nil {
 		return nil, fmt.Errorf("key message %s: schedule %q: %w", k.ID, k.Schedule, err)
 	}
 	return s, nil
 }
 
-// when renders t in loc as "Mon 2026-11-23 09:00 CET" in the requester's language.
-func (c *call) when(t time.Time, loc *time.Location) string {
-	if t.IsZero() {
-		return c.t("keymsg.never")
-	}
-	t = t.In(loc)
-	days := strings.Split(c.t("weekdays"), ",")
-	return days[t.Weekday()] + " " + t.Format("2006-01-02 15:04 MST")
-}
-
-func (b *Bot) keymsgList(ctx context.Context, c *call) (*Message, error) {
-	list, err := b.cfg.KeyMessages.KeyMessages(ctx, c.req.User.Space())
+func (ks *keyMessages) keymsgList(ctx context.Context, c *call) (*Message, error) {
+	list, err := ks.store.KeyMessages(ctx, c.req.User.Space())
 	if err != nil {
 		return nil, fmt.Errorf("list key messages: %w", err)
 	}
@@ -155,7 +157,7 @@ func (b *Bot) keymsgList(ctx context.Context, c *call) (*Message, error) {
 		}
 		status := c.t("keymsg.status.paused")
 		if !k.Paused {
-			status = c.t("keymsg.status.next", b.nextRun(c, k))
+			status = c.t("keymsg.status.next", ks.nextRun(c, k))
 		}
 		m.Text = append(m.Text, Bold(k.ID), Str(" · "+c.t("quote", k.Schedule)+" → "))
 		m.Text = append(m.Text, joinRefs(k.Targets)...)
@@ -165,31 +167,16 @@ func (b *Bot) keymsgList(ctx context.Context, c *call) (*Message, error) {
 }
 
 // nextRun renders the next run of k after now.
-func (b *Bot) nextRun(c *call, k *KeyMessage) string {
-	s, err := b.schedule(k)
+func (ks *keyMessages) nextRun(c *call, k *KeyMessage) string {
+	s, err := ks.schedule(k)
 	if err != nil {
 		return "?"
 	}
 	return c.when(s.Next(maxTime(c.now, k.Since)), s.Location())
 }
 
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func excerpt(s string, n int) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
-
-func (b *Bot) keymsgPreview(_ context.Context, c *call, k *KeyMessage) (*Message, error) {
-	s, err := b.schedule(k)
+func (ks *keyMessages) keymsgPreview(_ context.Context, c *call, k *KeyMessage) (*Message, error) {
+	s, err := ks.schedule(k)
 	if err != nil {
 		return nil, err
 	}
@@ -212,12 +199,12 @@ func (b *Bot) keymsgPreview(_ context.Context, c *call, k *KeyMessage) (*Message
 	return m, nil
 }
 
-func (b *Bot) keymsgShow(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
-	sends, err := b.cfg.KeyMessages.KeySends(ctx, k.Space, k.ID, showSends, showMissing)
+func (ks *keyMessages) keymsgShow(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+	sends, err := ks.store.KeySends(ctx, k.Space, k.ID, showSends, showMissing)
 	if err != nil {
 		return nil, fmt.Errorf("key message sends: %w", err)
 	}
-	sched, err := b.schedule(k)
+	sched, err := ks.schedule(k)
 	if err != nil {
 		return nil, err
 	}
@@ -301,39 +288,39 @@ func reasonKey(code string) string {
 	return EINTERNAL
 }
 
-func (b *Bot) keymsgPause(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+func (ks *keyMessages) keymsgPause(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
 	if k.Paused {
 		return reply(Plain(c.t("keymsg.paused.already", k.ID))), nil
 	}
 	k.Paused = true
-	if err := b.cfg.KeyMessages.UpdateKeyMessage(ctx, k); err != nil {
+	if err := ks.store.UpdateKeyMessage(ctx, k); err != nil {
 		return nil, fmt.Errorf("pause key message: %w", err)
 	}
 	return reply(Plain(c.t("keymsg.paused", k.ID))), nil
 }
 
-func (b *Bot) keymsgResume(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+func (ks *keyMessages) keymsgResume(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
 	if !k.Paused {
 		return reply(Plain(c.t("keymsg.resumed.already", k.ID))), nil
 	}
 	k.Paused, k.Since = false, c.now
-	if err := b.cfg.KeyMessages.UpdateKeyMessage(ctx, k); err != nil {
+	if err := ks.store.UpdateKeyMessage(ctx, k); err != nil {
 		return nil, fmt.Errorf("resume key message: %w", err)
 	}
-	return reply(Plain(c.t("keymsg.resumed", k.ID, b.nextRun(c, k)))), nil
+	return reply(Plain(c.t("keymsg.resumed", k.ID, ks.nextRun(c, k)))), nil
 }
 
-func (b *Bot) keymsgDelete(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
-	if err := b.cfg.KeyMessages.DeleteKeyMessage(ctx, k.Space, k.ID); err != nil {
+func (ks *keyMessages) keymsgDelete(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+	if err := ks.store.DeleteKeyMessage(ctx, k.Space, k.ID); err != nil {
 		return nil, fmt.Errorf("delete key message: %w", err)
 	}
 	return reply(Plain(c.t("keymsg.deleted", k.ID))), nil
 }
 
 // keymsgSendNow handles "keymsg send ID": one send now, outside the schedule.
-func (b *Bot) keymsgSendNow(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
+func (ks *keyMessages) keymsgSendNow(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
 	s := KeySend{ID: "m" + strconv.FormatInt(c.now.UnixMilli(), 10), Due: c.now, At: c.now, Manual: true}
-	n, err := b.sendKeyMessage(ctx, k, s)
+	n, err := ks.sendKeyMessage(ctx, k, s)
 	if err != nil {
 		return nil, err
 	}

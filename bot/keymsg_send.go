@@ -2,15 +2,19 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 )
 
+// job is the key messages' kind of scheduled work.
+func (ks *keyMessages) job() jobKind {
+	return jobKind{triggers: ks.keymsgTriggers, fire: ks.fireKeyMessage}
+}
+
 // keymsgTriggers returns a trigger for every active key message.
-func (b *Bot) keymsgTriggers(ctx context.Context) ([]Trigger, error) {
-	list, err := b.cfg.KeyMessages.AllKeyMessages(ctx)
+func (ks *keyMessages) keymsgTriggers(ctx context.Context) ([]Trigger, error) {
+	list, err := ks.store.AllKeyMessages(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load key messages: %w", err)
 	}
@@ -20,7 +24,7 @@ func (b *Bot) keymsgTriggers(ctx context.Context) ([]Trigger, error) {
 		if k.Paused {
 			continue
 		}
-		s, err := b.schedule(k)
+		s, err := ks.schedule(k)
 		if err != nil {
 			return nil, err
 		}
@@ -30,12 +34,12 @@ func (b *Bot) keymsgTriggers(ctx context.Context) ([]Trigger, error) {
 }
 
 // fireKeyMessage sends (or records as skipped) one scheduled run of a key message.
-func (b *Bot) fireKeyMessage(ctx context.Context, job Job) error {
+func (ks *keyMessages) fireKeyMessage(ctx context.Context, job Job) error {
 	space, id, ok := splitID(job.ID)
 	if !ok {
 		return fmt.Errorf("key message job %q: bad id", job.ID)
 	}
-	k, err := b.cfg.KeyMessages.KeyMessage(ctx, space, id)
+	k, err := ks.store.KeyMessage(ctx, space, id)
 	if ErrorCode(err) == ENOTFOUND {
 		return nil // deleted since the scheduler loaded it
 	}
@@ -45,21 +49,21 @@ func (b *Bot) fireKeyMessage(ctx context.Context, job Job) error {
 	if k.Paused || job.Due.Before(k.Since) {
 		return nil
 	}
-	s := KeySend{ID: strconv.FormatInt(job.Due.Unix(), 10), Due: job.Due, At: b.cfg.Clock.Now(), Late: job.Late, Skipped: job.Skip}
+	s := KeySend{ID: strconv.FormatInt(job.Due.Unix(), 10), Due: job.Due, At: ks.clock.Now(), Late: job.Late, Skipped: job.Skip}
 	if job.Skip {
-		if _, err := b.cfg.KeyMessages.AddKeySend(ctx, space, id, s, nil); err != nil {
+		if _, err := ks.store.AddKeySend(ctx, space, id, s, nil); err != nil {
 			return fmt.Errorf("record skipped send: %w", err)
 		}
 		return nil
 	}
-	_, err = b.sendKeyMessage(ctx, k, s)
+	_, err = ks.sendKeyMessage(ctx, k, s)
 	return err
 }
 
 // sendKeyMessage records s and queues k's messages: one post per channel and a
 // direct message per person, groups expanded to their members now. It returns
 // how many messages it queued. Sending the same s again queues nothing new.
-func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int, error) {
+func (ks *keyMessages) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int, error) {
 	var (
 		msgs     []Message
 		audience []Ref
@@ -71,7 +75,7 @@ func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int
 			return
 		}
 		seen["to "+to.Key()] = true
-		msgs = append(msgs, b.keyMessage(k, s.ID, to, dm, ""))
+		msgs = append(msgs, ks.keyMessage(k, s.ID, to, dm, ""))
 	}
 	hear := func(people []Ref) {
 		for _, p := range people {
@@ -85,14 +89,14 @@ func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int
 		switch t.Kind {
 		case ChannelRef:
 			add(t, false)
-			people, err := b.cfg.Directory.Members(ctx, t)
+			people, err := ks.dir.Members(ctx, t)
 			if err != nil {
-				b.log.Warn("key message: channel members unknown; acknowledgements of it are not counted",
+				ks.log.Warn("key message: channel members unknown; acknowledgements of it are not counted",
 					"keymsg", k.ID, "channel", t.Key(), "err", err)
 			}
 			hear(people)
 		default:
-			people, err := b.cfg.Directory.Members(ctx, t)
+			people, err := ks.dir.Members(ctx, t)
 			if ErrorCode(err) == EUNAVAILABLE {
 				return 0, fmt.Errorf("expand %s: %w", t.Key(), err)
 			}
@@ -113,22 +117,22 @@ func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int
 			people = append(people, m.To)
 		}
 	}
-	langs := b.langsOf(ctx, people)
+	langs := ks.langs.of(ctx, people)
 	for i, m := range msgs {
 		if lang := langs[m.To.Key()]; lang != "" && m.To.Kind == UserRef {
-			msgs[i] = b.keyMessage(k, s.ID, m.To, true, lang)
+			msgs[i] = ks.keyMessage(k, s.ID, m.To, true, lang)
 		}
 	}
 	s.Posts = len(msgs) + len(failed)
-	if _, err := b.cfg.KeyMessages.AddKeySend(ctx, k.Space, k.ID, s, audience); err != nil {
+	if _, err := ks.store.AddKeySend(ctx, k.Space, k.ID, s, audience); err != nil {
 		return 0, fmt.Errorf("record send: %w", err)
 	}
 	for _, f := range failed {
-		if err := b.cfg.KeyMessages.RecordDelivery(ctx, k.Space, k.ID, s.ID, f.To, f.Code); err != nil {
+		if err := ks.store.RecordDelivery(ctx, k.Space, k.ID, s.ID, f.To, f.Code); err != nil {
 			return 0, fmt.Errorf("record failure: %w", err)
 		}
 	}
-	if err := b.cfg.Outbox.Post(ctx, msgs...); err != nil {
+	if err := ks.outbox.Post(ctx, msgs...); err != nil {
 		return 0, fmt.Errorf("queue key message %s: %w", k.ID, err)
 	}
 	return len(msgs), nil
@@ -136,8 +140,8 @@ func (b *Bot) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeySend) (int
 
 // keyMessage is one post of k to to, with the acknowledgement button, in lang
 // ("" for herald's default).
-func (b *Bot) keyMessage(k *KeyMessage, sendID string, to Ref, dm bool, lang string) Message {
-	t := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+func (ks *keyMessages) keyMessage(k *KeyMessage, sendID string, to Ref, dm bool, lang string) Message {
+	t := func(key string, args ...any) string { return ks.cat.T(lang, key, args...) }
 	where := "ch"
 	if dm {
 		where = "dm"
@@ -149,18 +153,18 @@ func (b *Bot) keyMessage(k *KeyMessage, sendID string, to Ref, dm bool, lang str
 		Buttons: []Button{{Label: t("keymsg.ack.button"), Action: ackAction, Style: "primary",
 			Value: k.ID + "|" + sendID + "|" + where}},
 		Fallback:   excerpt(k.Text.String(), 140),
-		DeliveryID: strings.Join([]string{keymsgJob, k.Space, k.ID, sendID, to.Key()}, "|"),
+		DeliveryID: DeliveryID{Kind: keymsgJob, Space: k.Space, Item: k.ID, Run: sendID, To: to.Key()}.String(),
 	}
 }
 
 // keymsgAck handles the acknowledgement button: counted once per person per send.
-func (b *Bot) keymsgAck(ctx context.Context, c *call) (*Message, error) {
+func (ks *keyMessages) ack(ctx context.Context, c *call) (*Message, error) {
 	parts := strings.Split(c.req.Action.Value, "|")
 	if len(parts) != 3 {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
 	space := c.req.User.Space()
-	first, err := b.cfg.KeyMessages.AckKeySend(ctx, space, parts[0], parts[1], c.req.User)
+	first, err := ks.store.AckKeySend(ctx, space, parts[0], parts[1], c.req.User)
 	if ErrorCode(err) == ENOTFOUND {
 		return nil, Errorf(ENOTFOUND, "keymsg.ack.gone")
 	}
@@ -175,33 +179,12 @@ func (b *Bot) keymsgAck(ctx context.Context, c *call) (*Message, error) {
 		return reply(Plain(c.t(key))), nil
 	}
 	// In a direct message the clicked message is replaced: same text, no button.
-	k, err := b.cfg.KeyMessages.KeyMessage(ctx, space, parts[0])
+	k, err := ks.store.KeyMessage(ctx, space, parts[0])
 	if err != nil {
 		return &Message{Replace: true, Text: Plain(c.t(key))}, nil
 	}
-	m := b.keyMessage(k, parts[1], c.req.User, true, c.lang)
+	m := ks.keyMessage(k, parts[1], c.req.User, true, c.lang)
 	m.Buttons, m.DeliveryID, m.To = nil, "", Ref{}
 	m.Replace, m.Context = true, c.t(key)
 	return &m, nil
-}
-
-// Delivered records the outcome of a message the Outbox took: err is nil when
-// it was delivered. The Outbox calls it once per message, after its last try.
-func (b *Bot) Delivered(ctx context.Context, m Message, err error) error {
-	parts := strings.Split(m.DeliveryID, "|")
-	if len(parts) != 5 || parts[0] != keymsgJob {
-		return nil // only key messages keep delivery reports
-	}
-	code := ""
-	if err != nil {
-		code = ErrorCode(err)
-		var e *Error
-		if !errors.As(err, &e) {
-			code = EINTERNAL
-		}
-	}
-	if err := b.cfg.KeyMessages.RecordDelivery(ctx, parts[1], parts[2], parts[3], m.To, code); err != nil {
-		return fmt.Errorf("record delivery: %w", err)
-	}
-	return nil
 }

@@ -38,6 +38,9 @@ func german() map[string]catalog.Message {
 		"help.unknown": s("Zu %q gibt es keine Hilfe. Themen: %s."),
 
 		// --- shout-outs ---
+		"cmd.help.usage":       s("help [Befehl]"),
+		"cmd.help.summary":     s("Was herald kann und wie jeder Befehl funktioniert."),
+		"cmd.help.help":        s("help listet alle Befehle auf; help <Befehl> erklärt einen mit Beispielen, etwa help pulse."),
 		"cmd.shoutout.usage":   s("shoutout @Person… <was sie geleistet hat> [#Wert…]"),
 		"cmd.shoutout.summary": s("Lob für Personen oder ein Team im Erfolgskanal; list und top zeigen den Monat."),
 		"cmd.shoutout.help": s("Lob für Personen oder ein Team. herald postet es im Erfolgskanal, markiert Unternehmenswerte und zählt es für die Monatsbestenliste.\n\n" +

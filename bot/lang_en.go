@@ -38,6 +38,9 @@ func english() map[string]catalog.Message {
 		"help.unknown": s("There is no help on %q. Topics: %s."),
 
 		// --- shout-outs ---
+		"cmd.help.usage":       s("help [command]"),
+		"cmd.help.summary":     s("What herald does and how to use each command."),
+		"cmd.help.help":        s("help lists every command; help <command> explains one with examples, for instance help pulse."),
 		"cmd.shoutout.usage":   s("shoutout @person… <what they did> [#value…]"),
 		"cmd.shoutout.summary": s("Praise people or a team in the wins channel; list and top show the month."),
 		"cmd.shoutout.help": s("Praise people or a team. herald posts it to the wins channel, tags company values and counts it for the monthly leaderboard.\n\n" +

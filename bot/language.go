@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -21,11 +22,22 @@ type PeopleStore interface {
 // choice made on another replica reaches this one within it.
 const langTTL = time.Minute
 
-// langCache remembers people's chosen languages ("" for no choice) so that a
-// request needs no extra database call.
-type langCache struct {
-	mu sync.Mutex
-	m  map[string]langEntry
+// languages is the language feature: each person's chosen language, cached
+// so that a request needs no extra database call, and the "language" command.
+type languages struct {
+	store PeopleStore // nil: nobody can choose; the platform's or herald's default
+	clock Clock
+	cat   *Catalog
+	log   *slog.Logger
+	mu    sync.Mutex
+	m     map[string]langEntry // by Ref.Key; "" for no choice
+}
+
+func (l *languages) commands() []command {
+	return []command{{
+		name: "language", run: l.language,
+		usage: "cmd.language.usage", summary: "cmd.language.summary", help: "cmd.language.help",
+	}}
 }
 
 type langEntry struct {
@@ -33,19 +45,19 @@ type langEntry struct {
 	at   time.Time
 }
 
-// langsOf returns the chosen language of each of users that chose one, by
+// of returns the chosen language of each of users that chose one, by
 // Ref.Key. A failure to read is logged and means "no choice": the default
 // language is a fine fallback for a message.
-func (b *Bot) langsOf(ctx context.Context, users []Ref) map[string]string {
+func (l *languages) of(ctx context.Context, users []Ref) map[string]string {
 	out := map[string]string{}
-	if b.cfg.People == nil || len(users) == 0 {
+	if l == nil || l.store == nil || len(users) == 0 {
 		return out
 	}
-	now := b.cfg.Clock.Now()
+	now := l.clock.Now()
 	var missing []Ref
-	b.langs.mu.Lock()
+	l.mu.Lock()
 	for _, u := range users {
-		if e, ok := b.langs.m[u.Key()]; ok && now.Sub(e.at) < langTTL {
+		if e, ok := l.m[u.Key()]; ok && now.Sub(e.at) < langTTL {
 			if e.lang != "" {
 				out[u.Key()] = e.lang
 			}
@@ -53,20 +65,20 @@ func (b *Bot) langsOf(ctx context.Context, users []Ref) map[string]string {
 		}
 		missing = append(missing, u)
 	}
-	b.langs.mu.Unlock()
+	l.mu.Unlock()
 	if len(missing) == 0 {
 		return out
 	}
-	got, err := b.cfg.People.Langs(ctx, missing)
+	got, err := l.store.Langs(ctx, missing)
 	if err != nil {
-		b.log.Warn("languages of people unknown; using the default", "err", err)
+		l.log.Warn("languages of people unknown; using the default", "err", err)
 		return out
 	}
-	b.langs.mu.Lock()
-	defer b.langs.mu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, u := range missing {
 		lang := got[u.Key()]
-		b.langs.m[u.Key()] = langEntry{lang: lang, at: now}
+		l.m[u.Key()] = langEntry{lang: lang, at: now}
 		if lang != "" {
 			out[u.Key()] = lang
 		}
@@ -76,59 +88,59 @@ func (b *Bot) langsOf(ctx context.Context, users []Ref) map[string]string {
 
 // requestLang is the language to answer req in: the person's choice, else
 // what their platform says, else herald's default.
-func (b *Bot) requestLang(ctx context.Context, req Request) string {
-	if lang := b.langsOf(ctx, []Ref{req.User})[req.User.Key()]; lang != "" {
+func (l *languages) requestLang(ctx context.Context, req Request) string {
+	if lang := l.of(ctx, []Ref{req.User})[req.User.Key()]; lang != "" {
 		return lang
 	}
-	return b.cat.Lang(req.Lang)
+	return l.cat.Lang(req.Lang)
 }
 
 // language handles "language" (show), "language <en|de>" (choose) and
 // "language auto" (forget the choice).
-func (b *Bot) language(ctx context.Context, c *call) (*Message, error) {
+func (l *languages) language(ctx context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
-		chosen := b.langsOf(ctx, []Ref{c.req.User})[c.req.User.Key()]
+		chosen := l.of(ctx, []Ref{c.req.User})[c.req.User.Key()]
 		how := "language.how.default"
 		switch {
 		case chosen != "":
 			how = "language.how.chosen"
-		case c.req.Lang != "" && b.cat.Lang(c.req.Lang) == c.lang:
+		case c.req.Lang != "" && l.cat.Lang(c.req.Lang) == c.lang:
 			how = "language.how.platform"
 		}
 		return reply(Plain(c.t("language.current", c.t("language.name."+c.lang), c.t(how)))), nil
 	}
 	if len(c.args) > 1 {
-		return nil, usageError("language", "language.err.unknown", strings.Join(c.args, " "), b.langList())
+		return nil, usageError("language", "language.err.unknown", strings.Join(c.args, " "), l.langList())
 	}
 	word := strings.ToLower(c.args[0])
 	lang, ok := ParseLang(word)
 	if !ok {
-		lang, ok = b.langByName(word)
+		lang, ok = l.langByName(word)
 	}
 	if word == "auto" {
 		lang, ok = "", true
 	}
 	if !ok {
-		return nil, usageError("language", "language.err.unknown", c.args[0], b.langList())
+		return nil, usageError("language", "language.err.unknown", c.args[0], l.langList())
 	}
-	if err := b.cfg.People.SetLang(ctx, c.req.User, lang); err != nil {
+	if err := l.store.SetLang(ctx, c.req.User, lang); err != nil {
 		return nil, fmt.Errorf("set language: %w", err)
 	}
-	b.langs.mu.Lock()
-	b.langs.m[c.req.User.Key()] = langEntry{lang: lang, at: b.cfg.Clock.Now()}
-	b.langs.mu.Unlock()
+	l.mu.Lock()
+	l.m[c.req.User.Key()] = langEntry{lang: lang, at: l.clock.Now()}
+	l.mu.Unlock()
 	if lang == "" {
-		lang = b.cat.Lang(c.req.Lang)
-		return reply(Plain(b.cat.T(lang, "language.auto", b.cat.T(lang, "language.name."+lang)))), nil
+		lang = l.cat.Lang(c.req.Lang)
+		return reply(Plain(l.cat.T(lang, "language.auto", l.cat.T(lang, "language.name."+lang)))), nil
 	}
-	return reply(Plain(b.cat.T(lang, "language.set"))), nil
+	return reply(Plain(l.cat.T(lang, "language.set"))), nil
 }
 
 // langByName finds a language by its name in any language ("deutsch", "german").
-func (b *Bot) langByName(word string) (string, bool) {
+func (l *languages) langByName(word string) (string, bool) {
 	for _, lang := range Languages() {
 		for _, in := range Languages() {
-			if strings.EqualFold(b.cat.T(in, "language.name."+lang), word) {
+			if strings.EqualFold(l.cat.T(in, "language.name."+lang), word) {
 				return lang, true
 			}
 		}
@@ -137,10 +149,10 @@ func (b *Bot) langByName(word string) (string, bool) {
 }
 
 // langList lists the languages as "en (English), de (Deutsch)".
-func (b *Bot) langList() string {
+func (l *languages) langList() string {
 	var parts []string
 	for _, lang := range Languages() {
-		parts = append(parts, lang+" ("+b.cat.T(lang, "language.name."+lang)+")")
+		parts = append(parts, lang+" ("+l.cat.T(lang, "language.name."+lang)+")")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -53,21 +53,21 @@ func roundKey(space, round string) string { return space + "\x00" + round }
 // answerRound loads the round an answer names, as pulseRound does, but keeps
 // an open round ("P1.2", not "P1") for the next answers. A round whose time
 // is up takes the slow way, which closes it.
-func (b *Bot) answerRound(ctx context.Context, c *call, id string) (*Pulse, *Round, error) {
+func (ps *pulses) answerRound(ctx context.Context, c *call, id string) (*Pulse, *Round, error) {
 	pid, n, ok := parseRoundID(id)
 	if !ok {
-		return b.pulseRound(ctx, c, id)
+		return ps.pulseRound(ctx, c, id)
 	}
 	key := roundKey(c.req.User.Space(), pid+"."+strconv.Itoa(n))
-	if cr, ok := b.rounds.get(key); ok && c.now.Before(cr.r.Closes) {
+	if cr, ok := ps.rounds.get(key); ok && c.now.Before(cr.r.Closes) {
 		r := *cr.r
 		return cr.p, &r, nil
 	}
-	p, r, err := b.pulseRound(ctx, c, id)
+	p, r, err := ps.pulseRound(ctx, c, id)
 	if err != nil || r.Closed {
 		return p, r, err
 	}
 	cp, cr := *p, *r
-	b.rounds.put(key, cachedRound{p: &cp, r: &cr})
+	ps.rounds.put(key, cachedRound{p: &cp, r: &cr})
 	return p, r, nil
 }

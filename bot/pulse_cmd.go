@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,63 +22,82 @@ const (
 // skipValue is the answer value of the "skip" button of a free-text question.
 const skipValue = "-"
 
-var pulseSubs = []string{"new", "template", "list", "results", "close", "remind", "export", "stop"}
+// pulses is the pulse-survey feature: pulses and their rounds, answers,
+// reminders, closing, results, exports and templates.
+type pulses struct {
+	store        PulseStore
+	charts       Charter // nil: results without a chart
+	sched        scheduleParser
+	outbox       Outbox
+	dir          Directory
+	langs        *languages
+	clock        Clock
+	loc          *time.Location
+	cat          *Catalog
+	log          *slog.Logger
+	anonymityMin int
+	rounds       roundCache // open rounds that answers name
+}
 
-// pulse handles the "pulse …" commands; all of them are for admins.
-func (b *Bot) pulse(ctx context.Context, c *call) (*Message, error) {
-	if len(c.args) == 0 {
-		return nil, usageError("pulse", "pulse.err.sub")
-	}
-	sub := strings.ToLower(c.args[0])
-	if !slices.Contains(pulseSubs, sub) {
-		return nil, unknownSub("pulse", c.args[0], pulseSubs)
-	}
-	if err := b.requireAdmin(c); err != nil {
-		return nil, err
-	}
-	args := c.args[1:]
-	switch sub {
-	case "new":
-		return b.pulseNew(ctx, c, args)
-	case "template":
-		return b.pulseTemplate(ctx, c, args)
-	case "list":
-		return b.pulseList(ctx, c)
-	}
-	if len(args) != 1 {
-		return nil, usageError("pulse", "pulse.err.id", "pulse "+sub)
-	}
-	if sub == "stop" {
-		return b.pulseStop(ctx, c, args[0])
-	}
-	p, r, err := b.pulseRound(ctx, c, args[0])
-	if err != nil {
-		return nil, err
-	}
-	switch sub {
-	case "results":
-		return b.results(ctx, c.lang, p, r)
-	case "close":
-		return b.pulseClose(ctx, c, p, r)
-	case "remind":
-		n, err := b.remind(ctx, p, r)
+func (ps *pulses) commands() []command {
+	return []command{{
+		name: "pulse", admin: true, noSub: "pulse.err.sub",
+		usage: "cmd.pulse.usage", summary: "cmd.pulse.summary", help: "cmd.pulse.help",
+		subs: []subcommand{
+			{name: "new", run: ps.pulseNew},
+			{name: "template", run: ps.pulseTemplate},
+			{name: "list", run: ps.pulseList},
+			{name: "results", run: ps.withRound("results", ps.resultsCmd)},
+			{name: "close", run: ps.withRound("close", ps.pulseClose)},
+			{name: "remind", run: ps.withRound("remind", ps.remindCmd)},
+			{name: "export", run: ps.withRound("export", ps.exportCmd)},
+			{name: "stop", run: ps.pulseStop},
+		},
+	}, {
+		name: "answer", private: true, run: ps.answerCmd,
+		usage: "cmd.answer.usage", summary: "cmd.answer.summary", help: "cmd.answer.help",
+	}}
+}
+
+// withRound returns the handler of "pulse <sub> ID": it loads the round the
+// id names and hands it to run.
+func (ps *pulses) withRound(sub string, run func(context.Context, *call, *Pulse, *Round) (*Message, error)) handler {
+	return func(ctx context.Context, c *call) (*Message, error) {
+		if len(c.args) != 1 {
+			return nil, usageError("pulse", "pulse.err.id", "pulse "+sub)
+		}
+		p, r, err := ps.pulseRound(ctx, c, c.args[0])
 		if err != nil {
 			return nil, err
 		}
-		return reply(Plain(c.t("pulse.reminded", n, r.ID()))), nil
-	default: // export
-		return b.export(ctx, c.lang, p, r)
+		return run(ctx, c, p, r)
 	}
+}
+
+func (ps *pulses) resultsCmd(ctx context.Context, c *call, p *Pulse, r *Round) (*Message, error) {
+	return ps.results(ctx, c.lang, p, r)
+}
+
+func (ps *pulses) exportCmd(ctx context.Context, c *call, p *Pulse, r *Round) (*Message, error) {
+	return ps.export(ctx, c.lang, p, r)
+}
+
+func (ps *pulses) remindCmd(ctx context.Context, c *call, p *Pulse, r *Round) (*Message, error) {
+	n, err := ps.remind(ctx, p, r)
+	if err != nil {
+		return nil, err
+	}
+	return reply(Plain(c.t("pulse.reminded", n, r.ID()))), nil
 }
 
 // pulseRound loads the pulse named by id ("P1": its latest round, "P1.2":
 // round 2) and closes the round when its time is up.
-func (b *Bot) pulseRound(ctx context.Context, c *call, id string) (*Pulse, *Round, error) {
+func (ps *pulses) pulseRound(ctx context.Context, c *call, id string) (*Pulse, *Round, error) {
 	pid, n := strings.ToUpper(id), 0
 	if p, num, ok := parseRoundID(id); ok {
 		pid, n = p, num
 	}
-	p, err := b.cfg.Pulses.Pulse(ctx, c.req.User.Space(), pid)
+	p, err := ps.store.Pulse(ctx, c.req.User.Space(), pid)
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
 			return nil, nil, Errorf(ENOTFOUND, "pulse.err.notfound", id)
@@ -90,31 +110,31 @@ func (b *Bot) pulseRound(ctx context.Context, c *call, id string) (*Pulse, *Roun
 	if n < 1 || n > p.Rounds {
 		return nil, nil, Errorf(ENOTFOUND, "pulse.err.notfound", id)
 	}
-	r, err := b.cfg.Pulses.Round(ctx, p.Space, p.ID, n)
+	r, err := ps.store.Round(ctx, p.Space, p.ID, n)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load round %s.%d: %w", p.ID, n, err)
 	}
-	if err := b.closeIfDue(ctx, p, r, c.now); err != nil {
+	if err := ps.closeIfDue(ctx, p, r, c.now); err != nil {
 		return nil, nil, err
 	}
 	return p, r, nil
 }
 
-func (b *Bot) pulseNew(ctx context.Context, c *call, args []string) (*Message, error) {
-	q, o, err := b.parsePulseNew(c, args)
+func (ps *pulses) pulseNew(ctx context.Context, c *call) (*Message, error) {
+	q, o, err := ps.parsePulseNew(c, c.args)
 	if err != nil {
 		return nil, err
 	}
 	p := &Pulse{Title: q.Text, Questions: []Question{q}}
-	return b.startPulse(ctx, c, p, o)
+	return ps.startPulse(ctx, c, p, o)
 }
 
 // parsePulseNew reads the words after "pulse new": the question and its options.
-func (b *Bot) parsePulseNew(c *call, args []string) (Question, pulseOptions, error) {
+func (ps *pulses) parsePulseNew(c *call, args []string) (Question, pulseOptions, error) {
 	if len(args) == 0 || strings.Contains(args[0], "=") {
 		return Question{}, pulseOptions{}, usageError("pulse", "pulse.err.question").on("question")
 	}
-	o, err := b.parseOptions(c, "pulse", args[1:], true)
+	o, err := ps.parseOptions(c, "pulse", args[1:], true)
 	if err != nil {
 		return Question{}, o, err
 	}
@@ -122,7 +142,8 @@ func (b *Bot) parsePulseNew(c *call, args []string) (Question, pulseOptions, err
 	return q, o, err
 }
 
-func (b *Bot) pulseTemplate(ctx context.Context, c *call, args []string) (*Message, error) {
+func (ps *pulses) pulseTemplate(ctx context.Context, c *call) (*Message, error) {
+	args := c.args
 	if len(args) == 0 {
 		return nil, usageError("pulse", "pulse.err.template", strings.Join(templates, ", "))
 	}
@@ -133,16 +154,16 @@ func (b *Bot) pulseTemplate(ctx context.Context, c *call, args []string) (*Messa
 		}
 		return nil, usageError("pulse", "pulse.err.template", strings.Join(templates, ", "))
 	}
-	o, err := b.parseOptions(c, "pulse", args[1:], false)
+	o, err := ps.parseOptions(c, "pulse", args[1:], false)
 	if err != nil {
 		return nil, err
 	}
-	title, qs := b.templatePulse(name)
-	return b.startPulse(ctx, c, &Pulse{Title: title, Template: name, Questions: qs}, o)
+	title, qs := ps.templatePulse(name)
+	return ps.startPulse(ctx, c, &Pulse{Title: title, Template: name, Questions: qs}, o)
 }
 
 // startPulse stores a new pulse and opens its first round now.
-func (b *Bot) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOptions) (*Message, error) {
+func (ps *pulses) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOptions) (*Message, error) {
 	p.Space = c.req.User.Space()
 	p.Owner = c.req.User
 	p.Audience = o.audience
@@ -150,32 +171,27 @@ func (b *Bot) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOptions)
 	p.Closes = o.closes
 	p.Anonymous = o.anonymous
 	p.Created = c.now
-	if err := b.cfg.Pulses.CreatePulse(ctx, p); err != nil {
+	if err := ps.store.CreatePulse(ctx, p); err != nil {
 		return nil, fmt.Errorf("create pulse: %w", err)
 	}
-	r, err := b.openRound(ctx, p, c.now)
+	r, err := ps.openRound(ctx, p, c.now)
 	if err != nil {
 		return nil, err
 	}
-	text := c.t("pulse.started", p.ID, p.Title, r.Invited, b.when(r.Closes))
+	text := c.t("pulse.started", p.ID, p.Title, r.Invited, c.when(r.Closes, ps.loc))
 	if p.Every != "" {
 		text += "\n" + c.t("pulse.started.every", p.Every)
 	}
 	if p.Anonymous {
-		text += "\n" + c.t("pulse.started.anon", b.cfg.AnonymityMin)
+		text += "\n" + c.t("pulse.started.anon", ps.anonymityMin)
 	} else {
 		text += "\n" + c.t("pulse.started.named")
 	}
 	return reply(Plain(text + "\n" + c.t("pulse.started.next", p.ID))), nil
 }
 
-// when renders t in herald's zone as date and time.
-func (b *Bot) when(t time.Time) string {
-	return t.In(b.cfg.Location).Format("2006-01-02 15:04 MST")
-}
-
-func (b *Bot) pulseList(ctx context.Context, c *call) (*Message, error) {
-	list, err := b.cfg.Pulses.Pulses(ctx, c.req.User.Space())
+func (ps *pulses) pulseList(ctx context.Context, c *call) (*Message, error) {
+	list, err := ps.store.Pulses(ctx, c.req.User.Space())
 	if err != nil {
 		return nil, fmt.Errorf("list pulses: %w", err)
 	}
@@ -191,18 +207,18 @@ func (b *Bot) pulseList(ctx context.Context, c *call) (*Message, error) {
 			break
 		}
 		p := &list[i]
-		r, err := b.cfg.Pulses.Round(ctx, p.Space, p.ID, p.Rounds)
+		r, err := ps.store.Round(ctx, p.Space, p.ID, p.Rounds)
 		if err != nil {
 			return nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
 		}
-		if err := b.closeIfDue(ctx, p, r, c.now); err != nil {
+		if err := ps.closeIfDue(ctx, p, r, c.now); err != nil {
 			return nil, err
 		}
-		t, err := b.cfg.Pulses.Tally(ctx, p.Space, p.ID, r.N)
+		t, err := ps.store.Tally(ctx, p.Space, p.ID, r.N)
 		if err != nil {
 			return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 		}
-		state := c.t("pulse.list.open", b.when(r.Closes))
+		state := c.t("pulse.list.open", c.when(r.Closes, ps.loc))
 		if r.Closed {
 			state = c.t("pulse.list.closed")
 		}
@@ -216,14 +232,14 @@ func (b *Bot) pulseList(ctx context.Context, c *call) (*Message, error) {
 	return m, nil
 }
 
-func (b *Bot) pulseClose(ctx context.Context, c *call, p *Pulse, r *Round) (*Message, error) {
+func (ps *pulses) pulseClose(ctx context.Context, c *call, p *Pulse, r *Round) (*Message, error) {
 	if r.Closed {
 		return nil, Errorf(ECONFLICT, "pulse.err.closed.already", r.ID())
 	}
-	if err := b.closeRound(ctx, p, r, c.req.User); err != nil {
+	if err := ps.closeRound(ctx, p, r, c.req.User); err != nil {
 		return nil, err
 	}
-	res, err := b.results(ctx, c.lang, p, r)
+	res, err := ps.results(ctx, c.lang, p, r)
 	if err != nil {
 		return nil, err
 	}
@@ -233,8 +249,12 @@ func (b *Bot) pulseClose(ctx context.Context, c *call, p *Pulse, r *Round) (*Mes
 
 // pulseStop ends a recurring pulse: no more rounds open, and the open round
 // closes with its results.
-func (b *Bot) pulseStop(ctx context.Context, c *call, id string) (*Message, error) {
-	p, err := b.cfg.Pulses.Pulse(ctx, c.req.User.Space(), strings.ToUpper(id))
+func (ps *pulses) pulseStop(ctx context.Context, c *call) (*Message, error) {
+	if len(c.args) != 1 {
+		return nil, usageError("pulse", "pulse.err.id", "pulse stop")
+	}
+	id := c.args[0]
+	p, err := ps.store.Pulse(ctx, c.req.User.Space(), strings.ToUpper(id))
 	if err != nil {
 		return nil, fmt.Errorf("load pulse %s: %w", id, err)
 	}
@@ -245,17 +265,17 @@ func (b *Bot) pulseStop(ctx context.Context, c *call, id string) (*Message, erro
 		return nil, Errorf(ECONFLICT, "pulse.err.stop.already", p.ID)
 	}
 	p.Stopped = true
-	if err := b.cfg.Pulses.UpdatePulse(ctx, p); err != nil {
+	if err := ps.store.UpdatePulse(ctx, p); err != nil {
 		return nil, fmt.Errorf("stop pulse %s: %w", p.ID, err)
 	}
 	text := c.t("pulse.stopped", p.ID)
 	if p.Rounds > 0 {
-		r, err := b.cfg.Pulses.Round(ctx, p.Space, p.ID, p.Rounds)
+		r, err := ps.store.Round(ctx, p.Space, p.ID, p.Rounds)
 		if err != nil {
 			return nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
 		}
 		if !r.Closed {
-			if err := b.closeRound(ctx, p, r, c.req.User); err != nil {
+			if err := ps.closeRound(ctx, p, r, c.req.User); err != nil {
 				return nil, err
 			}
 			text += " " + c.t("pulse.closed.now", r.ID())
@@ -266,11 +286,11 @@ func (b *Bot) pulseStop(ctx context.Context, c *call, id string) (*Message, erro
 
 // answerCmd handles "answer ID <value>" and, for a pulse with several
 // questions, "answer ID <question number> <value>".
-func (b *Bot) answerCmd(ctx context.Context, c *call) (*Message, error) {
+func (ps *pulses) answerCmd(ctx context.Context, c *call) (*Message, error) {
 	if len(c.args) < 2 {
 		return nil, usageError("answer", "answer.err.usage")
 	}
-	p, r, err := b.pulseRound(ctx, c, c.args[0])
+	p, r, err := ps.pulseRound(ctx, c, c.args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -282,11 +302,11 @@ func (b *Bot) answerCmd(ctx context.Context, c *call) (*Message, error) {
 		}
 		q, rest = n, rest[1:]
 	}
-	return b.answer(ctx, c, p, r, q, strings.Join(rest, " "))
+	return ps.answer(ctx, c, p, r, q, strings.Join(rest, " "))
 }
 
-// pulseAnswerAction handles a click on a rating or answer button.
-func (b *Bot) pulseAnswerAction(ctx context.Context, c *call) (*Message, error) {
+// answerAction handles a click on a rating or answer button.
+func (ps *pulses) answerAction(ctx context.Context, c *call) (*Message, error) {
 	parts := strings.SplitN(c.req.Action.Value, "|", 3)
 	if len(parts) != 3 {
 		return nil, Errorf(EINVALID, "err.action.unknown")
@@ -295,32 +315,32 @@ func (b *Bot) pulseAnswerAction(ctx context.Context, c *call) (*Message, error) 
 	if err != nil {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
-	p, r, err := b.answerRound(ctx, c, parts[0])
+	p, r, err := ps.answerRound(ctx, c, parts[0])
 	if err != nil {
 		return nil, err
 	}
 	if _, n, ok := parseRoundID(parts[0]); !ok || n != r.N {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
-	return b.answer(ctx, c, p, r, q, parts[2])
+	return ps.answer(ctx, c, p, r, q, parts[2])
 }
 
-// pulseTextAction handles "answer in words": a click returns a Form for the
+// textAction handles "answer in words": a click returns a Form for the
 // answer (with, for platforms without forms, how to type it as a command); the
 // Form's submission, which carries the text in Action.Input, is recorded as
 // the answer.
-func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
+func (ps *pulses) textAction(ctx context.Context, c *call) (*Message, error) {
 	round, qs, ok := strings.Cut(c.req.Action.Value, "|")
 	q, err := strconv.Atoi(qs)
 	if !ok || err != nil {
 		return nil, Errorf(EINVALID, "err.action.unknown")
 	}
-	p, r, err := b.answerRound(ctx, c, round)
+	p, r, err := ps.answerRound(ctx, c, round)
 	if err != nil {
 		return nil, err
 	}
 	if c.req.Action.Input != "" {
-		return b.answer(ctx, c, p, r, q, c.req.Action.Input)
+		return ps.answer(ctx, c, p, r, q, c.req.Action.Input)
 	}
 	if !r.IsOpen(c.now) {
 		return nil, Errorf(ECONFLICT, "pulse.closed")
@@ -333,7 +353,7 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 		how += strconv.Itoa(q) + " "
 	}
 	m := reply(Plain(c.t("pulse.text.how", how+c.t("pulse.text.yours"))))
-	hint := c.t("pulse.dm.anon", b.cfg.AnonymityMin)
+	hint := c.t("pulse.dm.anon", ps.anonymityMin)
 	if !p.Anonymous {
 		hint = c.t("pulse.dm.named", p.Owner.Label())
 	}
@@ -352,11 +372,14 @@ func (b *Bot) pulseTextAction(ctx context.Context, c *call) (*Message, error) {
 func (b *Bot) AnswerPulse(ctx context.Context, req Request, round string, q int, value string) *Message {
 	c := b.newCall(ctx, req)
 	msg, err := func() (*Message, error) {
-		p, r, err := b.answerRound(ctx, c, round)
+		if b.pulses == nil {
+			return nil, Errorf(EINVALID, "err.action.unknown")
+		}
+		p, r, err := b.pulses.answerRound(ctx, c, round)
 		if err != nil {
 			return nil, err
 		}
-		return b.answer(ctx, c, p, r, q, value)
+		return b.pulses.answer(ctx, c, p, r, q, value)
 	}()
 	if err != nil {
 		msg = b.errorReply(c, err)

@@ -36,7 +36,7 @@ type pulseOptions struct {
 
 // parseOptions reads key=value words. allowType says whether type= is allowed.
 // A to= value may go on in the following words: "to=#team @anna".
-func (b *Bot) parseOptions(c *call, cmd string, words []string, allowType bool) (pulseOptions, error) {
+func (ps *pulses) parseOptions(c *call, cmd string, words []string, allowType bool) (pulseOptions, error) {
 	o := pulseOptions{closes: defaultCloses, anonymous: true}
 	seen := map[string]bool{}
 	for i := 0; i < len(words); i++ {
@@ -75,10 +75,10 @@ func (b *Bot) parseOptions(c *call, cmd string, words []string, allowType bool) 
 			if o.every == "" {
 				return o, usageError(cmd, "pulse.err.every", val).on("every")
 			}
-			if b.cfg.Schedules == nil {
+			if ps.sched.schedules == nil {
 				return o, Errorf(EINVALID, "pulse.err.every.off").on("every")
 			}
-			if _, err := b.parseSchedule(o.every, c.now); err != nil {
+			if _, err := ps.sched.parse(o.every, c.now); err != nil {
 				return o, fieldError(err, "every") // says what is wrong with the schedule, with an example
 			}
 		case "closes":
@@ -190,8 +190,8 @@ func parseQuestion(text, typ string) (Question, error) {
 
 // templatePulse returns the questions and title of a template, in herald's
 // default language (respondents read them as written).
-func (b *Bot) templatePulse(name string) (title string, qs []Question) {
-	t := func(key string) string { return b.cat.T("", key) }
+func (ps *pulses) templatePulse(name string) (title string, qs []Question) {
+	t := func(key string) string { return ps.cat.T("", key) }
 	switch name {
 	case "enps":
 		return t("pulse.tpl.enps.title"), []Question{

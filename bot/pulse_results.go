@@ -145,10 +145,10 @@ func matrixOf(p *Pulse, t *Tally, seg int) (Matrix, bool) {
 // headline is the one number that sums up a round: the can/want share of
 // able and willing, else the eNPS, else the first scale's average, else the
 // first yes/no question's share of yes.
-func (b *Bot) headline(lang string, p *Pulse, t *Tally, seg int) (label string, value float64, ok bool) {
-	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+func (ps *pulses) headline(lang string, p *Pulse, t *Tally, seg int) (label string, value float64, ok bool) {
+	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
 	if m, ok := matrixOf(p, t, seg); ok {
-		return tr("pulse.res.aw.short"), float64(pct(m.AbleWilling, m.Total())), m.Total() > 0 && !b.withheld(p, m.Total())
+		return tr("pulse.res.aw.short"), float64(pct(m.AbleWilling, m.Total())), m.Total() > 0 && !ps.withheld(p, m.Total())
 	}
 	for _, typ := range []QuestionType{QNPS, QScale5, QYesNo} {
 		for i, q := range p.Questions {
@@ -156,7 +156,7 @@ func (b *Bot) headline(lang string, p *Pulse, t *Tally, seg int) (label string, 
 				continue
 			}
 			c := t.counts(i+1, seg)
-			if total(c) == 0 || b.withheld(p, total(c)) {
+			if total(c) == 0 || ps.withheld(p, total(c)) {
 				return "", 0, false
 			}
 			switch typ {
@@ -185,16 +185,16 @@ func formatHeadline(label string, v float64) string {
 }
 
 // withheld reports whether results with n respondents must stay hidden.
-func (b *Bot) withheld(p *Pulse, n int) bool { return p.Anonymous && n < b.cfg.AnonymityMin }
+func (ps *pulses) withheld(p *Pulse, n int) bool { return p.Anonymous && n < ps.anonymityMin }
 
 // segmentLabels names the segments of p, or nil when it has only one.
-func (b *Bot) segmentLabels(lang string, p *Pulse) []string {
+func (ps *pulses) segmentLabels(lang string, p *Pulse) []string {
 	var labels []string
 	for _, g := range segmentTargets(p) {
 		labels = append(labels, g.Label())
 	}
 	if slices.ContainsFunc(p.Audience, func(r Ref) bool { return r.Kind == UserRef }) {
-		labels = append(labels, b.cat.T(lang, "pulse.seg.direct"))
+		labels = append(labels, ps.cat.T(lang, "pulse.seg.direct"))
 	}
 	if len(labels) < 2 {
 		return nil
@@ -204,43 +204,43 @@ func (b *Bot) segmentLabels(lang string, p *Pulse) []string {
 
 // results renders the results of round r in lang: withheld below the
 // anonymity threshold, else every question, the segments and the trend.
-func (b *Bot) results(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
-	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
-	t, err := b.cfg.Pulses.Tally(ctx, p.Space, p.ID, r.N)
+func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
+	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	t, err := ps.store.Tally(ctx, p.Space, p.ID, r.N)
 	if err != nil {
 		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 	}
 	m := &Message{Ephemeral: true, Header: tr("pulse.res.header", p.Title, r.ID())}
-	state := tr("pulse.res.open", b.when(r.Closes))
+	state := tr("pulse.res.open", ps.cat.when(lang, r.Closes, ps.loc))
 	if r.Closed {
 		state = tr("pulse.res.closed")
 	}
 	rate := tr("pulse.res.rate", t.Respondents, t.Invited, pct(t.Respondents, t.Invited))
 	m.Fallback = m.Header
-	if b.withheld(p, t.Respondents) {
-		m.Text = Plain(rate + "\n" + tr("pulse.res.withheld", t.Respondents, b.cfg.AnonymityMin))
+	if ps.withheld(p, t.Respondents) {
+		m.Text = Plain(rate + "\n" + tr("pulse.res.withheld", t.Respondents, ps.anonymityMin))
 		m.Context = state
 		return m, nil
 	}
 	m.Text = Plain(rate)
 	for i := range p.Questions {
-		m.Fields = append(m.Fields, b.questionField(lang, p, t, i+1))
+		m.Fields = append(m.Fields, ps.questionField(lang, p, t, i+1))
 	}
 	if mx, ok := matrixOf(p, t, allSegments); ok {
-		text := b.matrixText(lang, mx)
-		if b.withheld(p, mx.Total()) {
-			text = tr("pulse.res.part.withheld", mx.Total(), b.cfg.AnonymityMin)
+		text := ps.matrixText(lang, mx)
+		if ps.withheld(p, mx.Total()) {
+			text = tr("pulse.res.part.withheld", mx.Total(), ps.anonymityMin)
 		}
 		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.matrix"), Value: Plain(text)})
 	}
-	if labels := b.segmentLabels(lang, p); labels != nil {
+	if labels := ps.segmentLabels(lang, p); labels != nil {
 		var lines []string
 		for seg, label := range labels {
 			n := t.SegRespondents[seg]
 			line := label + ": "
-			if b.withheld(p, n) {
-				line += tr("pulse.res.seg.withheld", n, b.cfg.AnonymityMin)
-			} else if hl, v, ok := b.headline(lang, p, t, seg); ok {
+			if ps.withheld(p, n) {
+				line += tr("pulse.res.seg.withheld", n, ps.anonymityMin)
+			} else if hl, v, ok := ps.headline(lang, p, t, seg); ok {
 				line += tr("pulse.res.seg", hl, formatHeadline(hl, v), n)
 			} else {
 				line += tr("pulse.res.seg.none", n)
@@ -249,60 +249,60 @@ func (b *Bot) results(ctx context.Context, lang string, p *Pulse, r *Round) (*Me
 		}
 		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.segments"), Value: Plain(strings.Join(lines, "\n"))})
 	}
-	trend, err := b.trend(ctx, lang, p, r, t)
+	trend, err := ps.trend(ctx, lang, p, r, t)
 	if err != nil {
 		return nil, err
 	}
 	if len(trend) > 1 {
 		parts := make([]string, len(trend))
 		for i, pt := range trend {
-			parts[i] = pt.Label + ": " + formatHeadline(b.trendLabel(lang, p, t), pt.Value)
+			parts[i] = pt.Label + ": " + formatHeadline(ps.trendLabel(lang, p, t), pt.Value)
 		}
-		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.trend", b.trendLabel(lang, p, t)), Value: Plain(strings.Join(parts, " → "))})
+		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.trend", ps.trendLabel(lang, p, t)), Value: Plain(strings.Join(parts, " → "))})
 	}
-	m.Image = b.chart(lang, p, t, trend)
+	m.Image = ps.chart(lang, p, t, trend)
 	m.Context = state
 	return m, nil
 }
 
-func (b *Bot) trendLabel(lang string, p *Pulse, t *Tally) string {
-	l, _, _ := b.headline(lang, p, t, allSegments)
+func (ps *pulses) trendLabel(lang string, p *Pulse, t *Tally) string {
+	l, _, _ := ps.headline(lang, p, t, allSegments)
 	return l
 }
 
 // trend returns the headline of up to trendRounds earlier rounds that may be
 // shown, and of r, oldest first.
-func (b *Bot) trend(ctx context.Context, lang string, p *Pulse, r *Round, cur *Tally) ([]ChartPoint, error) {
+func (ps *pulses) trend(ctx context.Context, lang string, p *Pulse, r *Round, cur *Tally) ([]ChartPoint, error) {
 	var pts []ChartPoint
 	for n := max(1, r.N-trendRounds); n < r.N; n++ {
-		t, err := b.cfg.Pulses.Tally(ctx, p.Space, p.ID, n)
+		t, err := ps.store.Tally(ctx, p.Space, p.ID, n)
 		if err != nil {
 			return nil, fmt.Errorf("tally %s.%d: %w", p.ID, n, err)
 		}
-		if b.withheld(p, t.Respondents) {
+		if ps.withheld(p, t.Respondents) {
 			continue
 		}
-		if _, v, ok := b.headline(lang, p, t, allSegments); ok {
-			pts = append(pts, ChartPoint{Label: b.cat.T(lang, "pulse.res.round", n), Value: v})
+		if _, v, ok := ps.headline(lang, p, t, allSegments); ok {
+			pts = append(pts, ChartPoint{Label: ps.cat.T(lang, "pulse.res.round", n), Value: v})
 		}
 	}
-	if _, v, ok := b.headline(lang, p, cur, allSegments); ok {
-		pts = append(pts, ChartPoint{Label: b.cat.T(lang, "pulse.res.round", r.N), Value: v})
+	if _, v, ok := ps.headline(lang, p, cur, allSegments); ok {
+		pts = append(pts, ChartPoint{Label: ps.cat.T(lang, "pulse.res.round", r.N), Value: v})
 	}
 	return pts, nil
 }
 
 // chart draws the trend and the distribution of the headline question, or
 // returns nil when there is no Charter or nothing to draw.
-func (b *Bot) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Image {
-	if b.cfg.Charts == nil {
+func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Image {
+	if ps.charts == nil {
 		return nil
 	}
-	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
-	c := Chart{Title: p.Title, TrendLabel: b.trendLabel(lang, p, t), Trend: trend, DistLabel: tr("pulse.res.answers")}
+	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	c := Chart{Title: p.Title, TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: tr("pulse.res.answers")}
 	mx, isMatrix := matrixOf(p, t, allSegments)
 	switch {
-	case isMatrix && !b.withheld(p, mx.Total()):
+	case isMatrix && !ps.withheld(p, mx.Total()):
 		c.Dist = []ChartPoint{
 			{Label: tr("pulse.res.q.aw"), Value: float64(mx.AbleWilling)},
 			{Label: tr("pulse.res.q.anw"), Value: float64(mx.AbleNotWilling)},
@@ -310,14 +310,14 @@ func (b *Bot) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Image 
 			{Label: tr("pulse.res.q.none"), Value: float64(mx.Neither)},
 		}
 	case !isMatrix:
-		c.Dist = b.firstDistribution(lang, p, t)
+		c.Dist = ps.firstDistribution(lang, p, t)
 	}
 	if len(c.Dist) == 0 && len(c.Trend) == 0 {
 		return nil
 	}
-	png, err := b.cfg.Charts.Draw(c)
+	png, err := ps.charts.Draw(c)
 	if err != nil {
-		b.log.Error("results chart failed; results sent without it", "pulse", p.ID, "err", err)
+		ps.log.Error("results chart failed; results sent without it", "pulse", p.ID, "err", err)
 		return nil
 	}
 	return &Image{PNG: png, Alt: tr("pulse.res.chart.alt", p.Title)}
@@ -325,18 +325,18 @@ func (b *Bot) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Image 
 
 // firstDistribution returns the answers to the first counted question, unless
 // too few answered it.
-func (b *Bot) firstDistribution(lang string, p *Pulse, t *Tally) []ChartPoint {
+func (ps *pulses) firstDistribution(lang string, p *Pulse, t *Tally) []ChartPoint {
 	for i, q := range p.Questions {
 		if q.Type == QText {
 			continue
 		}
 		counts := t.counts(i+1, allSegments)
-		if b.withheld(p, total(counts)) {
+		if ps.withheld(p, total(counts)) {
 			return nil
 		}
 		var out []ChartPoint
 		for _, v := range values(q) {
-			out = append(out, ChartPoint{Label: b.valueLabel(lang, q, v), Value: float64(counts[v])})
+			out = append(out, ChartPoint{Label: ps.valueLabel(lang, q, v), Value: float64(counts[v])})
 		}
 		return out
 	}
@@ -366,10 +366,10 @@ func values(q Question) []string {
 }
 
 // valueLabel is how a stored value reads: the option of a choice, yes/no in lang.
-func (b *Bot) valueLabel(lang string, q Question, v string) string {
+func (ps *pulses) valueLabel(lang string, q Question, v string) string {
 	switch q.Type {
 	case QYesNo:
-		return b.cat.T(lang, "pulse."+v)
+		return ps.cat.T(lang, "pulse."+v)
 	case QChoice:
 		if i, err := strconv.Atoi(v); err == nil && i >= 1 && i <= len(q.Options) {
 			return q.Options[i-1]
@@ -379,15 +379,15 @@ func (b *Bot) valueLabel(lang string, q Question, v string) string {
 }
 
 // questionField renders the results of question q (1-based).
-func (b *Bot) questionField(lang string, p *Pulse, t *Tally, q int) Field {
-	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int) Field {
+	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
 	question := p.Questions[q-1]
 	f := Field{Label: fmt.Sprintf("%d. %s", q, question.Text)}
 	counts := t.counts(q, allSegments)
 	n := total(counts)
-	if question.Type != QText && b.withheld(p, n) {
+	if question.Type != QText && ps.withheld(p, n) {
 		// Enough people answered the round, but not this question.
-		f.Value = Plain(b.cat.T(lang, "pulse.res.part.withheld", n, b.cfg.AnonymityMin))
+		f.Value = Plain(ps.cat.T(lang, "pulse.res.part.withheld", n, ps.anonymityMin))
 		return f
 	}
 	var lines []string
@@ -395,17 +395,17 @@ func (b *Bot) questionField(lang string, p *Pulse, t *Tally, q int) Field {
 	case QNPS:
 		s := npsOf(counts)
 		lines = append(lines, tr("pulse.res.enps", s.Score, pct(s.Promoters, n), pct(s.Passives, n), pct(s.Detractors, n)))
-		lines = append(lines, b.bars(lang, question, counts)...)
+		lines = append(lines, ps.bars(lang, question, counts)...)
 	case QScale5:
 		lines = append(lines, tr("pulse.res.avg", average(counts)))
-		lines = append(lines, b.bars(lang, question, counts)...)
+		lines = append(lines, ps.bars(lang, question, counts)...)
 	case QYesNo:
 		lines = append(lines, tr("pulse.res.yesno", pct(counts["yes"], n), counts["yes"], pct(counts["no"], n), counts["no"]))
 	case QChoice:
 		vs := values(question)
 		slices.SortStableFunc(vs, func(x, y string) int { return counts[y] - counts[x] })
 		for _, v := range vs {
-			lines = append(lines, fmt.Sprintf("%s: %d (%d%%)", b.valueLabel(lang, question, v), counts[v], pct(counts[v], n)))
+			lines = append(lines, fmt.Sprintf("%s: %d (%d%%)", ps.valueLabel(lang, question, v), counts[v], pct(counts[v], n)))
 		}
 	case QText:
 		var texts []string
@@ -435,7 +435,7 @@ func (b *Bot) questionField(lang string, p *Pulse, t *Tally, q int) Field {
 }
 
 // bars renders the distribution of a rating question as text bars.
-func (b *Bot) bars(lang string, q Question, counts map[string]int) []string {
+func (ps *pulses) bars(lang string, q Question, counts map[string]int) []string {
 	n := total(counts)
 	var out []string
 	for _, v := range values(q) {
@@ -449,8 +449,8 @@ func (b *Bot) bars(lang string, q Question, counts map[string]int) []string {
 }
 
 // matrixText renders the can/want matrix with what each quadrant needs.
-func (b *Bot) matrixText(lang string, m Matrix) string {
-	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+func (ps *pulses) matrixText(lang string, m Matrix) string {
+	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
 	n := m.Total()
 	return strings.Join([]string{
 		tr("pulse.res.q.aw") + fmt.Sprintf(": %d (%d%%)", m.AbleWilling, pct(m.AbleWilling, n)) + " · " + tr("pulse.res.need.aw"),
@@ -462,18 +462,18 @@ func (b *Bot) matrixText(lang string, m Matrix) string {
 
 // export returns round r as CSV: one row per anonymous answer tuple, never a
 // user id for an anonymous pulse. Rows are sorted, so their order tells nothing.
-func (b *Bot) export(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
-	tr := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
-	t, err := b.cfg.Pulses.Tally(ctx, p.Space, p.ID, r.N)
+func (ps *pulses) export(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
+	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	t, err := ps.store.Tally(ctx, p.Space, p.ID, r.N)
 	if err != nil {
 		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 	}
-	if b.withheld(p, t.Respondents) {
-		return reply(Plain(tr("pulse.res.withheld", t.Respondents, b.cfg.AnonymityMin))), nil
+	if ps.withheld(p, t.Respondents) {
+		return reply(Plain(tr("pulse.res.withheld", t.Respondents, ps.anonymityMin))), nil
 	}
-	labels := b.segmentLabels(lang, p)
+	labels := ps.segmentLabels(lang, p)
 	segment := func(seg int) string {
-		if labels == nil || seg >= len(labels) || b.withheld(p, t.SegRespondents[seg]) {
+		if labels == nil || seg >= len(labels) || ps.withheld(p, t.SegRespondents[seg]) {
 			return ""
 		}
 		return labels[seg]
@@ -500,7 +500,7 @@ func (b *Bot) export(ctx context.Context, lang string, p *Pulse, r *Round) (*Mes
 		for i, q := range p.Questions {
 			v := vals[i+1]
 			if v != "" && q.Type != QText {
-				v = b.valueLabel(lang, q, v)
+				v = ps.valueLabel(lang, q, v)
 			}
 			out = append(out, v)
 		}

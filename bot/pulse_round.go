@@ -10,71 +10,71 @@ import (
 	"time"
 )
 
-// OpenRound opens the next round of a pulse, due at due (the scheduler calls
+// openNextRound opens the next round of a pulse, due at due (the scheduler calls
 // it for recurring pulses): it closes the round still open, expands the
 // audience into people and sends each of them a direct message. Returns
 // ENOTFOUND if the pulse does not exist.
-func (b *Bot) OpenRound(ctx context.Context, space, pulseID string, due time.Time) (*Round, error) {
-	p, err := b.cfg.Pulses.Pulse(ctx, space, pulseID)
+func (ps *pulses) openNextRound(ctx context.Context, space, pulseID string, due time.Time) (*Round, error) {
+	p, err := ps.store.Pulse(ctx, space, pulseID)
 	if err != nil {
 		return nil, fmt.Errorf("load pulse %s: %w", pulseID, err)
 	}
 	if p.Rounds > 0 {
-		r, err := b.cfg.Pulses.Round(ctx, space, p.ID, p.Rounds)
+		r, err := ps.store.Round(ctx, space, p.ID, p.Rounds)
 		if err != nil {
 			return nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
 		}
 		if !r.Closed {
-			if err := b.closeRound(ctx, p, r, Ref{}); err != nil {
+			if err := ps.closeRound(ctx, p, r, Ref{}); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return b.openRound(ctx, p, due)
+	return ps.openRound(ctx, p, due)
 }
 
-// RemindRound sends the reminder of a pulse's open round to the people who
+// remindLatest sends the reminder of a pulse's open round to the people who
 // have not answered every question yet, once; the scheduler calls it before
 // the round closes. It returns how many were reminded.
-func (b *Bot) RemindRound(ctx context.Context, space, pulseID string) (int, error) {
-	p, r, err := b.loadLatest(ctx, space, pulseID)
+func (ps *pulses) remindLatest(ctx context.Context, space, pulseID string) (int, error) {
+	p, r, err := ps.loadLatest(ctx, space, pulseID)
 	if err != nil {
 		return 0, err
 	}
-	if !r.IsOpen(b.cfg.Clock.Now()) {
+	if !r.IsOpen(ps.clock.Now()) {
 		return 0, nil
 	}
-	first, err := b.cfg.Pulses.SetReminded(ctx, space, p.ID, r.N)
+	first, err := ps.store.SetReminded(ctx, space, p.ID, r.N)
 	if err != nil || !first {
 		return 0, err
 	}
-	return b.remind(ctx, p, r)
+	return ps.remind(ctx, p, r)
 }
 
-// CloseRound closes a pulse's open round and sends the results to its owner;
+// closeLatest closes a pulse's open round and sends the results to its owner;
 // the scheduler calls it at the round's close time. Closing twice is harmless.
-func (b *Bot) CloseRound(ctx context.Context, space, pulseID string) error {
-	p, r, err := b.loadLatest(ctx, space, pulseID)
+func (ps *pulses) closeLatest(ctx context.Context, space, pulseID string) error {
+	p, r, err := ps.loadLatest(ctx, space, pulseID)
 	if err != nil || r.Closed {
 		return err
 	}
-	return b.closeRound(ctx, p, r, Ref{})
+	return ps.closeRound(ctx, p, r, Ref{})
 }
 
-// PulseTick does the timed work of pulses that is due at now: it closes rounds
+// tick does the timed work of pulses that is due at now: it closes rounds
 // whose time is up and sends the one automatic reminder before close. Run it
 // every minute or so; running it more often or on several replicas is safe.
-func (b *Bot) PulseTick(ctx context.Context) error {
-	if b.cfg.Pulses == nil {
+func (ps *pulses) tick(ctx context.Context) error {
+	if ps.store == nil {
 		return nil
 	}
-	now := b.cfg.Clock.Now()
-	due, err := b.cfg.Pulses.DueRounds(ctx, now.Add(maxRemindBefore))
+	now := ps.clock.Now()
+	due, err := ps.store.DueRounds(ctx, now.Add(maxRemindBefore))
 	if err != nil {
 		return fmt.Errorf("due rounds: %w", err)
 	}
 	for _, k := range due {
-		p, r, err := b.loadLatest(ctx, k.Space, k.Pulse)
+		p, r, err := ps.loadLatest(ctx, k.Space, k.Pulse)
 		if err != nil {
 			return err
 		}
@@ -83,9 +83,9 @@ func (b *Bot) PulseTick(ctx context.Context) error {
 		}
 		switch {
 		case !now.Before(r.Closes):
-			err = b.closeRound(ctx, p, r, Ref{})
+			err = ps.closeRound(ctx, p, r, Ref{})
 		case !r.Reminded && !now.Before(r.Closes.Add(-remindBefore(p.Closes))):
-			_, err = b.RemindRound(ctx, k.Space, k.Pulse)
+			_, err = ps.remindLatest(ctx, k.Space, k.Pulse)
 		}
 		if err != nil {
 			return fmt.Errorf("pulse %s: %w", r.ID(), err)
@@ -101,15 +101,15 @@ const maxRemindBefore = 24 * time.Hour
 // out: a third of the time, at most a day.
 func remindBefore(d time.Duration) time.Duration { return min(d/3, maxRemindBefore) }
 
-func (b *Bot) loadLatest(ctx context.Context, space, pulseID string) (*Pulse, *Round, error) {
-	p, err := b.cfg.Pulses.Pulse(ctx, space, pulseID)
+func (ps *pulses) loadLatest(ctx context.Context, space, pulseID string) (*Pulse, *Round, error) {
+	p, err := ps.store.Pulse(ctx, space, pulseID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load pulse %s: %w", pulseID, err)
 	}
 	if p.Rounds == 0 {
 		return nil, nil, Errorf(ENOTFOUND, "pulse.err.notfound", pulseID)
 	}
-	r, err := b.cfg.Pulses.Round(ctx, space, p.ID, p.Rounds)
+	r, err := ps.store.Round(ctx, space, p.ID, p.Rounds)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
 	}
@@ -119,7 +119,7 @@ func (b *Bot) loadLatest(ctx context.Context, space, pulseID string) (*Pulse, *R
 // people expands the audience of p into people, each once, with the segment
 // they belong to: the first channel or group that holds them, or one segment
 // for all people named directly.
-func (b *Bot) people(ctx context.Context, p *Pulse) ([]Ref, []int, error) {
+func (ps *pulses) people(ctx context.Context, p *Pulse) ([]Ref, []int, error) {
 	var (
 		refs []Ref
 		segs []int
@@ -134,10 +134,10 @@ func (b *Bot) people(ctx context.Context, p *Pulse) ([]Ref, []int, error) {
 	}
 	groups := segmentTargets(p)
 	for i, g := range groups {
-		if b.cfg.Directory == nil {
+		if ps.dir == nil {
 			return nil, nil, Errorf(EINVALID, "pulse.err.nodirectory")
 		}
-		members, err := b.cfg.Directory.Members(ctx, g)
+		members, err := ps.dir.Members(ctx, g)
 		if err != nil {
 			if ErrorCode(err) == ENOTFOUND {
 				return nil, nil, Errorf(ENOTFOUND, "pulse.err.target.unknown", g.Label())
@@ -169,8 +169,8 @@ func segmentTargets(p *Pulse) []Ref {
 }
 
 // openRound stores the next round of p, opened at due, and sends its messages.
-func (b *Bot) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, error) {
-	refs, segs, err := b.people(ctx, p)
+func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, error) {
+	refs, segs, err := ps.people(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -191,16 +191,16 @@ func (b *Bot) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, e
 	for i, u := range refs {
 		invitees[i] = Invitee{Who: respondent(r.Salt, u), Segment: segs[i]}
 	}
-	if err := b.cfg.Pulses.OpenRound(ctx, p, r, invitees); err != nil {
+	if err := ps.store.OpenRound(ctx, p, r, invitees); err != nil {
 		return nil, fmt.Errorf("open round %s: %w", r.ID(), err)
 	}
-	langs := b.langsOf(ctx, refs)
+	langs := ps.langs.of(ctx, refs)
 	msgs := make([]Message, len(refs))
 	for i, u := range refs {
-		msgs[i] = b.questionMessage(b.cat.Lang(langs[u.Key()]), p, &r, 1, false)
+		msgs[i] = ps.questionMessage(ps.cat.Lang(langs[u.Key()]), p, &r, 1, false)
 		msgs[i].To = u
 	}
-	if err := b.cfg.Outbox.Post(ctx, msgs...); err != nil {
+	if err := ps.outbox.Post(ctx, msgs...); err != nil {
 		return nil, Unavailable("err.platform", fmt.Errorf("send round %s: %w", r.ID(), err))
 	}
 	return &r, nil
@@ -208,32 +208,32 @@ func (b *Bot) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, e
 
 // closeIfDue closes r when its time is up: rounds close lazily on the first
 // look after their time, so a missed scheduler tick loses nothing.
-func (b *Bot) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.Time) error {
+func (ps *pulses) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.Time) error {
 	if r.Closed || now.Before(r.Closes) {
 		return nil
 	}
-	return b.closeRound(ctx, p, r, Ref{})
+	return ps.closeRound(ctx, p, r, Ref{})
 }
 
 // closeRound closes r and sends its results to the owner, unless by is the
 // owner (who gets them as the reply).
-func (b *Bot) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) error {
-	closed, err := b.cfg.Pulses.CloseRound(ctx, p.Space, p.ID, r.N)
+func (ps *pulses) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) error {
+	closed, err := ps.store.CloseRound(ctx, p.Space, p.ID, r.N)
 	if err != nil {
 		return fmt.Errorf("close round %s: %w", r.ID(), err)
 	}
 	r.Closed = true
-	b.rounds.forget(roundKey(p.Space, r.ID()))
+	ps.rounds.forget(roundKey(p.Space, r.ID()))
 	if !closed || by.Key() == p.Owner.Key() {
 		return nil
 	}
-	card, err := b.results(ctx, "", p, r)
+	card, err := ps.results(ctx, "", p, r)
 	if err != nil {
 		return err
 	}
 	card.Ephemeral = false
 	card.To = p.Owner
-	if err := b.cfg.Outbox.Post(ctx, *card); err != nil {
+	if err := ps.outbox.Post(ctx, *card); err != nil {
 		return Unavailable("err.platform", fmt.Errorf("send results %s: %w", r.ID(), err))
 	}
 	return nil
@@ -241,11 +241,11 @@ func (b *Bot) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) error 
 
 // remind sends the next unanswered question to everyone in the audience who
 // has not answered every question of r, and returns how many they were.
-func (b *Bot) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
+func (ps *pulses) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
 	if r.Closed {
 		return 0, Errorf(ECONFLICT, "pulse.closed")
 	}
-	refs, _, err := b.people(ctx, p)
+	refs, _, err := ps.people(ctx, p)
 	if err != nil {
 		return 0, err
 	}
@@ -253,26 +253,26 @@ func (b *Bot) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
 	for i, u := range refs {
 		who[i] = respondent(r.Salt, u)
 	}
-	answered, err := b.cfg.Pulses.Answered(ctx, p.Space, p.ID, r.N, who)
+	answered, err := ps.store.Answered(ctx, p.Space, p.ID, r.N, who)
 	if err != nil {
 		return 0, fmt.Errorf("answered %s: %w", r.ID(), err)
 	}
 	all := uint64(1)<<len(p.Questions) - 1
-	langs := b.langsOf(ctx, refs)
+	langs := ps.langs.of(ctx, refs)
 	var msgs []Message
 	for i, u := range refs {
 		got, invited := answered[who[i]]
 		if !invited || got == all {
 			continue
 		}
-		m := b.questionMessage(b.cat.Lang(langs[u.Key()]), p, r, nextQuestion(got, len(p.Questions)), true)
+		m := ps.questionMessage(ps.cat.Lang(langs[u.Key()]), p, r, nextQuestion(got, len(p.Questions)), true)
 		m.To = u
 		msgs = append(msgs, m)
 	}
 	if len(msgs) == 0 {
 		return 0, nil
 	}
-	if err := b.cfg.Outbox.Post(ctx, msgs...); err != nil {
+	if err := ps.outbox.Post(ctx, msgs...); err != nil {
 		return 0, Unavailable("err.platform", fmt.Errorf("send reminders %s: %w", r.ID(), err))
 	}
 	return len(msgs), nil
@@ -289,7 +289,7 @@ func nextQuestion(answered uint64, n int) int {
 
 // answer records one answer of the requester and returns the thanks, with
 // the next unanswered question if there is one.
-func (b *Bot) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int, raw string) (*Message, error) {
+func (ps *pulses) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int, raw string) (*Message, error) {
 	if !r.IsOpen(c.now) {
 		return nil, Errorf(ECONFLICT, "pulse.closed")
 	}
@@ -316,7 +316,7 @@ func (b *Bot) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int, ra
 		}
 		a.Value = v
 	}
-	status, got, err := b.cfg.Pulses.RecordAnswer(ctx, a)
+	status, got, err := ps.store.RecordAnswer(ctx, a)
 	if err != nil {
 		return nil, fmt.Errorf("record answer %s: %w", r.ID(), err)
 	}
@@ -331,7 +331,7 @@ func (b *Bot) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int, ra
 	}
 	m := &Message{Ephemeral: true, Replace: c.req.Action != nil}
 	if next := nextQuestion(got, len(p.Questions)); next > 0 {
-		*m = b.questionMessage(c.lang, p, r, next, false)
+		*m = ps.questionMessage(c.lang, p, r, next, false)
 		m.Ephemeral, m.Replace = true, c.req.Action != nil
 		m.Text = append(Text{Str(c.t(thanks) + "\n\n")}, m.Text...)
 		return m, nil
@@ -362,8 +362,8 @@ func valueHint(q Question) string {
 
 // questionMessage is question q (1-based) of round r as a respondent sees it,
 // with its buttons. reminder marks a reminder.
-func (b *Bot) questionMessage(lang string, p *Pulse, r *Round, q int, reminder bool) Message {
-	t := func(key string, args ...any) string { return b.cat.T(lang, key, args...) }
+func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, reminder bool) Message {
+	t := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
 	question := p.Questions[q-1]
 	title := p.Title
 	if p.Template == "" {
@@ -401,11 +401,30 @@ func (b *Bot) questionMessage(lang string, p *Pulse, r *Round, q int, reminder b
 			{Label: t("pulse.text.skip"), Action: ActionPulseAnswer, Value: value + "|" + skipValue},
 		}
 	}
-	anon := t("pulse.dm.anon", b.cfg.AnonymityMin)
+	anon := t("pulse.dm.anon", ps.anonymityMin)
 	if !p.Anonymous {
 		anon = t("pulse.dm.named", p.Owner.Label())
 	}
-	m.Context = anon + " " + t("pulse.dm.closes", b.when(r.Closes))
+	m.Context = anon + " " + t("pulse.dm.closes", ps.cat.when(lang, r.Closes, ps.loc))
 	m.Fallback = title + ": " + question.Text
 	return m
+}
+
+// OpenRound opens the next round of a pulse, due at due, as the scheduler
+// does for recurring pulses. Returns ENOTFOUND if the pulse does not exist.
+func (b *Bot) OpenRound(ctx context.Context, space, pulseID string, due time.Time) (*Round, error) {
+	if b.pulses == nil {
+		return nil, Errorf(ENOTFOUND, "err.action.unknown")
+	}
+	return b.pulses.openNextRound(ctx, space, pulseID, due)
+}
+
+// PulseTick does the timed work of pulses that is due now: it closes rounds
+// whose time is up and sends the one automatic reminder before close. Running
+// it more often or on several replicas is safe.
+func (b *Bot) PulseTick(ctx context.Context) error {
+	if b.pulses == nil {
+		return nil
+	}
+	return b.pulses.tick(ctx)
 }

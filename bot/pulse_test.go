@@ -78,7 +78,7 @@ func TestPulseNewSendsOneDMPerPerson(t *testing.T) {
 	h.dir.Set(sales, people("UBEN", "UCARLA")...)
 	reply := h.run(h.owner, `pulse new "Which training?" type=choice:CRM|Reporting|Mobile to=#team #sales @udan closes=2d`,
 		team, sales, user("UDAN")).Text.String()
-	mustContain(t, "reply", reply, h.t("pulse.started", "P1", "Which training?", 4, "2026-11-25 10:00 UTC"))
+	mustContain(t, "reply", reply, h.t("pulse.started", "P1", "Which training?", 4, "Wed 2026-11-25 10:00 UTC"))
 	sent := h.out.Sent()
 	var to []string
 	for _, m := range sent {

@@ -52,16 +52,19 @@ type Trigger struct {
 }
 
 // jobKind is one kind of scheduled work: where its triggers come from and how
-// a run is done. Features register theirs in New (b.jobs).
+// a run is done.
 type jobKind struct {
 	triggers func(ctx context.Context) ([]Trigger, error)
 	fire     func(ctx context.Context, job Job) error
 }
 
+// jobKinds are the kinds of scheduled work of the features that are on, by Job.Kind.
+type jobKinds map[string]jobKind
+
 // Triggers returns every schedule of every job kind, for the scheduler to load.
 func (b *Bot) Triggers(ctx context.Context) ([]Trigger, error) {
 	var all []Trigger
-	for _, kind := range b.jobKinds() {
+	for _, kind := range b.jobs.names() {
 		ts, err := b.jobs[kind].triggers(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("%s triggers: %w", kind, err)
@@ -81,21 +84,28 @@ func (b *Bot) Fire(ctx context.Context, job Job) error {
 	return k.fire(ctx, job)
 }
 
-func (b *Bot) jobKinds() []string {
-	kinds := make([]string, 0, len(b.jobs))
-	for k := range b.jobs {
+// names returns the job kinds in a stable order.
+func (jk jobKinds) names() []string {
+	kinds := make([]string, 0, len(jk))
+	for k := range jk {
 		kinds = append(kinds, k)
 	}
 	slices.Sort(kinds)
 	return kinds
 }
 
-// parseSchedule reads spec with the default zone.
-func (b *Bot) parseSchedule(spec string, anchor time.Time) (Schedule, error) {
-	if b.cfg.Schedules == nil {
+// scheduleParser reads schedules with herald's default zone.
+type scheduleParser struct {
+	schedules Schedules // nil when nothing is scheduled
+	loc       *time.Location
+}
+
+// parse reads spec with the default zone.
+func (sp scheduleParser) parse(spec string, anchor time.Time) (Schedule, error) {
+	if sp.schedules == nil {
 		return nil, errors.New("parse schedule: no Schedules configured")
 	}
-	return b.cfg.Schedules.Parse(spec, b.cfg.Location, anchor)
+	return sp.schedules.Parse(spec, sp.loc, anchor)
 }
 
 // splitID splits a job id "space|id".

@@ -21,23 +21,6 @@ type Shoutout struct {
 	Month      Month     `json:"month"` // the month of At in herald's time zone
 }
 
-// Month is a calendar month, "2026-11".
-type Month string
-
-// MonthOf returns the month of t in loc.
-func MonthOf(t time.Time, loc *time.Location) Month {
-	return Month(t.In(loc).Format("2006-01"))
-}
-
-// ParseMonth reads "YYYY-MM". ok is false for anything else.
-func ParseMonth(s string) (Month, bool) {
-	t, err := time.Parse("2006-01", s)
-	if err != nil || t.Year() < 2000 || t.Year() > 2999 {
-		return "", false
-	}
-	return Month(t.Format("2006-01")), true
-}
-
 // Board is a month's leaderboard: who was praised and which values were named most.
 type Board struct {
 	Total      int          // shout-outs in the month
@@ -80,36 +63,43 @@ const (
 	listLimit       = 10
 )
 
-// shoutout handles "shoutout …", "shoutout list [month]" and "shoutout top [month]".
-func (b *Bot) shoutout(ctx context.Context, c *call) (*Message, error) {
+// shoutouts is the shout-out feature: praise broadcast to the wins channel,
+// the month's list and its leaderboard.
+type shoutouts struct {
+	store  ShoutoutStore
+	outbox Outbox
+	wins   string // the wins channel setting, as Config.WinsChannel
+	loc    *time.Location
+	cat    *Catalog
+}
+
+func (so *shoutouts) commands() []command {
+	return []command{{
+		name: "shoutout", usage: "cmd.shoutout.usage", summary: "cmd.shoutout.summary", help: "cmd.shoutout.help",
+		subs: []subcommand{{name: "list", run: so.list}, {name: "top", run: so.top}},
+		run:  so.shoutout,
+	}}
+}
+
+// shoutout handles "shoutout <@user…> <text> [#value…]".
+func (so *shoutouts) shoutout(ctx context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
 		return nil, usageError("shoutout", "shoutout.err.norecipient")
-	}
-	switch sub := strings.ToLower(c.args[0]); sub {
-	case "list", "top":
-		month, err := b.monthArg(c, c.args[1:])
-		if err != nil {
-			return nil, err
-		}
-		if sub == "list" {
-			return b.shoutoutList(ctx, c, month)
-		}
-		return b.shoutoutTop(ctx, c, month)
 	}
 	if _, isRef := c.req.refOf(c.args[0]); !isRef {
 		if near, ok := closest(strings.ToLower(c.args[0]), []string{"list", "top"}); ok {
 			return nil, Errorf(EINVALID, "err.unknown.near", "shoutout "+c.args[0], "shoutout "+near)
 		}
 	}
-	s, err := b.parseShoutout(c)
+	s, err := so.parseShoutout(c)
 	if err != nil {
 		return nil, err
 	}
-	return b.postShoutout(ctx, c, s)
+	return so.postShoutout(ctx, c, s)
 }
 
 // parseShoutout reads "<@user…> <text> [#value…]" into a Shoutout.
-func (b *Bot) parseShoutout(c *call) (*Shoutout, error) {
+func (so *shoutouts) parseShoutout(c *call) (*Shoutout, error) {
 	words := c.args
 	var recipients []Ref
 	for len(words) > 0 {
@@ -162,7 +152,7 @@ func (b *Bot) parseShoutout(c *call) (*Shoutout, error) {
 		Text:       text,
 		Values:     values,
 		At:         c.now,
-		Month:      MonthOf(c.now, b.cfg.Location),
+		Month:      MonthOf(c.now, so.loc),
 	}, nil
 }
 
@@ -183,15 +173,15 @@ func (c *call) valueOf(word string) (string, bool) {
 	return v, true
 }
 
-func (b *Bot) postShoutout(ctx context.Context, c *call, s *Shoutout) (*Message, error) {
+func (so *shoutouts) postShoutout(ctx context.Context, c *call, s *Shoutout) (*Message, error) {
 	s.Channel = c.req.Channel
-	if id := channelFor(b.cfg.WinsChannel, c.req.Channel.Platform); id != "" {
+	if id := channelFor(so.wins, c.req.Channel.Platform); id != "" {
 		s.Channel = c.req.Channel.Same(ChannelRef, id, "")
 	}
-	if err := b.cfg.Shoutouts.AddShoutout(ctx, s); err != nil {
+	if err := so.store.AddShoutout(ctx, s); err != nil {
 		return nil, fmt.Errorf("add shoutout: %w", err)
 	}
-	if err := b.cfg.Outbox.Post(ctx, b.shoutoutMessage(s)); err != nil {
+	if err := so.outbox.Post(ctx, so.shoutoutMessage(s)); err != nil {
 		return nil, fmt.Errorf("broadcast shoutout %s: %w", s.ID, err)
 	}
 	confirm := Text{Str(c.t("shoutout.posted.pre"))}
@@ -201,8 +191,8 @@ func (b *Bot) postShoutout(ctx context.Context, c *call, s *Shoutout) (*Message,
 }
 
 // shoutoutMessage is the broadcast of s, in herald's default language.
-func (b *Bot) shoutoutMessage(s *Shoutout) Message {
-	t := func(key string, args ...any) string { return b.cat.T("", key, args...) }
+func (so *shoutouts) shoutoutMessage(s *Shoutout) Message {
+	t := func(key string, args ...any) string { return so.cat.T("", key, args...) }
 	head := Text{Mention(s.Author), Str(t("shoutout.praised"))}
 	head = append(head, joinRefs(s.Recipients)...)
 	m := Message{
@@ -211,7 +201,7 @@ func (b *Bot) shoutoutMessage(s *Shoutout) Message {
 		Text:     append(append(head, Str("\n")), s.Text...),
 		Fallback: t("shoutout.fallback", s.Author.Label(), Text(joinRefs(s.Recipients)).String()),
 		// Posted again after a failure, the broadcast still goes out once.
-		DeliveryID: "shoutout|" + s.Author.Space() + "|" + s.ID,
+		DeliveryID: DeliveryID{Kind: "shoutout", Space: s.Author.Space(), Item: s.ID}.String(),
 	}
 	if len(s.Values) > 0 {
 		m.Fields = []Field{{Label: t("shoutout.values"), Value: Plain(hashtags(s.Values))}}
@@ -227,39 +217,13 @@ func hashtags(values []string) string {
 	return strings.Join(tags, " ")
 }
 
-// joinRefs returns mentions of refs separated by commas.
-func joinRefs(refs []Ref) Text {
-	var t Text
-	for i, r := range refs {
-		if i > 0 {
-			t = append(t, Str(", "))
-		}
-		t = append(t, Mention(r))
+// list handles "shoutout list [YYYY-MM]".
+func (so *shoutouts) list(ctx context.Context, c *call) (*Message, error) {
+	month, err := monthArg(c, c.args, so.loc)
+	if err != nil {
+		return nil, err
 	}
-	return t
-}
-
-// monthArg reads an optional YYYY-MM argument; the current month when absent.
-func (b *Bot) monthArg(c *call, args []string) (Month, error) {
-	if len(args) == 0 {
-		return MonthOf(c.now, b.cfg.Location), nil
-	}
-	m, ok := ParseMonth(args[0])
-	if !ok || len(args) > 1 {
-		return "", Errorf(EINVALID, "err.month", strings.Join(args, " "))
-	}
-	return m, nil
-}
-
-// monthName renders m as "November 2026" in the requester's language.
-func (c *call) monthName(m Month) string {
-	t, _ := time.Parse("2006-01", string(m))
-	names := strings.Split(c.t("months"), ",")
-	return fmt.Sprintf("%s %d", names[t.Month()-1], t.Year())
-}
-
-func (b *Bot) shoutoutList(ctx context.Context, c *call, month Month) (*Message, error) {
-	list, err := b.cfg.Shoutouts.Shoutouts(ctx, c.req.User.Space(), month, listLimit)
+	list, err := so.store.Shoutouts(ctx, c.req.User.Space(), month, listLimit)
 	if err != nil {
 		return nil, fmt.Errorf("list shoutouts: %w", err)
 	}
@@ -272,7 +236,7 @@ func (b *Bot) shoutoutList(ctx context.Context, c *call, month Month) (*Message,
 		if i > 0 {
 			m.Text = append(m.Text, Str("\n"))
 		}
-		m.Text = append(m.Text, Str("• "+s.At.In(b.cfg.Location).Format("02.01. ")), Mention(s.Author), Str(" → "))
+		m.Text = append(m.Text, Str("• "+s.At.In(so.loc).Format("02.01. ")), Mention(s.Author), Str(" → "))
 		m.Text = append(m.Text, joinRefs(s.Recipients)...)
 		m.Text = append(m.Text, Str(": "))
 		m.Text = append(m.Text, s.Text...)
@@ -283,8 +247,13 @@ func (b *Bot) shoutoutList(ctx context.Context, c *call, month Month) (*Message,
 	return m, nil
 }
 
-func (b *Bot) shoutoutTop(ctx context.Context, c *call, month Month) (*Message, error) {
-	board, err := b.cfg.Shoutouts.ShoutoutBoard(ctx, c.req.User.Space(), month, listLimit)
+// top handles "shoutout top [YYYY-MM]".
+func (so *shoutouts) top(ctx context.Context, c *call) (*Message, error) {
+	month, err := monthArg(c, c.args, so.loc)
+	if err != nil {
+		return nil, err
+	}
+	board, err := so.store.ShoutoutBoard(ctx, c.req.User.Space(), month, listLimit)
 	if err != nil {
 		return nil, fmt.Errorf("shoutout board: %w", err)
 	}

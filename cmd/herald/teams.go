@@ -53,9 +53,6 @@ func runTeams(ctx, workCtx context.Context, cfg config, log *slog.Logger, mux *h
 	}
 }
 
-// teamsCommands are the commands shown in Teams' command menu, in CONTRACT's order.
-var teamsCommands = []string{"help", "shoutout", "keymsg", "pulse", "answer", "feedback", "goal", "digest"}
-
 // teamsManifest writes the Teams app package: "herald teams-manifest --out FILE.zip [--url BASE]".
 func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("teams-manifest", flag.ContinueOnError)
@@ -80,17 +77,18 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	menu, err := bot.Menu(lang)
+	if err != nil {
+		return err
+	}
 	if *base == "" {
 		*base = "https://herald.example.com"
 		fmt.Fprintln(stderr, "teams-manifest: the developer links point at https://herald.example.com; pass --url https://your.host to change them")
 	}
-	cmds := make([]teamsbot.Command, 0, len(teamsCommands))
-	for _, name := range teamsCommands {
-		desc := cat.T("", "cmd."+name+".summary")
-		if name == "help" {
-			desc = cat.T("", "help.more")
-		}
-		cmds = append(cmds, teamsbot.Command{Title: name, Description: desc})
+	// The command menu lists what the registry answers, in help's order.
+	cmds := make([]teamsbot.Command, 0, len(menu))
+	for _, c := range menu {
+		cmds = append(cmds, teamsbot.Command{Title: c.Name, Description: c.Summary})
 	}
 	zip, err := teamsbot.Package(teamsbot.ManifestOptions{
 		AppID: appID, Version: manifestVersion(version), BaseURL: *base, Name: "herald",

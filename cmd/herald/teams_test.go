@@ -262,7 +262,7 @@ func TestTeamsManifestPackage(t *testing.T) {
 			t.Errorf("command %s: description %q is not a text of 1–128 characters", c.Title, c.Description)
 		}
 	}
-	if got, want := strings.Join(titles, " "), "help shoutout keymsg pulse answer feedback goal digest"; got != want {
+	if got, want := strings.Join(titles, " "), "help shoutout keymsg pulse answer feedback language goal digest"; got != want {
 		t.Errorf("commands: got %q, want %q", got, want)
 	}
 	icons := []struct {

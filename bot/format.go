@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"strings"
+	"time"
+)
+
+// joinRefs returns mentions of refs separated by commas.
+func joinRefs(refs []Ref) Text {
+	var t Text
+	for i, r := range refs {
+		if i > 0 {
+			t = append(t, Str(", "))
+		}
+		t = append(t, Mention(r))
+	}
+	return t
+}
+
+// when renders t in loc as "Mon 2026-11-23 09:00 CET" in the requester's language.
+func (c *call) when(t time.Time, loc *time.Location) string { return c.cat.when(c.lang, t, loc) }
+
+// when renders t in loc as "Mon 2026-11-23 09:00 CET" in lang.
+func (cat *Catalog) when(lang string, t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return cat.T(lang, "keymsg.never")
+	}
+	t = t.In(loc)
+	days := strings.Split(cat.T(lang, "weekdays"), ",")
+	return days[t.Weekday()] + " " + t.Format("2006-01-02 15:04 MST")
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// excerpt shortens s to n characters, on one line.
+func excerpt(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
