@@ -79,8 +79,9 @@ func TestFeedbackStoresNoAuthor(t *testing.T) {
 		name    string
 		sendErr error
 		want    string
+		args    []any
 	}{
-		{name: "posted", want: "feedback.posted"},
+		{name: "posted", want: "feedback.posted", args: []any{"#CFEED"}},
 		{name: "platform down", sendErr: errors.New("slack down"), want: "feedback.err.post"},
 	}
 	for _, tt := range tests {
@@ -88,7 +89,7 @@ func TestFeedbackStoresNoAuthor(t *testing.T) {
 			h := MustHarness(t, func(c *bot.Config) { c.FeedbackChannel = "CFEED" })
 			h.out.Err = tt.sendErr
 			got := h.run(author, "feedback please record the town halls").Text.String()
-			mustContain(t, "reply", got, h.t(tt.want))
+			mustContain(t, "reply", got, h.t(tt.want, tt.args...))
 			h.noUserIDs("feedback", []bot.Ref{author})
 			if strings.Contains(h.logs.String(), author.ID) {
 				t.Errorf("log names the author: %s", h.logs.String())

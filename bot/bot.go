@@ -176,6 +176,9 @@ type call struct {
 	admin bool // the requester has admin rights
 }
 
+// p is the printer of the requester's language.
+func (c *call) p() Printer { return c.cat.Printer(c.lang) }
+
 // t renders a text in the requester's language.
 func (c *call) t(key string, args ...any) string { return c.cat.T(c.lang, key, args...) }
 
@@ -212,8 +215,8 @@ func (b *Bot) errorReply(c *call, err error) *Message {
 		b.log.Warn("request failed: dependency unavailable", "user", c.req.User.Key(), "err", err)
 	}
 	text := c.t(e.Key, e.Args...)
-	if e.Usage != "" {
-		text += "\n" + c.t("err.usage", c.t(b.reg.usageKey(e.Usage)))
+	if key := b.reg.usageKey(e.Usage); key != "" {
+		text += "\n" + c.t("err.usage", c.t(key))
 	}
 	return reply(Plain(text))
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCatalogLanguagesHaveTheSameKeys(t *testing.T) {
@@ -27,7 +28,7 @@ func TestCatalogLanguagesHaveTheSameKeys(t *testing.T) {
 }
 
 // verbs finds the formatting verbs of a text, which must agree across languages.
-var verbs = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
+var verbs = regexp.MustCompile(`%(?:\[\d+\])?[-+# 0-9.]*[a-zA-Z%]`)
 
 func TestCatalogTextsTakeTheSameArguments(t *testing.T) {
 	for _, k := range Keys("en") {
@@ -52,7 +53,7 @@ func rawText(t *testing.T, lang, key string) string {
 
 // keyUse finds catalog keys in code: the first string argument of the calls
 // that take one.
-var keyUse = regexp.MustCompile(`\b(?:t|T|Errorf|usageError|Unavailable)\((?:[^()"]*, )?"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
+var keyUse = regexp.MustCompile(`\b(?:t|T|Text|Errorf|usageError|Unavailable)\((?:[^()"]*, )?"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
 
 func TestEveryKeyUsedInCodeIsInTheCatalog(t *testing.T) {
 	files, err := filepath.Glob("*.go")
@@ -101,6 +102,38 @@ func TestEveryCommandHasHelpTexts(t *testing.T) {
 				if _, ok := texts(lang)[key]; !ok {
 					t.Errorf("command %s: %s lacks %q", cmd.name, lang, key)
 				}
+			}
+		}
+	}
+}
+
+// Keys built at run time (from a month, a language, an error code) escape
+// TestEveryKeyUsedInCodeIsInTheCatalog: each builder is asked for every key
+// it can build.
+func TestKeysBuiltAtRunTimeAreInTheCatalog(t *testing.T) {
+	var keys []string
+	for m := time.January; m <= time.December; m++ {
+		keys = append(keys, monthKey(m))
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		keys = append(keys, weekdayKey(d))
+	}
+	for _, code := range []string{EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT, EUNAVAILABLE, EINTERNAL} {
+		keys = append(keys, reasonKey(code))
+	}
+	for _, lang := range Languages() {
+		keys = append(keys, langNameKey(lang))
+	}
+	for _, v := range []string{"yes", "no"} {
+		keys = append(keys, yesNoKey(v))
+	}
+	for _, qt := range []QuestionType{QNPS, QScale5, QYesNo, QChoice, QText} {
+		keys = append(keys, valueErrKey(qt))
+	}
+	for _, lang := range Languages() {
+		for _, key := range keys {
+			if _, ok := texts(lang)[key]; !ok {
+				t.Errorf("%s lacks %q, which code builds at run time", lang, key)
 			}
 		}
 	}

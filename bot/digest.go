@@ -158,14 +158,15 @@ func (dg *digest) digestWins(ctx context.Context, d *digestRun) (*Field, error) 
 	}
 	f.Value = Plain(d.t("digest.wins.total", board.Total))
 	if len(board.Recipients) > 0 {
-		f.Value = append(f.Value, Str(" "+d.t("digest.wins.people")+" "))
+		var people Text
 		for i, rc := range board.Recipients {
 			if i > 0 {
-				f.Value = append(f.Value, Str(", "))
+				people = append(people, Str(", "))
 			}
-			f.Value = append(f.Value, Mention(rc.Ref), Str(fmt.Sprintf(" (%d)", rc.N)))
+			people = append(people, Mention(rc.Ref), Str(fmt.Sprintf(" (%d)", rc.N)))
 		}
-		f.Value = append(f.Value, Str("."))
+		f.Value = append(f.Value, Str(" "))
+		f.Value = append(f.Value, d.c.p().Text("digest.wins.people", people)...)
 	}
 	if len(board.Values) > 0 {
 		var vs []string

@@ -40,18 +40,18 @@ func (fb *feedback) feedback(ctx context.Context, c *call) (*Message, error) {
 		return nil, Errorf(EINVALID, "feedback.err.toolong", n, maxFeedback)
 	}
 	ch := c.req.Channel.Same(ChannelRef, id, "")
-	t := func(key string, args ...any) string { return fb.cat.T("", key, args...) }
+	pr := fb.cat.Printer("")
 	m := Message{
 		To:       ch,
-		Header:   t("feedback.header"),
+		Header:   pr.T("feedback.header"),
 		Text:     text,
-		Context:  t("feedback.context"),
-		Fallback: t("feedback.header"),
+		Context:  pr.T("feedback.context"),
+		Fallback: pr.T("feedback.header"),
 	}
 	if err := fb.outbox.Post(ctx, m); err != nil {
 		// Handled here, so that the log line names neither author nor text.
 		fb.log.Warn("feedback not posted", "channel", ch.Key(), "err", err)
 		return reply(Plain(c.t("feedback.err.post"))), nil
 	}
-	return reply(Text{Str(c.t("feedback.posted")), Mention(ch), Str(". " + c.t("feedback.posted.anon"))}), nil
+	return reply(c.p().Text("feedback.posted", Text{Mention(ch)})), nil
 }

@@ -18,17 +18,10 @@ func joinRefs(refs []Ref) Text {
 }
 
 // when renders t in loc as "Mon 2026-11-23 09:00 CET" in the requester's language.
-func (c *call) when(t time.Time, loc *time.Location) string { return c.cat.when(c.lang, t, loc) }
+func (c *call) when(t time.Time, loc *time.Location) string { return c.p().When(t, loc) }
 
-// when renders t in loc as "Mon 2026-11-23 09:00 CET" in lang.
-func (cat *Catalog) when(lang string, t time.Time, loc *time.Location) string {
-	if t.IsZero() {
-		return cat.T(lang, "keymsg.never")
-	}
-	t = t.In(loc)
-	days := strings.Split(cat.T(lang, "weekdays"), ",")
-	return days[t.Weekday()] + " " + t.Format("2006-01-02 15:04 MST")
-}
+// monthName renders m as "November 2026" in the requester's language.
+func (c *call) monthName(m Month) string { return c.p().MonthName(m) }
 
 func maxTime(a, b time.Time) time.Time {
 	if a.After(b) {

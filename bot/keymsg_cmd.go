@@ -276,16 +276,17 @@ func (c *call) reason(f Failure) string {
 			return c.t("keymsg.reason.user.forbidden")
 		}
 	}
-	return c.t("keymsg.reason." + reasonKey(f.Code))
+	return c.t(reasonKey(f.Code))
 }
 
 // reasonKey names the catalog text of a delivery failure code.
+// reasonKey is the catalog key that explains why a post failed with code.
 func reasonKey(code string) string {
 	switch code {
 	case ENOTFOUND, EFORBIDDEN, EUNAVAILABLE:
-		return code
+		return "keymsg.reason." + code
 	}
-	return EINTERNAL
+	return "keymsg.reason." + EINTERNAL
 }
 
 func (ks *keyMessages) keymsgPause(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {

@@ -141,16 +141,16 @@ func (ks *keyMessages) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeyS
 // keyMessage is one post of k to to, with the acknowledgement button, in lang
 // ("" for herald's default).
 func (ks *keyMessages) keyMessage(k *KeyMessage, sendID string, to Ref, dm bool, lang string) Message {
-	t := func(key string, args ...any) string { return ks.cat.T(lang, key, args...) }
+	pr := ks.cat.Printer(lang)
 	where := "ch"
 	if dm {
 		where = "dm"
 	}
 	return Message{
 		To:     to,
-		Header: t("keymsg.header"),
+		Header: pr.T("keymsg.header"),
 		Text:   k.Text,
-		Buttons: []Button{{Label: t("keymsg.ack.button"), Action: ackAction, Style: "primary",
+		Buttons: []Button{{Label: pr.T("keymsg.ack.button"), Action: ackAction, Style: "primary",
 			Value: k.ID + "|" + sendID + "|" + where}},
 		Fallback:   excerpt(k.Text.String(), 140),
 		DeliveryID: DeliveryID{Kind: keymsgJob, Space: k.Space, Item: k.ID, Run: sendID, To: to.Key()}.String(),

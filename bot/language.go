@@ -107,7 +107,7 @@ func (l *languages) language(ctx context.Context, c *call) (*Message, error) {
 		case c.req.Lang != "" && l.cat.Lang(c.req.Lang) == c.lang:
 			how = "language.how.platform"
 		}
-		return reply(Plain(c.t("language.current", c.t("language.name."+c.lang), c.t(how)))), nil
+		return reply(Plain(c.t("language.current", c.t(langNameKey(c.lang)), c.t(how)))), nil
 	}
 	if len(c.args) > 1 {
 		return nil, usageError("language", "language.err.unknown", strings.Join(c.args, " "), l.langList())
@@ -131,7 +131,7 @@ func (l *languages) language(ctx context.Context, c *call) (*Message, error) {
 	l.mu.Unlock()
 	if lang == "" {
 		lang = l.cat.Lang(c.req.Lang)
-		return reply(Plain(l.cat.T(lang, "language.auto", l.cat.T(lang, "language.name."+lang)))), nil
+		return reply(Plain(l.cat.T(lang, "language.auto", l.cat.T(lang, langNameKey(lang))))), nil
 	}
 	return reply(Plain(l.cat.T(lang, "language.set"))), nil
 }
@@ -140,7 +140,7 @@ func (l *languages) language(ctx context.Context, c *call) (*Message, error) {
 func (l *languages) langByName(word string) (string, bool) {
 	for _, lang := range Languages() {
 		for _, in := range Languages() {
-			if strings.EqualFold(l.cat.T(in, "language.name."+lang), word) {
+			if strings.EqualFold(l.cat.T(in, langNameKey(lang)), word) {
 				return lang, true
 			}
 		}
@@ -152,7 +152,10 @@ func (l *languages) langByName(word string) (string, bool) {
 func (l *languages) langList() string {
 	var parts []string
 	for _, lang := range Languages() {
-		parts = append(parts, lang+" ("+l.cat.T(lang, "language.name."+lang)+")")
+		parts = append(parts, lang+" ("+l.cat.T(lang, langNameKey(lang))+")")
 	}
 	return strings.Join(parts, ", ")
 }
+
+// langNameKey is the catalog key of the name of lang ("English", "Deutsch").
+func langNameKey(lang string) string { return "language.name." + lang }

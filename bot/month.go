@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -33,11 +32,4 @@ func monthArg(c *call, args []string, loc *time.Location) (Month, error) {
 		return "", Errorf(EINVALID, "err.month", strings.Join(args, " "))
 	}
 	return m, nil
-}
-
-// monthName renders m as "November 2026" in the requester's language.
-func (c *call) monthName(m Month) string {
-	t, _ := time.Parse("2006-01", string(m))
-	names := strings.Split(c.t("months"), ",")
-	return fmt.Sprintf("%s %d", names[t.Month()-1], t.Year())
 }

@@ -191,23 +191,23 @@ func parseQuestion(text, typ string) (Question, error) {
 // templatePulse returns the questions and title of a template, in herald's
 // default language (respondents read them as written).
 func (ps *pulses) templatePulse(name string) (title string, qs []Question) {
-	t := func(key string) string { return ps.cat.T("", key) }
+	pr := ps.cat.Printer("")
 	switch name {
 	case "enps":
-		return t("pulse.tpl.enps.title"), []Question{
-			{Text: t("pulse.tpl.enps.q1"), Type: QNPS},
-			{Text: t("pulse.tpl.enps.q2"), Type: QText},
+		return pr.T("pulse.tpl.enps.title"), []Question{
+			{Text: pr.T("pulse.tpl.enps.q1"), Type: QNPS},
+			{Text: pr.T("pulse.tpl.enps.q2"), Type: QText},
 		}
 	case "canwant":
-		return t("pulse.tpl.canwant.title"), []Question{
-			{Text: t("pulse.tpl.canwant.q1"), Type: QScale5, Role: RoleCan},
-			{Text: t("pulse.tpl.canwant.q2"), Type: QScale5, Role: RoleWant},
+		return pr.T("pulse.tpl.canwant.title"), []Question{
+			{Text: pr.T("pulse.tpl.canwant.q1"), Type: QScale5, Role: RoleCan},
+			{Text: pr.T("pulse.tpl.canwant.q2"), Type: QScale5, Role: RoleWant},
 		}
 	case "adoption":
-		return t("pulse.tpl.adoption.title"), []Question{
-			{Text: t("pulse.tpl.adoption.q1"), Type: QScale5},
-			{Text: t("pulse.tpl.adoption.q2"), Type: QYesNo},
-			{Text: t("pulse.tpl.adoption.q3"), Type: QText},
+		return pr.T("pulse.tpl.adoption.title"), []Question{
+			{Text: pr.T("pulse.tpl.adoption.q1"), Type: QScale5},
+			{Text: pr.T("pulse.tpl.adoption.q2"), Type: QYesNo},
+			{Text: pr.T("pulse.tpl.adoption.q3"), Type: QText},
 		}
 	}
 	return "", nil

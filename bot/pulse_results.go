@@ -146,9 +146,9 @@ func matrixOf(p *Pulse, t *Tally, seg int) (Matrix, bool) {
 // able and willing, else the eNPS, else the first scale's average, else the
 // first yes/no question's share of yes.
 func (ps *pulses) headline(lang string, p *Pulse, t *Tally, seg int) (label string, value float64, ok bool) {
-	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	pr := ps.cat.Printer(lang)
 	if m, ok := matrixOf(p, t, seg); ok {
-		return tr("pulse.res.aw.short"), float64(pct(m.AbleWilling, m.Total())), m.Total() > 0 && !ps.withheld(p, m.Total())
+		return pr.T("pulse.res.aw.short"), float64(pct(m.AbleWilling, m.Total())), m.Total() > 0 && !ps.withheld(p, m.Total())
 	}
 	for _, typ := range []QuestionType{QNPS, QScale5, QYesNo} {
 		for i, q := range p.Questions {
@@ -163,9 +163,9 @@ func (ps *pulses) headline(lang string, p *Pulse, t *Tally, seg int) (label stri
 			case QNPS:
 				return "eNPS", float64(npsOf(c).Score), true
 			case QScale5:
-				return tr("pulse.res.avg.short"), math.Round(average(c)*10) / 10, true
+				return pr.T("pulse.res.avg.short"), math.Round(average(c)*10) / 10, true
 			default:
-				return tr("pulse.res.yes.short"), float64(pct(c["yes"], total(c))), true
+				return pr.T("pulse.res.yes.short"), float64(pct(c["yes"], total(c))), true
 			}
 		}
 	}
@@ -205,20 +205,20 @@ func (ps *pulses) segmentLabels(lang string, p *Pulse) []string {
 // results renders the results of round r in lang: withheld below the
 // anonymity threshold, else every question, the segments and the trend.
 func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
-	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	pr := ps.cat.Printer(lang)
 	t, err := ps.store.Tally(ctx, p.Space, p.ID, r.N)
 	if err != nil {
 		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 	}
-	m := &Message{Ephemeral: true, Header: tr("pulse.res.header", p.Title, r.ID())}
-	state := tr("pulse.res.open", ps.cat.when(lang, r.Closes, ps.loc))
+	m := &Message{Ephemeral: true, Header: pr.T("pulse.res.header", p.Title, r.ID())}
+	state := pr.T("pulse.res.open", pr.When(r.Closes, ps.loc))
 	if r.Closed {
-		state = tr("pulse.res.closed")
+		state = pr.T("pulse.res.closed")
 	}
-	rate := tr("pulse.res.rate", t.Respondents, t.Invited, pct(t.Respondents, t.Invited))
+	rate := pr.T("pulse.res.rate", t.Respondents, t.Invited, pct(t.Respondents, t.Invited))
 	m.Fallback = m.Header
 	if ps.withheld(p, t.Respondents) {
-		m.Text = Plain(rate + "\n" + tr("pulse.res.withheld", t.Respondents, ps.anonymityMin))
+		m.Text = Plain(rate + "\n" + pr.T("pulse.res.withheld", t.Respondents, ps.anonymityMin))
 		m.Context = state
 		return m, nil
 	}
@@ -229,9 +229,9 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 	if mx, ok := matrixOf(p, t, allSegments); ok {
 		text := ps.matrixText(lang, mx)
 		if ps.withheld(p, mx.Total()) {
-			text = tr("pulse.res.part.withheld", mx.Total(), ps.anonymityMin)
+			text = pr.T("pulse.res.part.withheld", mx.Total(), ps.anonymityMin)
 		}
-		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.matrix"), Value: Plain(text)})
+		m.Fields = append(m.Fields, Field{Label: pr.T("pulse.res.matrix"), Value: Plain(text)})
 	}
 	if labels := ps.segmentLabels(lang, p); labels != nil {
 		var lines []string
@@ -239,15 +239,15 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 			n := t.SegRespondents[seg]
 			line := label + ": "
 			if ps.withheld(p, n) {
-				line += tr("pulse.res.seg.withheld", n, ps.anonymityMin)
+				line += pr.T("pulse.res.seg.withheld", n, ps.anonymityMin)
 			} else if hl, v, ok := ps.headline(lang, p, t, seg); ok {
-				line += tr("pulse.res.seg", hl, formatHeadline(hl, v), n)
+				line += pr.T("pulse.res.seg", hl, formatHeadline(hl, v), n)
 			} else {
-				line += tr("pulse.res.seg.none", n)
+				line += pr.T("pulse.res.seg.none", n)
 			}
 			lines = append(lines, line)
 		}
-		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.segments"), Value: Plain(strings.Join(lines, "\n"))})
+		m.Fields = append(m.Fields, Field{Label: pr.T("pulse.res.segments"), Value: Plain(strings.Join(lines, "\n"))})
 	}
 	trend, err := ps.trend(ctx, lang, p, r, t)
 	if err != nil {
@@ -258,7 +258,7 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 		for i, pt := range trend {
 			parts[i] = pt.Label + ": " + formatHeadline(ps.trendLabel(lang, p, t), pt.Value)
 		}
-		m.Fields = append(m.Fields, Field{Label: tr("pulse.res.trend", ps.trendLabel(lang, p, t)), Value: Plain(strings.Join(parts, " → "))})
+		m.Fields = append(m.Fields, Field{Label: pr.T("pulse.res.trend", ps.trendLabel(lang, p, t)), Value: Plain(strings.Join(parts, " → "))})
 	}
 	m.Image = ps.chart(lang, p, t, trend)
 	m.Context = state
@@ -298,16 +298,16 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 	if ps.charts == nil {
 		return nil
 	}
-	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
-	c := Chart{Title: p.Title, TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: tr("pulse.res.answers")}
+	pr := ps.cat.Printer(lang)
+	c := Chart{Title: p.Title, TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: pr.T("pulse.res.answers")}
 	mx, isMatrix := matrixOf(p, t, allSegments)
 	switch {
 	case isMatrix && !ps.withheld(p, mx.Total()):
 		c.Dist = []ChartPoint{
-			{Label: tr("pulse.res.q.aw"), Value: float64(mx.AbleWilling)},
-			{Label: tr("pulse.res.q.anw"), Value: float64(mx.AbleNotWilling)},
-			{Label: tr("pulse.res.q.wna"), Value: float64(mx.WillingNotAble)},
-			{Label: tr("pulse.res.q.none"), Value: float64(mx.Neither)},
+			{Label: pr.T("pulse.res.q.aw"), Value: float64(mx.AbleWilling)},
+			{Label: pr.T("pulse.res.q.anw"), Value: float64(mx.AbleNotWilling)},
+			{Label: pr.T("pulse.res.q.wna"), Value: float64(mx.WillingNotAble)},
+			{Label: pr.T("pulse.res.q.none"), Value: float64(mx.Neither)},
 		}
 	case !isMatrix:
 		c.Dist = ps.firstDistribution(lang, p, t)
@@ -320,7 +320,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 		ps.log.Error("results chart failed; results sent without it", "pulse", p.ID, "err", err)
 		return nil
 	}
-	return &Image{PNG: png, Alt: tr("pulse.res.chart.alt", p.Title)}
+	return &Image{PNG: png, Alt: pr.T("pulse.res.chart.alt", p.Title)}
 }
 
 // firstDistribution returns the answers to the first counted question, unless
@@ -369,7 +369,7 @@ func values(q Question) []string {
 func (ps *pulses) valueLabel(lang string, q Question, v string) string {
 	switch q.Type {
 	case QYesNo:
-		return ps.cat.T(lang, "pulse."+v)
+		return ps.cat.T(lang, yesNoKey(v))
 	case QChoice:
 		if i, err := strconv.Atoi(v); err == nil && i >= 1 && i <= len(q.Options) {
 			return q.Options[i-1]
@@ -380,7 +380,7 @@ func (ps *pulses) valueLabel(lang string, q Question, v string) string {
 
 // questionField renders the results of question q (1-based).
 func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int) Field {
-	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	pr := ps.cat.Printer(lang)
 	question := p.Questions[q-1]
 	f := Field{Label: fmt.Sprintf("%d. %s", q, question.Text)}
 	counts := t.counts(q, allSegments)
@@ -394,13 +394,13 @@ func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int) Field {
 	switch question.Type {
 	case QNPS:
 		s := npsOf(counts)
-		lines = append(lines, tr("pulse.res.enps", s.Score, pct(s.Promoters, n), pct(s.Passives, n), pct(s.Detractors, n)))
+		lines = append(lines, pr.T("pulse.res.enps", s.Score, pct(s.Promoters, n), pct(s.Passives, n), pct(s.Detractors, n)))
 		lines = append(lines, ps.bars(lang, question, counts)...)
 	case QScale5:
-		lines = append(lines, tr("pulse.res.avg", average(counts)))
+		lines = append(lines, pr.T("pulse.res.avg", average(counts)))
 		lines = append(lines, ps.bars(lang, question, counts)...)
 	case QYesNo:
-		lines = append(lines, tr("pulse.res.yesno", pct(counts["yes"], n), counts["yes"], pct(counts["no"], n), counts["no"]))
+		lines = append(lines, pr.T("pulse.res.yesno", pct(counts["yes"], n), counts["yes"], pct(counts["no"], n), counts["no"]))
 	case QChoice:
 		vs := values(question)
 		slices.SortStableFunc(vs, func(x, y string) int { return counts[y] - counts[x] })
@@ -417,18 +417,18 @@ func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int) Field {
 		rand.Shuffle(len(texts), func(i, j int) { texts[i], texts[j] = texts[j], texts[i] })
 		for i, x := range texts {
 			if i == maxTexts {
-				lines = append(lines, tr("pulse.res.texts.more", len(texts)-maxTexts))
+				lines = append(lines, pr.T("pulse.res.texts.more", len(texts)-maxTexts))
 				break
 			}
 			lines = append(lines, "• "+x)
 		}
 		if len(texts) == 0 {
-			lines = append(lines, tr("pulse.res.texts.none"))
+			lines = append(lines, pr.T("pulse.res.texts.none"))
 		}
 		n = len(texts)
 	}
 	if question.Type != QText {
-		lines = append(lines, tr("pulse.res.n", n))
+		lines = append(lines, pr.T("pulse.res.n", n))
 	}
 	f.Value = Plain(strings.Join(lines, "\n"))
 	return f
@@ -450,26 +450,26 @@ func (ps *pulses) bars(lang string, q Question, counts map[string]int) []string 
 
 // matrixText renders the can/want matrix with what each quadrant needs.
 func (ps *pulses) matrixText(lang string, m Matrix) string {
-	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	pr := ps.cat.Printer(lang)
 	n := m.Total()
 	return strings.Join([]string{
-		tr("pulse.res.q.aw") + fmt.Sprintf(": %d (%d%%)", m.AbleWilling, pct(m.AbleWilling, n)) + " · " + tr("pulse.res.need.aw"),
-		tr("pulse.res.q.anw") + fmt.Sprintf(": %d (%d%%)", m.AbleNotWilling, pct(m.AbleNotWilling, n)) + " · " + tr("pulse.res.need.anw"),
-		tr("pulse.res.q.wna") + fmt.Sprintf(": %d (%d%%)", m.WillingNotAble, pct(m.WillingNotAble, n)) + " · " + tr("pulse.res.need.wna"),
-		tr("pulse.res.q.none") + fmt.Sprintf(": %d (%d%%)", m.Neither, pct(m.Neither, n)) + " · " + tr("pulse.res.need.none"),
+		pr.T("pulse.res.q.aw") + fmt.Sprintf(": %d (%d%%)", m.AbleWilling, pct(m.AbleWilling, n)) + " · " + pr.T("pulse.res.need.aw"),
+		pr.T("pulse.res.q.anw") + fmt.Sprintf(": %d (%d%%)", m.AbleNotWilling, pct(m.AbleNotWilling, n)) + " · " + pr.T("pulse.res.need.anw"),
+		pr.T("pulse.res.q.wna") + fmt.Sprintf(": %d (%d%%)", m.WillingNotAble, pct(m.WillingNotAble, n)) + " · " + pr.T("pulse.res.need.wna"),
+		pr.T("pulse.res.q.none") + fmt.Sprintf(": %d (%d%%)", m.Neither, pct(m.Neither, n)) + " · " + pr.T("pulse.res.need.none"),
 	}, "\n")
 }
 
 // export returns round r as CSV: one row per anonymous answer tuple, never a
 // user id for an anonymous pulse. Rows are sorted, so their order tells nothing.
 func (ps *pulses) export(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
-	tr := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	pr := ps.cat.Printer(lang)
 	t, err := ps.store.Tally(ctx, p.Space, p.ID, r.N)
 	if err != nil {
 		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 	}
 	if ps.withheld(p, t.Respondents) {
-		return reply(Plain(tr("pulse.res.withheld", t.Respondents, ps.anonymityMin))), nil
+		return reply(Plain(pr.T("pulse.res.withheld", t.Respondents, ps.anonymityMin))), nil
 	}
 	labels := ps.segmentLabels(lang, p)
 	segment := func(seg int) string {
@@ -478,12 +478,12 @@ func (ps *pulses) export(ctx context.Context, lang string, p *Pulse, r *Round) (
 		}
 		return labels[seg]
 	}
-	head := []string{tr("pulse.csv.round")}
+	head := []string{pr.T("pulse.csv.round")}
 	if labels != nil {
-		head = append(head, tr("pulse.csv.segment"))
+		head = append(head, pr.T("pulse.csv.segment"))
 	}
 	if !p.Anonymous {
-		head = append(head, tr("pulse.csv.person"))
+		head = append(head, pr.T("pulse.csv.person"))
 	}
 	for i, q := range p.Questions {
 		head = append(head, fmt.Sprintf("%d. %s", i+1, q.Text))
@@ -535,10 +535,13 @@ func (ps *pulses) export(ctx context.Context, lang string, p *Pulse, r *Round) (
 		return nil, fmt.Errorf("write csv: %w", err)
 	}
 	name := fmt.Sprintf("pulse-%s-round-%d.csv", strings.ToLower(p.ID), r.N)
-	m := reply(Plain(tr("pulse.export.done", len(rows), r.ID())))
+	m := reply(Plain(pr.T("pulse.export.done", len(rows), r.ID())))
 	m.File = &File{Name: name, Type: "text/csv", Content: buf.Bytes()}
 	if !r.Closed && len(p.Questions) > 1 {
-		m.Context = tr("pulse.export.open")
+		m.Context = pr.T("pulse.export.open")
 	}
 	return m, nil
 }
+
+// yesNoKey is the catalog key of a yes/no answer value ("yes" or "no").
+func yesNoKey(v string) string { return "pulse." + v }

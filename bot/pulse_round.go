@@ -310,9 +310,9 @@ func (ps *pulses) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int
 		v, ok := parseValue(question, raw)
 		if !ok {
 			if hint := valueHint(question); hint != "" {
-				return nil, Errorf(EINVALID, "answer.err.value."+string(question.Type), hint)
+				return nil, Errorf(EINVALID, valueErrKey(question.Type), hint)
 			}
-			return nil, Errorf(EINVALID, "answer.err.value."+string(question.Type))
+			return nil, Errorf(EINVALID, valueErrKey(question.Type))
 		}
 		a.Value = v
 	}
@@ -363,33 +363,33 @@ func valueHint(q Question) string {
 // questionMessage is question q (1-based) of round r as a respondent sees it,
 // with its buttons. reminder marks a reminder.
 func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, reminder bool) Message {
-	t := func(key string, args ...any) string { return ps.cat.T(lang, key, args...) }
+	pr := ps.cat.Printer(lang)
 	question := p.Questions[q-1]
 	title := p.Title
 	if p.Template == "" {
-		title = t("pulse.dm.header", p.Owner.Label())
+		title = pr.T("pulse.dm.header", p.Owner.Label())
 	}
 	m := Message{Header: "📊 " + title}
 	if reminder {
-		m.Header = t("pulse.reminder.header", title)
+		m.Header = pr.T("pulse.reminder.header", title)
 	}
-	intro := t("pulse.dm.intro")
+	intro := pr.T("pulse.dm.intro")
 	if len(p.Questions) > 1 {
-		intro = t("pulse.dm.step", q, len(p.Questions))
+		intro = pr.T("pulse.dm.step", q, len(p.Questions))
 	}
 	m.Text = Text{Str(intro + "\n"), Bold(question.Text)}
 	value := r.ID() + "|" + strconv.Itoa(q)
 	switch question.Type {
 	case QNPS:
 		m.Rating = &Rating{Action: ActionPulseAnswer, Value: value, Min: 0, Max: 10,
-			MinLabel: t("pulse.nps.min"), MaxLabel: t("pulse.nps.max")}
+			MinLabel: pr.T("pulse.nps.min"), MaxLabel: pr.T("pulse.nps.max")}
 	case QScale5:
 		m.Rating = &Rating{Action: ActionPulseAnswer, Value: value, Min: 1, Max: 5,
-			MinLabel: t("pulse.scale.min"), MaxLabel: t("pulse.scale.max")}
+			MinLabel: pr.T("pulse.scale.min"), MaxLabel: pr.T("pulse.scale.max")}
 	case QYesNo:
 		m.Buttons = []Button{
-			{Label: t("pulse.yes"), Action: ActionPulseAnswer, Value: value + "|yes"},
-			{Label: t("pulse.no"), Action: ActionPulseAnswer, Value: value + "|no"},
+			{Label: pr.T("pulse.yes"), Action: ActionPulseAnswer, Value: value + "|yes"},
+			{Label: pr.T("pulse.no"), Action: ActionPulseAnswer, Value: value + "|no"},
 		}
 	case QChoice:
 		for i, o := range question.Options {
@@ -397,15 +397,15 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 		}
 	case QText:
 		m.Buttons = []Button{
-			{Label: t("pulse.text.button"), Action: ActionPulseText, Value: value, Style: "primary"},
-			{Label: t("pulse.text.skip"), Action: ActionPulseAnswer, Value: value + "|" + skipValue},
+			{Label: pr.T("pulse.text.button"), Action: ActionPulseText, Value: value, Style: "primary"},
+			{Label: pr.T("pulse.text.skip"), Action: ActionPulseAnswer, Value: value + "|" + skipValue},
 		}
 	}
-	anon := t("pulse.dm.anon", ps.anonymityMin)
+	anon := pr.T("pulse.dm.anon", ps.anonymityMin)
 	if !p.Anonymous {
-		anon = t("pulse.dm.named", p.Owner.Label())
+		anon = pr.T("pulse.dm.named", p.Owner.Label())
 	}
-	m.Context = anon + " " + t("pulse.dm.closes", ps.cat.when(lang, r.Closes, ps.loc))
+	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc))
 	m.Fallback = title + ": " + question.Text
 	return m
 }
@@ -428,3 +428,7 @@ func (b *Bot) PulseTick(ctx context.Context) error {
 	}
 	return b.pulses.tick(ctx)
 }
+
+// valueErrKey is the catalog key that says what an answer to a question of
+// type t must look like.
+func valueErrKey(t QuestionType) string { return "answer.err.value." + string(t) }

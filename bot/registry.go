@@ -109,12 +109,13 @@ func (r *registry) names() []string {
 	return names
 }
 
-// usageKey returns the catalog key of the usage line of the command called name.
+// usageKey returns the catalog key of the usage line of the command called
+// name, or "" when there is no such command.
 func (r *registry) usageKey(name string) string {
 	if cmd := r.find(name); cmd != nil {
 		return cmd.usage
 	}
-	return "cmd." + name + ".usage"
+	return ""
 }
 
 // commandWords splits text into words and drops a leading "/herald".

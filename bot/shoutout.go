@@ -184,27 +184,23 @@ func (so *shoutouts) postShoutout(ctx context.Context, c *call, s *Shoutout) (*M
 	if err := so.outbox.Post(ctx, so.shoutoutMessage(s)); err != nil {
 		return nil, fmt.Errorf("broadcast shoutout %s: %w", s.ID, err)
 	}
-	confirm := Text{Str(c.t("shoutout.posted.pre"))}
-	confirm = append(confirm, joinRefs(s.Recipients)...)
-	confirm = append(confirm, Str(c.t("shoutout.posted.in")), Mention(s.Channel), Str("."))
-	return reply(confirm), nil
+	return reply(c.p().Text("shoutout.posted", joinRefs(s.Recipients), Text{Mention(s.Channel)})), nil
 }
 
 // shoutoutMessage is the broadcast of s, in herald's default language.
 func (so *shoutouts) shoutoutMessage(s *Shoutout) Message {
-	t := func(key string, args ...any) string { return so.cat.T("", key, args...) }
-	head := Text{Mention(s.Author), Str(t("shoutout.praised"))}
-	head = append(head, joinRefs(s.Recipients)...)
+	pr := so.cat.Printer("")
+	head := pr.Text("shoutout.praised", Text{Mention(s.Author)}, joinRefs(s.Recipients))
 	m := Message{
 		To:       s.Channel,
-		Header:   t("shoutout.header"),
+		Header:   pr.T("shoutout.header"),
 		Text:     append(append(head, Str("\n")), s.Text...),
-		Fallback: t("shoutout.fallback", s.Author.Label(), Text(joinRefs(s.Recipients)).String()),
+		Fallback: pr.T("shoutout.fallback", s.Author.Label(), Text(joinRefs(s.Recipients)).String()),
 		// Posted again after a failure, the broadcast still goes out once.
 		DeliveryID: DeliveryID{Kind: "shoutout", Space: s.Author.Space(), Item: s.ID}.String(),
 	}
 	if len(s.Values) > 0 {
-		m.Fields = []Field{{Label: t("shoutout.values"), Value: Plain(hashtags(s.Values))}}
+		m.Fields = []Field{{Label: pr.T("shoutout.values"), Value: Plain(hashtags(s.Values))}}
 	}
 	return m
 }
