@@ -12,7 +12,7 @@ const maxFeedback = 3000
 // the feedback channel. Its author is stored nowhere, not even in a log line:
 // a failure to post is logged without author and text.
 func (b *Bot) feedback(ctx context.Context, c *call) (*Message, error) {
-	id := channelFor(b.cfg.FeedbackChannel, c.req.Channel.Platform)
+	id := b.cfg.FeedbackChannel.For(c.req.Channel.Platform)
 	if id == "" {
 		return nil, Errorf(EINVALID, "feedback.err.off")
 	}

@@ -185,7 +185,7 @@ func (c *call) valueOf(word string) (string, bool) {
 
 func (b *Bot) postShoutout(ctx context.Context, c *call, s *Shoutout) (*Message, error) {
 	s.Channel = c.req.Channel
-	if id := channelFor(b.cfg.WinsChannel, c.req.Channel.Platform); id != "" {
+	if id := b.cfg.WinsChannel.For(c.req.Channel.Platform); id != "" {
 		s.Channel = c.req.Channel.Same(ChannelRef, id, "")
 	}
 	if err := b.cfg.Shoutouts.AddShoutout(ctx, s); err != nil {
