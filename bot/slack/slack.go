@@ -7,6 +7,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -88,25 +89,15 @@ type Adapter struct {
 
 // New returns an Adapter.
 func New(cfg Config) *Adapter {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = defaultWorkers
-	}
-	if cfg.Queue <= 0 {
-		cfg.Queue = defaultQueue
-	}
-	if cfg.QueueWait <= 0 {
-		cfg.QueueWait = defaultQueueWait
-	}
 	return &Adapter{
-		h:       cfg.Handler,
-		client:  cfg.Client,
-		seen:    cfg.Seen,
-		verify:  NewVerifier(cfg.SigningSecret, cfg.Now),
-		log:     cfg.Logger,
-		pool:    inbound.NewPool(inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait}),
+		h:      cfg.Handler,
+		client: cfg.Client,
+		seen:   cfg.Seen,
+		verify: NewVerifier(cfg.SigningSecret, cfg.Now),
+		log:    cmp.Or(cfg.Logger, slog.Default()),
+		pool: inbound.NewPool(
+			inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait},
+			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultQueueWait}),
 		notices: make(chan struct{}, maxNotices),
 	}
 }

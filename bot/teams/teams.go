@@ -10,6 +10,7 @@
 package teams
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 
@@ -68,21 +69,13 @@ type Adapter struct {
 
 // New returns an Adapter.
 func New(cfg Config) *Adapter {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = defaultWorkers
-	}
-	if cfg.Queue <= 0 {
-		cfg.Queue = defaultQueue
-	}
 	return &Adapter{
 		h:      cfg.Handler,
 		client: cfg.Client,
 		verify: cfg.Verifier,
-		log:    cfg.Logger,
-		pool:   inbound.NewPool(inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue}),
+		log:    cmp.Or(cfg.Logger, slog.Default()),
+		pool: inbound.NewPool(inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue},
+			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue}),
 	}
 }
 

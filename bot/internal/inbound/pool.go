@@ -39,8 +39,18 @@ type Pool struct {
 	refused atomic.Uint64
 }
 
-// NewPool returns a Pool sized by cfg.
-func NewPool(cfg PoolConfig) *Pool {
+// NewPool returns a Pool sized by cfg; a field of cfg that is not positive
+// takes its value from def.
+func NewPool(cfg, def PoolConfig) *Pool {
+	if cfg.Workers <= 0 {
+		cfg.Workers = def.Workers
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = def.Queue
+	}
+	if cfg.Wait <= 0 {
+		cfg.Wait = def.Wait
+	}
 	return &Pool{
 		workers: max(cfg.Workers, 1),
 		wait:    max(cfg.Wait, 0),

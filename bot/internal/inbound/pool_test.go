@@ -21,7 +21,7 @@ func start(t *testing.T, p *inbound.Pool) (stop func()) {
 }
 
 func TestPoolRunsEveryJobTakenBeforeStop(t *testing.T) {
-	p := inbound.NewPool(inbound.PoolConfig{Workers: 2, Queue: 10})
+	p := inbound.NewPool(inbound.PoolConfig{Workers: 2, Queue: 10}, inbound.PoolConfig{})
 	var mu sync.Mutex
 	ran := 0
 	for range 10 {
@@ -40,7 +40,7 @@ func TestPoolRunsEveryJobTakenBeforeStop(t *testing.T) {
 }
 
 func TestPoolRefusesWhenFull(t *testing.T) {
-	p := inbound.NewPool(inbound.PoolConfig{Workers: 1, Queue: 1})
+	p := inbound.NewPool(inbound.PoolConfig{Workers: 1, Queue: 1}, inbound.PoolConfig{})
 	release := make(chan struct{})
 	busy := make(chan struct{})
 	p.Submit(func(context.Context) { close(busy); <-release })
@@ -59,7 +59,7 @@ func TestPoolRefusesWhenFull(t *testing.T) {
 }
 
 func TestPoolWaitsForAPlace(t *testing.T) {
-	p := inbound.NewPool(inbound.PoolConfig{Workers: 1, Queue: 1, Wait: time.Hour})
+	p := inbound.NewPool(inbound.PoolConfig{Workers: 1, Queue: 1, Wait: time.Hour}, inbound.PoolConfig{})
 	release := make(chan struct{})
 	busy := make(chan struct{})
 	p.Submit(func(context.Context) { close(busy); <-release })
@@ -78,12 +78,24 @@ func TestPoolWaitsForAPlace(t *testing.T) {
 }
 
 func TestPoolJobsOutliveTheRunContext(t *testing.T) {
-	p := inbound.NewPool(inbound.PoolConfig{Workers: 1, Queue: 1})
+	p := inbound.NewPool(inbound.PoolConfig{Workers: 1, Queue: 1}, inbound.PoolConfig{})
 	got := make(chan error, 1)
 	p.Submit(func(ctx context.Context) { got <- ctx.Err() })
 	stop := start(t, p)
 	stop()
 	if err := <-got; err != nil {
 		t.Errorf("a taken job ran with a finished context: %v", err)
+	}
+}
+
+func TestPoolTakesDefaultsForUnsetSizes(t *testing.T) {
+	p := inbound.NewPool(inbound.PoolConfig{Workers: 1}, inbound.PoolConfig{Workers: 8, Queue: 2})
+	for i := range 2 {
+		if !p.Submit(func(context.Context) {}) {
+			t.Fatalf("submit %d refused, want the default queue of 2", i+1)
+		}
+	}
+	if p.Submit(func(context.Context) {}) {
+		t.Error("a third job was queued, want the default queue of 2 full")
 	}
 }
