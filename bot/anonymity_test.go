@@ -86,7 +86,7 @@ func TestFeedbackStoresNoAuthor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := MustHarness(t, func(c *bot.Config) { c.FeedbackChannel = "CFEED" })
+			h := MustHarness(t, func(c *bot.Config) { c.FeedbackChannel = bot.Channels{Default: "CFEED"} })
 			h.out.Err = tt.sendErr
 			got := h.run(author, "feedback please record the town halls").Text.String()
 			mustContain(t, "reply", got, h.t(tt.want, tt.args...))
@@ -112,7 +112,7 @@ func TestFeedbackStoresNoAuthor(t *testing.T) {
 func TestFeedbackOffAndEmpty(t *testing.T) {
 	off := MustHarness(t)
 	mustContain(t, "off", off.run(user("UANNA"), "feedback more coffee").Text.String(), off.t("feedback.err.off"))
-	on := MustHarness(t, func(c *bot.Config) { c.FeedbackChannel = "#feedback" })
+	on := MustHarness(t, func(c *bot.Config) { c.FeedbackChannel = bot.Channels{Default: "feedback"} })
 	mustContain(t, "empty", on.run(user("UANNA"), "feedback").Text.String(), on.t("feedback.err.empty"))
 	if n := len(off.out.Sent()) + len(on.out.Sent()); n != 0 {
 		t.Errorf("got %d posts, want 0", n)

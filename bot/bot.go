@@ -30,16 +30,15 @@ type Config struct {
 	Location *time.Location // default zone for months and schedules
 	// Admins are user ids (or platform:id) with admin rights.
 	Admins []string
-	// WinsChannel is the channel id shout-outs are broadcast to, or ids by
-	// platform ("slack:C1,teams:19:…"); empty means the channel the command
-	// came from.
-	WinsChannel string
+	// WinsChannel is where shout-outs are broadcast; a platform without a
+	// channel broadcasts to the channel the command came from.
+	WinsChannel Channels
 	// AnonymityMin is how many respondents an anonymous pulse (and each of its
 	// segments) needs before its results are shown. Zero means 5.
 	AnonymityMin int
-	// FeedbackChannel is the channel id anonymous feedback goes to, or ids by
-	// platform as for WinsChannel; empty refuses feedback.
-	FeedbackChannel string
+	// FeedbackChannel is where anonymous feedback goes; a platform without a
+	// channel refuses feedback.
+	FeedbackChannel Channels
 	// Executives receive the monthly digest.
 	Executives []Ref
 	// DigestSchedule is when the digest goes out; empty means the first working

@@ -12,7 +12,7 @@ const maxFeedback = 3000
 // feedback is the anonymous improvement-idea feature.
 type feedback struct {
 	outbox  Outbox
-	channel string // the feedback channel setting, as Config.FeedbackChannel
+	channel Channels // where feedback goes, by platform
 	cat     *Catalog
 	log     *slog.Logger
 }
@@ -28,7 +28,7 @@ func (fb *feedback) commands() []command {
 // the feedback channel. Its author is stored nowhere, not even in a log line:
 // a failure to post is logged without author and text.
 func (fb *feedback) feedback(ctx context.Context, c *call) (*Message, error) {
-	id := channelFor(fb.channel, c.req.Channel.Platform)
+	id := fb.channel.For(c.req.Channel.Platform)
 	if id == "" {
 		return nil, Errorf(EINVALID, "feedback.err.off")
 	}

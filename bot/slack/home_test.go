@@ -51,5 +51,5 @@ func TestHomeAdminGolden(t *testing.T) {
 	if err := enc.Encode(map[string]any{"blocks": Blocks(home, maxHomeBlocks)}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "home-admin", buf.Bytes())
+	bottest.Golden(t, "home-admin", buf.Bytes(), *update)
 }

@@ -4,34 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name.golden, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", name, got, want)
-	}
-}
 
 func TestRenderGolden(t *testing.T) {
 	b := base("T0001")
@@ -90,7 +70,7 @@ func TestRenderGolden(t *testing.T) {
 		if err := enc.Encode(map[string]any{"text": Fallback(tt.give), "blocks": Blocks(tt.give, maxMessageBlocks)}); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, tt.name, buf.Bytes())
+		bottest.Golden(t, tt.name, buf.Bytes(), *update)
 	}
 }
 

@@ -97,6 +97,8 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		{map[string]string{"HERALD_ANONYMITY_MIN": "0"}, `HERALD_ANONYMITY_MIN "0" is not a whole number of at least 1`},
 		{map[string]string{"HERALD_LOG_FORMAT": "xml"}, `HERALD_LOG_FORMAT "xml" is not text or json`},
 		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN set but SLACK_SIGNING_SECRET missing"},
+		{map[string]string{"HERALD_WINS_CHANNEL": "slak:C0WINS"}, `HERALD_WINS_CHANNEL: "slak" in "slak:C0WINS" is not a platform: slack, teams or console`},
+		{map[string]string{"HERALD_FEEDBACK_CHANNEL": "C0FEED,C1FEED"}, `HERALD_FEEDBACK_CHANNEL: "C0FEED" and "C1FEED" are both for every platform`},
 		{map[string]string{"REDIS_URL": "redis://127.0.0.1:1"}, "redis unreachable"},
 	}
 	for _, tt := range tests {
