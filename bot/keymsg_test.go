@@ -9,7 +9,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/store/storetest"
 )
 
@@ -30,7 +30,7 @@ func newRig(t *testing.T, now time.Time, cfg bot.Config) *rig {
 	st := storetest.MustStore(t)
 	r := &rig{out: &bottest.Messenger{}, clock: bottest.NewClock(now)}
 	cfg.Shoutouts, cfg.KeyMessages, cfg.Outbox, cfg.Clock = st, st, r.out, r.clock
-	cfg.Schedules = scheduler.Parser{}
+	cfg.Schedules = schedule.Parser{}
 	cfg.Admins = []string{"boss"}
 	if cfg.Lang == "" {
 		cfg.Lang = "en"

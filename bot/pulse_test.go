@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 var (
@@ -368,7 +368,7 @@ func TestPulseNotAnonymous(t *testing.T) {
 }
 
 func TestPulseTrendOverRounds(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = scheduler.Parser{} })
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = schedule.Parser{} })
 	h.dir.Set(team, people("UANNA", "UBEN")...)
 	h.run(h.owner, `pulse template enps to=#team every="every monday at 9:00"`, team)
 	h.rate(user("UANNA"), "P1.1", 1, 10)
@@ -425,7 +425,7 @@ func TestPulseConcurrentClicksCountOnce(t *testing.T) {
 }
 
 func TestRecurringPulseRunsOnItsSchedule(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = schedule.Parser{} })
 	h.dir.Set(team, people("UANNA", "UBEN")...)
 	ctx := t.Context()
 

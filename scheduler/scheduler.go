@@ -1,3 +1,9 @@
+// Package scheduler fires herald's timed work: it keeps the core's triggers
+// (key messages, the digest, pulse rounds, their reminders and closing), fires
+// each run once across all replicas that share a Redis through one claim per
+// run, and catches up on runs missed while no replica ran. The schedule
+// language lives in package schedule, the delivery of messages in package
+// outbox.
 package scheduler
 
 import (

@@ -11,6 +11,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store/storetest"
 )
@@ -64,7 +65,12 @@ var quiet = slog.New(slog.DiscardHandler)
 func jobKey(j bot.Job) string { return j.Kind + "|" + j.ID + "|" + j.Due.UTC().Format(time.RFC3339) }
 
 func trigger(t *testing.T, id, spec string, since time.Time) bot.Trigger {
-	return bot.Trigger{Kind: "test", ID: id, Schedule: mustParse(t, spec, since), Since: since}
+	t.Helper()
+	s, err := schedule.Parser{}.Parse(spec, time.UTC, since)
+	if err != nil {
+		t.Fatalf("parse %q: %v", spec, err)
+	}
+	return bot.Trigger{Kind: "test", ID: id, Schedule: s, Since: since}
 }
 
 // want lists the runs of the triggers in (from, to].

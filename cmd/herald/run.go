@@ -15,6 +15,8 @@ import (
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/console"
 	"github.com/herald-chat/herald/chart"
+	"github.com/herald-chat/herald/outbox"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store"
 )
@@ -138,7 +140,7 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.Universal
 }
 
 // newBot wires the core.
-func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, dir bot.Directory, admins []string) (*bot.Bot, error) {
+func newBot(cfg config, log *slog.Logger, st *store.Store, ob bot.Outbox, dir bot.Directory, admins []string) (*bot.Bot, error) {
 	return bot.New(bot.Config{
 		Shoutouts:       st,
 		Pulses:          st,
@@ -146,9 +148,9 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 		People:          st,
 		KeyMessages:     st,
 		Charts:          chart.Drawer{},
-		Outbox:          outbox,
+		Outbox:          ob,
 		Directory:       dir,
-		Schedules:       scheduler.Parser{},
+		Schedules:       schedule.Parser{},
 		Logger:          log,
 		Lang:            cfg.Lang,
 		Location:        cfg.Location,
@@ -161,23 +163,23 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 	})
 }
 
-// delivery is the core with its delivery queue and scheduler, wired and loaded.
+// delivery is the core with its outbox and scheduler, wired and loaded.
 type delivery struct {
-	log   *slog.Logger
-	bot   *bot.Bot
-	queue *scheduler.Queue
-	sched *scheduler.Scheduler
+	log    *slog.Logger
+	bot    *bot.Bot
+	outbox *outbox.Outbox
+	sched  *scheduler.Scheduler
 }
 
 // newDelivery wires the core to the durable delivery queue (its Outbox) and the
 // scheduler, and loads the schedules: a bad one fails here, at start.
 func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, ms bot.Messengers, dir bot.Directory, admins []string) (*delivery, error) {
 	d := &delivery{log: log}
-	d.queue = scheduler.NewQueue(scheduler.QueueConfig{
+	d.outbox = outbox.New(outbox.Config{
 		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log,
 		Report: func(ctx context.Context, m bot.Message, err error) error { return d.bot.Delivered(ctx, m, err) },
 	})
-	b, err := newBot(cfg, log, st, d.queue, dir, admins)
+	b, err := newBot(cfg, log, st, d.outbox, dir, admins)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +194,9 @@ func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.St
 	return d, nil
 }
 
-// run runs the queue workers, the scheduler and the pulse ticks in g until ctx ends.
+// run runs the outbox workers, the scheduler and the pulse ticks in g until ctx ends.
 func (d *delivery) run(ctx context.Context, g *errgroup.Group) {
-	g.Go(func() error { return d.queue.Run(ctx) })
+	g.Go(func() error { return d.outbox.Run(ctx) })
 	g.Go(func() error { return d.sched.Run(ctx) })
 	g.Go(func() error { return pulseTicks(ctx, d.bot, d.log, pulseTickEvery) })
 }
@@ -215,10 +217,10 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Sto
 		if err := con.Run(gctx, stdin, d.bot); err != nil {
 			return err
 		}
-		// Input ended: let the queue deliver what is waiting, briefly.
+		// Input ended: let the outbox deliver what is waiting, briefly.
 		dctx, cancel := context.WithTimeout(gctx, drainWait)
 		defer cancel()
-		return d.queue.Drain(dctx)
+		return d.outbox.Drain(dctx)
 	})
 	return g.Wait()
 }
