@@ -47,7 +47,7 @@ func fanout(b *testing.B, kill bool) {
 	queue := func(name string) *outbox.Outbox {
 		return outbox.New(outbox.Config{
 			Logger: quiet, Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: p},
-			Report: rep.report, Pace: map[bot.Platform]outbox.Pace{bot.Slack: pace},
+			Outcomes: rep, Pace: map[bot.Platform]outbox.Pace{bot.Slack: pace},
 			Consumer: name, ClaimIdle: 3 * time.Second,
 		})
 	}

@@ -29,10 +29,11 @@ type Config struct {
 	Prefix string
 	// Messenger delivers a message to its platform (bot.Messengers).
 	Messenger bot.Messenger
-	// Report receives the outcome of every message after its last try (Bot.Delivered).
-	Report func(ctx context.Context, m bot.Message, err error) error
-	Pace   map[bot.Platform]Pace // default DefaultPace
-	Logger *slog.Logger
+	// Outcomes receives the outcome of every message after its last try (the
+	// core); nil drops them.
+	Outcomes bot.Outcomes
+	Pace     map[bot.Platform]Pace // default DefaultPace
+	Logger   *slog.Logger
 	// Workers is how many messages one process sends at once (default 16).
 	Workers int
 	// Consumer names this process in the consumer group (default: host, pid and a random part).
@@ -97,9 +98,6 @@ func New(cfg Config) *Outbox {
 	}
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = time.Second
-	}
-	if cfg.Report == nil {
-		cfg.Report = func(context.Context, bot.Message, error) error { return nil }
 	}
 	return &Outbox{cfg: cfg, log: cfg.Logger, stream: cfg.Prefix + "{outbox}:stream", group: "workers", inFlight: map[string]bool{}}
 }
@@ -364,9 +362,12 @@ func (o *Outbox) process(ctx context.Context, entry redis.XMessage) {
 }
 
 func (o *Outbox) report(ctx context.Context, m bot.Message, sendErr error) {
+	if o.cfg.Outcomes == nil {
+		return
+	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := o.cfg.Report(rctx, m, sendErr); err != nil {
+	if err := o.cfg.Outcomes.Delivered(rctx, m, sendErr); err != nil {
 		o.log.Warn("outbox: delivery report lost", "to", m.To.Key(), "id", m.DeliveryID, "err", err)
 	}
 }

@@ -25,13 +25,13 @@ func dm(n int) bot.Message {
 	return bot.Message{To: to, Text: bot.Plain("hello"), DeliveryID: "test|" + to.Key()}
 }
 
-// reports records what the queue reported, by delivery id.
+// reports records the outcomes the outbox reported, by delivery id.
 type reports struct {
 	mu  sync.Mutex
 	got map[string][]string
 }
 
-func (r *reports) report(_ context.Context, m bot.Message, err error) error {
+func (r *reports) Delivered(_ context.Context, m bot.Message, err error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.got == nil {
@@ -63,7 +63,7 @@ func newRig(t *testing.T, p *bottest.Platform) *queueRig {
 func (r *queueRig) queue(name string, workers int, pace outbox.Pace) *outbox.Outbox {
 	return outbox.New(outbox.Config{
 		Logger: quiet, Redis: r.rdb, Prefix: r.prefix, Messenger: bot.Messengers{bot.Slack: r.platform},
-		Report: r.reports.report, Pace: map[bot.Platform]outbox.Pace{bot.Slack: pace},
+		Outcomes: r.reports, Pace: map[bot.Platform]outbox.Pace{bot.Slack: pace},
 		Workers: workers, Consumer: name, ClaimIdle: 600 * time.Millisecond, Backoff: 10 * time.Millisecond,
 	})
 }
@@ -269,7 +269,7 @@ func TestQueueRetriesAndReports(t *testing.T) {
 			rdb, prefix := storetest.MustRedis(t)
 			rep := &reports{}
 			q := outbox.New(outbox.Config{
-				Logger: quiet, Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: tt.give}, Report: rep.report,
+				Logger: quiet, Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: tt.give}, Outcomes: rep,
 				Workers: 1, Attempts: 4, Backoff: 5 * time.Millisecond, Pace: map[bot.Platform]outbox.Pace{},
 			})
 			if err := q.Post(context.Background(), tt.to); err != nil {

@@ -22,6 +22,11 @@ type replica struct {
 	sched  *scheduler.Scheduler
 }
 
+// Delivered hands the outbox's outcomes to the replica's core, built after its outbox.
+func (r *replica) Delivered(ctx context.Context, m bot.Message, err error) error {
+	return r.bot.Delivered(ctx, m, err)
+}
+
 func TestThreeReplicasSendADueKeyMessageOnce(t *testing.T) {
 	st := storetest.MustStore(t)
 	ctx := context.Background()
@@ -38,9 +43,9 @@ func TestThreeReplicasSendADueKeyMessageOnce(t *testing.T) {
 		r := &replica{}
 		r.outbox = outbox.New(outbox.Config{
 			Logger: quiet, Redis: st.Client(), Prefix: st.Prefix(), Messenger: bot.Messengers{bot.Slack: p},
-			Report:  func(ctx context.Context, m bot.Message, err error) error { return r.bot.Delivered(ctx, m, err) },
-			Pace:    map[bot.Platform]outbox.Pace{bot.Slack: {PerTarget: 10 * time.Millisecond}},
-			Workers: 2, Consumer: string(rune('a' + i)),
+			Outcomes: r,
+			Pace:     map[bot.Platform]outbox.Pace{bot.Slack: {PerTarget: 10 * time.Millisecond}},
+			Workers:  2, Consumer: string(rune('a' + i)),
 		})
 		b, err := bot.New(bot.Config{Shoutouts: st, KeyMessages: st, Outbox: r.outbox, Directory: dir,
 			Schedules: schedule.Parser{}, Clock: clock, Lang: "en", Admins: []string{"boss"}, Logger: quiet})

@@ -171,13 +171,20 @@ type delivery struct {
 	sched  *scheduler.Scheduler
 }
 
+// Delivered hands the outbox's outcomes to the core, which is built after
+// the outbox it posts to.
+func (d *delivery) Delivered(ctx context.Context, m bot.Message, err error) error {
+	return d.bot.Delivered(ctx, m, err)
+}
+
+var _ bot.Outcomes = (*delivery)(nil)
+
 // newDelivery wires the core to the durable delivery queue (its Outbox) and the
 // scheduler, and loads the schedules: a bad one fails here, at start.
 func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, ms bot.Messengers, dir bot.Directory, admins []string) (*delivery, error) {
 	d := &delivery{log: log}
 	d.outbox = outbox.New(outbox.Config{
-		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log,
-		Report: func(ctx context.Context, m bot.Message, err error) error { return d.bot.Delivered(ctx, m, err) },
+		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log, Outcomes: d,
 	})
 	b, err := newBot(cfg, log, st, d.outbox, dir, admins)
 	if err != nil {
