@@ -66,7 +66,7 @@ func TestThreeReplicasSendADueKeyMessageOnce(t *testing.T) {
 	t.Cleanup(func() { stop(); running.Wait() })
 	for _, r := range replicas {
 		r.sched = scheduler.New(scheduler.Config{Logger: quiet, Redis: st.Client(), Prefix: st.Prefix(),
-			VersionKey: st.SchedulesVersionKey(), Core: r.bot, Clock: clock})
+			Versions: st, Core: r.bot, Clock: clock})
 		if err := r.sched.Start(ctx); err != nil {
 			t.Fatalf("start: %v", err)
 		}

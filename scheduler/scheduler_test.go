@@ -17,9 +17,11 @@ import (
 )
 
 // fakeCore records the jobs fired; FailOnce makes the first fire of each run
-// of the trigger with that id fail.
+// of the trigger with that id fail. It is also the schedules' version, which
+// add bumps.
 type fakeCore struct {
 	mu       sync.Mutex
+	version  int64
 	triggers []bot.Trigger
 	jobs     []bot.Job
 	FailOnce string
@@ -51,6 +53,13 @@ func (f *fakeCore) add(t bot.Trigger) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.triggers = append(f.triggers, t)
+	f.version++
+}
+
+func (f *fakeCore) SchedulesVersion(context.Context) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.version, nil
 }
 
 func (f *fakeCore) fired() []bot.Job {
@@ -172,16 +181,13 @@ func TestSchedulerReloadsWhenASchedulesChanges(t *testing.T) {
 	rdb, prefix := storetest.MustRedis(t)
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	core := &fakeCore{}
-	s := scheduler.New(scheduler.Config{Logger: quiet, Redis: rdb, Prefix: prefix, VersionKey: prefix + "schedules:version", Core: core, Clock: bottest.NewClock(now)})
+	s := scheduler.New(scheduler.Config{Logger: quiet, Redis: rdb, Prefix: prefix, Versions: core, Core: core, Clock: bottest.NewClock(now)})
 	ctx := context.Background()
 	if err := s.Start(ctx); err != nil {
 		t.Fatalf("start: %v", err)
 	}
-	// Another replica adds a schedule and bumps the version.
+	// Another replica adds a schedule, which bumps the version.
 	core.add(trigger(t, "new", "every day at 9:00", now))
-	if err := rdb.Incr(ctx, prefix+"schedules:version").Err(); err != nil {
-		t.Fatalf("bump: %v", err)
-	}
 	if err := s.Sync(ctx, now.Add(time.Second)); err != nil {
 		t.Fatalf("sync: %v", err)
 	}

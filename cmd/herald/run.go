@@ -192,7 +192,7 @@ func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.St
 	}
 	d.bot = b
 	d.sched = scheduler.New(scheduler.Config{
-		Redis: st.Client(), Prefix: st.Prefix(), VersionKey: st.SchedulesVersionKey(),
+		Redis: st.Client(), Prefix: st.Prefix(), Versions: st,
 		Core: b, Logger: log, Grace: cfg.CatchupGrace,
 	})
 	if err := d.sched.Start(ctx); err != nil {
