@@ -125,6 +125,7 @@ func New(cfg Config) (*Bot, error) {
 			command{name: "answer", run: b.answerCmd})
 		b.actions[ActionPulseAnswer] = b.pulseAnswerAction
 		b.actions[ActionPulseText] = b.pulseTextAction
+		b.addRoundJobs()
 		if scheduled {
 			b.jobs[pulseJob] = jobKind{triggers: b.pulseTriggers, fire: b.firePulse}
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // pulseJob is the job kind that opens the next round of a recurring pulse.
@@ -63,4 +64,109 @@ func (b *Bot) firePulse(ctx context.Context, job Job) error {
 		return fmt.Errorf("open round of %s: %w", id, err)
 	}
 	return nil
+}
+
+// Job kinds of an open round's timed work: its one reminder before close, and
+// closing it with the results to the owner. Each round has a one-off trigger
+// of each kind, so that every replica's scheduler claims each run once.
+const (
+	remindJob = "pulse-remind"
+	closeJob  = "pulse-close"
+)
+
+// addRoundJobs registers the job kinds of open rounds.
+func (b *Bot) addRoundJobs() {
+	b.jobs[remindJob] = jobKind{
+		triggers: func(ctx context.Context) ([]Trigger, error) {
+			return b.roundTriggers(ctx, remindJob, func(r *Round) time.Time {
+				return r.Closes.Add(-remindBefore(r.Closes.Sub(r.Opened)))
+			})
+		},
+		fire: b.fireRemind,
+	}
+	b.jobs[closeJob] = jobKind{
+		triggers: func(ctx context.Context) ([]Trigger, error) {
+			return b.roundTriggers(ctx, closeJob, func(r *Round) time.Time { return r.Closes })
+		},
+		fire: b.fireClose,
+	}
+}
+
+// roundTriggers returns a one-off trigger of kind for every open round, due at
+// the time at picks. Rounds close at most maxCloses after they open, so every
+// open round closes before now + maxCloses.
+func (b *Bot) roundTriggers(ctx context.Context, kind string, at func(r *Round) time.Time) ([]Trigger, error) {
+	keys, err := b.cfg.Pulses.DueRounds(ctx, b.cfg.Clock.Now().Add(maxCloses))
+	if err != nil {
+		return nil, fmt.Errorf("open rounds: %w", err)
+	}
+	ts := make([]Trigger, 0, len(keys))
+	for _, k := range keys {
+		r, err := b.cfg.Pulses.Round(ctx, k.Space, k.Pulse, k.Round)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load round %s.%d: %w", k.Pulse, k.Round, err)
+		}
+		if r.Closed {
+			continue
+		}
+		ts = append(ts, Trigger{Kind: kind, ID: k.Space + "|" + r.ID(), Schedule: once{at(r)}, Since: r.Opened})
+	}
+	return ts, nil
+}
+
+// jobRound loads the pulse and round a round job names; both are nil when
+// the round is gone.
+func (b *Bot) jobRound(ctx context.Context, job Job) (*Pulse, *Round, error) {
+	space, rid, ok := splitID(job.ID)
+	pulseID, n, rok := parseRoundID(rid)
+	if !ok || !rok {
+		return nil, nil, fmt.Errorf("%s job %q: bad id", job.Kind, job.ID)
+	}
+	p, err := b.cfg.Pulses.Pulse(ctx, space, pulseID)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load pulse %s: %w", pulseID, err)
+	}
+	r, err := b.cfg.Pulses.Round(ctx, space, pulseID, n)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load round %s: %w", rid, err)
+	}
+	return p, r, nil
+}
+
+// fireRemind sends the round's reminder to the people who have not answered
+// every question yet, once, while the round is open; a run missed until after
+// close sends nothing.
+func (b *Bot) fireRemind(ctx context.Context, job Job) error {
+	p, r, err := b.jobRound(ctx, job)
+	if err != nil || r == nil || !r.IsOpen(b.cfg.Clock.Now()) {
+		return err
+	}
+	first, err := b.cfg.Pulses.SetReminded(ctx, p.Space, p.ID, r.N)
+	if err != nil || !first {
+		return err
+	}
+	if _, err := b.remind(ctx, p, r); err != nil {
+		return fmt.Errorf("remind %s: %w", r.ID(), err)
+	}
+	return nil
+}
+
+// fireClose closes the round and sends its results to the owner; a round
+// closed already (by hand, or by an earlier run) is left alone. Late runs
+// close too: a round must not stay open.
+func (b *Bot) fireClose(ctx context.Context, job Job) error {
+	p, r, err := b.jobRound(ctx, job)
+	if err != nil || r == nil || r.Closed {
+		return err
+	}
+	return b.closeRound(ctx, p, r, Ref{})
 }

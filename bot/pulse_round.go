@@ -33,88 +33,12 @@ func (b *Bot) OpenRound(ctx context.Context, space, pulseID string, due time.Tim
 	return b.openRound(ctx, p, due)
 }
 
-// RemindRound sends the reminder of a pulse's open round to the people who
-// have not answered every question yet, once; the scheduler calls it before
-// the round closes. It returns how many were reminded.
-func (b *Bot) RemindRound(ctx context.Context, space, pulseID string) (int, error) {
-	p, r, err := b.loadLatest(ctx, space, pulseID)
-	if err != nil {
-		return 0, err
-	}
-	if !r.IsOpen(b.cfg.Clock.Now()) {
-		return 0, nil
-	}
-	first, err := b.cfg.Pulses.SetReminded(ctx, space, p.ID, r.N)
-	if err != nil || !first {
-		return 0, err
-	}
-	return b.remind(ctx, p, r)
-}
-
-// CloseRound closes a pulse's open round and sends the results to its owner;
-// the scheduler calls it at the round's close time. Closing twice is harmless.
-func (b *Bot) CloseRound(ctx context.Context, space, pulseID string) error {
-	p, r, err := b.loadLatest(ctx, space, pulseID)
-	if err != nil || r.Closed {
-		return err
-	}
-	return b.closeRound(ctx, p, r, Ref{})
-}
-
-// PulseTick does the timed work of pulses that is due at now: it closes rounds
-// whose time is up and sends the one automatic reminder before close. Run it
-// every minute or so; running it more often or on several replicas is safe.
-func (b *Bot) PulseTick(ctx context.Context) error {
-	if b.cfg.Pulses == nil {
-		return nil
-	}
-	now := b.cfg.Clock.Now()
-	due, err := b.cfg.Pulses.DueRounds(ctx, now.Add(maxRemindBefore))
-	if err != nil {
-		return fmt.Errorf("due rounds: %w", err)
-	}
-	for _, k := range due {
-		p, r, err := b.loadLatest(ctx, k.Space, k.Pulse)
-		if err != nil {
-			return err
-		}
-		if r.N != k.Round || r.Closed {
-			continue
-		}
-		switch {
-		case !now.Before(r.Closes):
-			err = b.closeRound(ctx, p, r, Ref{})
-		case !r.Reminded && !now.Before(r.Closes.Add(-remindBefore(p.Closes))):
-			_, err = b.RemindRound(ctx, k.Space, k.Pulse)
-		}
-		if err != nil {
-			return fmt.Errorf("pulse %s: %w", r.ID(), err)
-		}
-	}
-	return nil
-}
-
 // maxRemindBefore is the longest time before close that a reminder goes out.
 const maxRemindBefore = 24 * time.Hour
 
 // remindBefore is when, before a round of duration d closes, its reminder goes
 // out: a third of the time, at most a day.
 func remindBefore(d time.Duration) time.Duration { return min(d/3, maxRemindBefore) }
-
-func (b *Bot) loadLatest(ctx context.Context, space, pulseID string) (*Pulse, *Round, error) {
-	p, err := b.cfg.Pulses.Pulse(ctx, space, pulseID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load pulse %s: %w", pulseID, err)
-	}
-	if p.Rounds == 0 {
-		return nil, nil, Errorf(ENOTFOUND, "pulse.err.notfound", pulseID)
-	}
-	r, err := b.cfg.Pulses.Round(ctx, space, p.ID, p.Rounds)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
-	}
-	return p, r, nil
-}
 
 // people expands the audience of p into people, each once, with the segment
 // they belong to: the first channel or group that holds them, or one segment

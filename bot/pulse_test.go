@@ -265,42 +265,48 @@ func TestPulseRemindOnlyNonResponders(t *testing.T) {
 	}
 }
 
-func TestPulseTickRemindsOnceAndCloses(t *testing.T) {
-	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
-	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
-	for _, id := range []string{"UANNA", "UBEN", "UCARLA", "UDAN"} {
-		h.rate(user(id), "P1.1", 1, 4)
+func TestPulseRemindsOnceAndClosesOnSchedule(t *testing.T) {
+	tests := []struct {
+		name string
+		give int // replicas, each with its own scheduler
+	}{
+		{"one replica", 1},
+		{"three replicas", 3},
 	}
-	h.out.Reset()
-	h.clock.Add(47 * time.Hour) // 25 hours before close: no reminder yet
-	if err := h.bot.PulseTick(t.Context()); err != nil {
-		t.Fatalf("tick: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := MustHarness(t)
+			scheds := h.schedulers(tt.give)
+			h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
+			h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
+			for _, id := range []string{"UANNA", "UBEN", "UCARLA", "UDAN"} {
+				h.rate(user(id), "P1.1", 1, 4)
+			}
+			h.out.Reset()
+			h.clock.Add(47 * time.Hour) // 25 hours before close: no reminder yet
+			h.tick(scheds)
+			if n := len(h.out.Sent()); n != 0 {
+				t.Fatalf("got %d messages 25h before close, want 0", n)
+			}
+			h.clock.Add(2 * time.Hour)
+			h.tick(scheds)
+			h.tick(scheds)
+			if got := h.out.Sent(); len(got) != 1 || got[0].To.ID != "UEVA" {
+				t.Fatalf("got reminders %+v, want one to UEVA", got)
+			}
+			h.rate(user("UEVA"), "P1.1", 1, 2)
+			h.out.Reset()
+			h.clock.Add(24 * time.Hour)
+			h.tick(scheds)
+			h.tick(scheds)
+			sent := h.out.Sent()
+			if len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
+				t.Fatalf("got %+v, want the results card to the owner", sent)
+			}
+			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
+			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
+		})
 	}
-	if n := len(h.out.Sent()); n != 0 {
-		t.Fatalf("got %d messages 25h before close, want 0", n)
-	}
-	h.clock.Add(2 * time.Hour)
-	for range 2 {
-		if err := h.bot.PulseTick(t.Context()); err != nil {
-			t.Fatalf("tick: %v", err)
-		}
-	}
-	if got := h.out.Sent(); len(got) != 1 || got[0].To.ID != "UEVA" {
-		t.Fatalf("got reminders %+v, want one to UEVA", got)
-	}
-	h.rate(user("UEVA"), "P1.1", 1, 2)
-	h.out.Reset()
-	h.clock.Add(24 * time.Hour)
-	if err := h.bot.PulseTick(t.Context()); err != nil {
-		t.Fatalf("tick: %v", err)
-	}
-	sent := h.out.Sent()
-	if len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
-		t.Fatalf("got %+v, want the results card to the owner", sent)
-	}
-	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
-	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
 }
 
 func TestPulseTextAnswersAndSkip(t *testing.T) {

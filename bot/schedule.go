@@ -51,6 +51,21 @@ type Trigger struct {
 	Since    time.Time
 }
 
+// once is a Schedule with one run, at at: the timed work of one thing, such
+// as a round's close.
+type once struct{ at time.Time }
+
+// Next returns the run if it is after after, else the zero time.
+func (o once) Next(after time.Time) time.Time {
+	if o.at.After(after) {
+		return o.at
+	}
+	return time.Time{}
+}
+
+// Location is the zone of the run.
+func (o once) Location() *time.Location { return o.at.Location() }
+
 // jobKind is one kind of scheduled work: where its triggers come from and how
 // a run is done. Features register theirs in New (b.jobs).
 type jobKind struct {

@@ -165,7 +165,6 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, ob bot.Outbox, dir bo
 
 // delivery is the core with its outbox and scheduler, wired and loaded.
 type delivery struct {
-	log    *slog.Logger
 	bot    *bot.Bot
 	outbox *outbox.Outbox
 	sched  *scheduler.Scheduler
@@ -182,7 +181,7 @@ var _ bot.Outcomes = (*delivery)(nil)
 // newDelivery wires the core to the durable delivery queue (its Outbox) and the
 // scheduler, and loads the schedules: a bad one fails here, at start.
 func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, ms bot.Messengers, dir bot.Directory, admins []string) (*delivery, error) {
-	d := &delivery{log: log}
+	d := &delivery{}
 	d.outbox = outbox.New(outbox.Config{
 		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log, Outcomes: d,
 	})
@@ -201,11 +200,10 @@ func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.St
 	return d, nil
 }
 
-// run runs the outbox workers, the scheduler and the pulse ticks in g until ctx ends.
+// run runs the outbox workers and the scheduler in g until ctx ends.
 func (d *delivery) run(ctx context.Context, g *errgroup.Group) {
 	g.Go(func() error { return d.outbox.Run(ctx) })
 	g.Go(func() error { return d.sched.Run(ctx) })
-	g.Go(func() error { return pulseTicks(ctx, d.bot, d.log, pulseTickEvery) })
 }
 
 func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, stdin io.Reader, stdout io.Writer) error {
@@ -234,27 +232,5 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Sto
 
 // drainWait is how long the console waits for queued messages when input ends.
 const drainWait = 3 * time.Second
-
-// pulseTickEvery is how often pulse rounds are checked for their reminder
-// and close time.
-const pulseTickEvery = 30 * time.Second
-
-// pulseTicks runs the timed work of pulses (reminders before close, closing,
-// results to the owner) until ctx ends. b.PulseTick is safe to run from
-// several replicas.
-func pulseTicks(ctx context.Context, b *bot.Bot, log *slog.Logger, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			if err := b.PulseTick(ctx); err != nil {
-				log.Error("pulse tick failed", "err", err)
-			}
-		}
-	}
-}
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
