@@ -30,7 +30,13 @@ const (
 )
 
 // run is herald: it returns when ctx ends or, in the console, when input ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runWithClock(ctx, bot.SystemClock{}, args, getenv, stdin, stdout, stderr)
+}
+
+// runWithClock is run with clock as the time of the core and the scheduler:
+// tests move it instead of waiting for the wall clock.
+func runWithClock(ctx context.Context, clock bot.Clock, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	if len(args) > 1 {
 		switch args[1] {
 		case "version":
@@ -58,6 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	cfg.Clock = clock
 	log := newLogger(cfg, stderr)
 
 	rdb, emb, err := connect(ctx, cfg, log)
@@ -148,6 +155,7 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, ob bot.Outbox, dir bo
 		People:          st,
 		KeyMessages:     st,
 		Charts:          chart.Drawer{},
+		Clock:           cfg.Clock,
 		Outbox:          ob,
 		Directory:       dir,
 		Schedules:       schedule.Parser{},
@@ -192,7 +200,7 @@ func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.St
 	d.bot = b
 	d.sched = scheduler.New(scheduler.Config{
 		Redis: st.Client(), Prefix: st.Prefix(), Versions: st,
-		Core: b, Logger: log, Grace: cfg.CatchupGrace,
+		Core: b, Clock: cfg.Clock, Logger: log, Grace: cfg.CatchupGrace,
 	})
 	if err := d.sched.Start(ctx); err != nil {
 		return nil, err
