@@ -31,6 +31,21 @@ type Schedules interface {
 	Parse(spec string, loc *time.Location, anchor time.Time) (Schedule, error)
 }
 
+// once is a Schedule with one run, at at: the timed work of one thing, such
+// as a round's close.
+type once struct{ at time.Time }
+
+// Next returns the run if it is after after, else the zero time.
+func (o once) Next(after time.Time) time.Time {
+	if o.at.After(after) {
+		return o.at
+	}
+	return time.Time{}
+}
+
+// Location is the zone of the run.
+func (o once) Location() *time.Location { return o.at.Location() }
+
 // Job is one run of something scheduled, handed to Bot.Fire by the scheduler.
 type Job struct {
 	Kind string    // what runs: "keymsg", "digest", …
@@ -50,21 +65,6 @@ type Trigger struct {
 	Schedule Schedule
 	Since    time.Time
 }
-
-// once is a Schedule with one run, at at: the timed work of one thing, such
-// as a round's close.
-type once struct{ at time.Time }
-
-// Next returns the run if it is after after, else the zero time.
-func (o once) Next(after time.Time) time.Time {
-	if o.at.After(after) {
-		return o.at
-	}
-	return time.Time{}
-}
-
-// Location is the zone of the run.
-func (o once) Location() *time.Location { return o.at.Location() }
 
 // jobKind is one kind of scheduled work: where its triggers come from and how
 // a run is done. Features register theirs in New (b.jobs).
