@@ -22,7 +22,7 @@ type Schedule interface {
 
 // Schedules reads the schedule language of CONTRACT.md: 5-field cron, or
 // phrases such as "every weekday at 10:00", each optionally ending with an
-// IANA zone. The scheduler implements it.
+// IANA zone. Package schedule implements it.
 type Schedules interface {
 	// Parse reads spec. loc is the zone when spec names none; anchor is when the
 	// schedule was made: "every 2 weeks" counts from anchor's week, and a one-off
