@@ -20,7 +20,7 @@ type Schedule interface {
 	Location() *time.Location
 }
 
-// Schedules reads the schedule language of CONTRACT.md: 5-field cron, or
+// Schedules reads herald's schedule language: 5-field cron, or
 // phrases such as "every weekday at 10:00", each optionally ending with an
 // IANA zone. Package schedule implements it.
 type Schedules interface {
