@@ -94,7 +94,9 @@ func (b *Bot) addRoundJobs() {
 
 // roundTriggers returns a one-off trigger of kind for every open round, due at
 // the time at picks. Rounds close at most maxCloses after they open, so every
-// open round closes before now + maxCloses.
+// open round closes before now + maxCloses. A round that can't be read is
+// logged and left out, so that it holds up neither the other rounds nor any
+// other schedule; an unreachable store fails the load.
 func (b *Bot) roundTriggers(ctx context.Context, kind string, at func(r *Round) time.Time) ([]Trigger, error) {
 	keys, err := b.cfg.Pulses.DueRounds(ctx, b.cfg.Clock.Now().Add(maxCloses))
 	if err != nil {
@@ -103,11 +105,15 @@ func (b *Bot) roundTriggers(ctx context.Context, kind string, at func(r *Round) 
 	ts := make([]Trigger, 0, len(keys))
 	for _, k := range keys {
 		r, err := b.cfg.Pulses.Round(ctx, k.Space, k.Pulse, k.Round)
-		if ErrorCode(err) == ENOTFOUND {
+		switch ErrorCode(err) {
+		case "":
+		case ENOTFOUND:
 			continue
-		}
-		if err != nil {
+		case EUNAVAILABLE:
 			return nil, fmt.Errorf("load round %s.%d: %w", k.Pulse, k.Round, err)
+		default:
+			b.log.Error("pulse round left out of the schedule: it can't be read", "space", k.Space, "pulse", k.Pulse, "round", k.Round, "err", err)
+			continue
 		}
 		if r.Closed {
 			continue

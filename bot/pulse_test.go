@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"slices"
 	"strconv"
@@ -306,6 +307,43 @@ func TestPulseRemindsOnceAndClosesOnSchedule(t *testing.T) {
 			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
 			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
 		})
+	}
+}
+
+func TestPulseRoundThatCantBeReadHoldsUpNoOther(t *testing.T) {
+	h := MustHarness(t)
+	scheds := h.schedulers(3)
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(sales, people("UCARLA", "UDAN")...)
+	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
+	h.run(h.owner, `pulse new "Clear plan?" type=scale5 to=#sales closes=3d`, sales)
+	ctx := context.Background()
+	keys, err := h.rdb.Keys(ctx, h.prefix+"*pulse:P2:r1").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("round P2.1: got keys %v, %v; want one", keys, err)
+	}
+	if err := h.rdb.HSet(ctx, keys[0], "round", "{broken").Err(); err != nil {
+		t.Fatalf("break round P2.1: %v", err)
+	}
+	h.out.Reset()
+	h.clock.Add(49 * time.Hour) // past the reminders
+	h.tick(scheds)
+	var reminded []string
+	for _, m := range h.out.Sent() {
+		reminded = append(reminded, m.To.ID)
+	}
+	slices.Sort(reminded)
+	if want := []string{"UANNA", "UBEN"}; !slices.Equal(reminded, want) {
+		t.Errorf("got reminders to %v, want %v: P1's, though P2.1 can't be read", reminded, want)
+	}
+	h.out.Reset()
+	h.clock.Add(24 * time.Hour) // past the close
+	h.tick(scheds)
+	if sent := h.out.Sent(); len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
+		t.Errorf("got %+v, want P1's results card to the owner", sent)
+	}
+	if !strings.Contains(h.logs.String(), "pulse round left out of the schedule") {
+		t.Errorf("log: got\n%s\nwant the unreadable round named", h.logs.String())
 	}
 }
 
