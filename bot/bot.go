@@ -109,6 +109,7 @@ func New(cfg Config) (*Bot, error) {
 			langs: b.langs, clock: cfg.Clock, loc: cfg.Location, cat: cat, log: cfg.Logger,
 			anonymityMin: cfg.AnonymityMin,
 		}
+		b.pulses.addRoundJobs(b.jobs)
 		if scheduled {
 			b.jobs[pulseJob] = b.pulses.job()
 		}

@@ -4,11 +4,11 @@ import (
 	"testing"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 func TestDigestReportsPulsesAndGoals(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = scheduler.Parser{} })
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = schedule.Parser{} })
 	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
 	h.run(h.owner, `pulse template enps to=#team`, team)
 	h.rate(user("UANNA"), "P1.1", 1, 10)

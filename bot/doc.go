@@ -25,13 +25,13 @@
 // a handler, which reads and writes through the store interfaces defined here
 // (ShoutoutStore, KeyMessageStore, PulseStore, GoalStore) and answers with a
 // platform-neutral Message for the requester. Messages for anyone else go to
-// the Outbox, the durable delivery queue, whose workers hand them to each
-// platform's Messenger. Channels and groups become people through a Directory.
+// the Outbox (package outbox, the durable delivery queue), whose workers hand
+// them to each platform's Messenger. Channels and groups become people through a Directory.
 //
 // Scheduled work enters the same way: the scheduler loads Bot.Triggers and
 // calls Bot.Fire when a run is due; each feature registers its job kinds in
-// New. Schedules are read through the Schedules interface, so this package
-// stays free of cron.
+// New. Schedules are read through the Schedules interface (package schedule),
+// so this package stays free of cron.
 //
 // # Conventions
 //

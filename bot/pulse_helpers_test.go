@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store"
 	"github.com/herald-chat/herald/store/storetest"
 )
@@ -78,6 +80,43 @@ func MustHarness(tb testing.TB, configure ...func(*bot.Config)) *harness {
 	}
 	h.bot = b
 	return h
+}
+
+// schedulers returns n started schedulers of the harness's core, as on n
+// replicas that share its Redis.
+func (h *harness) schedulers(n int) []*scheduler.Scheduler {
+	h.tb.Helper()
+	out := make([]*scheduler.Scheduler, n)
+	for i := range out {
+		out[i] = scheduler.New(scheduler.Config{
+			Redis: h.rdb, Prefix: h.prefix, Versions: store.New(h.rdb, h.prefix), Core: h.bot, Clock: h.clock,
+			Logger: slog.New(slog.NewTextHandler(h.logs, nil)),
+		})
+		if err := out[i].Start(context.Background()); err != nil {
+			h.tb.Fatalf("start scheduler: %v", err)
+		}
+	}
+	return out
+}
+
+// tick lets every scheduler look for changed schedules and fire what is due at
+// the clock's time, all at once.
+func (h *harness) tick(scheds []*scheduler.Scheduler) {
+	h.tb.Helper()
+	now := h.clock.Now()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for _, s := range scheds {
+		wg.Go(func() {
+			if err := s.Sync(ctx, now); err != nil {
+				h.tb.Errorf("sync: %v", err)
+			}
+			if err := s.Tick(ctx, now); err != nil {
+				h.tb.Errorf("tick: %v", err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // run sends text as u; words like @name and #name are mentions of the refs

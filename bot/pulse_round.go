@@ -33,88 +33,12 @@ func (ps *pulses) openNextRound(ctx context.Context, space, pulseID string, due 
 	return ps.openRound(ctx, p, due)
 }
 
-// remindLatest sends the reminder of a pulse's open round to the people who
-// have not answered every question yet, once; the scheduler calls it before
-// the round closes. It returns how many were reminded.
-func (ps *pulses) remindLatest(ctx context.Context, space, pulseID string) (int, error) {
-	p, r, err := ps.loadLatest(ctx, space, pulseID)
-	if err != nil {
-		return 0, err
-	}
-	if !r.IsOpen(ps.clock.Now()) {
-		return 0, nil
-	}
-	first, err := ps.store.SetReminded(ctx, space, p.ID, r.N)
-	if err != nil || !first {
-		return 0, err
-	}
-	return ps.remind(ctx, p, r)
-}
-
-// closeLatest closes a pulse's open round and sends the results to its owner;
-// the scheduler calls it at the round's close time. Closing twice is harmless.
-func (ps *pulses) closeLatest(ctx context.Context, space, pulseID string) error {
-	p, r, err := ps.loadLatest(ctx, space, pulseID)
-	if err != nil || r.Closed {
-		return err
-	}
-	return ps.closeRound(ctx, p, r, Ref{})
-}
-
-// tick does the timed work of pulses that is due at now: it closes rounds
-// whose time is up and sends the one automatic reminder before close. Run it
-// every minute or so; running it more often or on several replicas is safe.
-func (ps *pulses) tick(ctx context.Context) error {
-	if ps.store == nil {
-		return nil
-	}
-	now := ps.clock.Now()
-	due, err := ps.store.DueRounds(ctx, now.Add(maxRemindBefore))
-	if err != nil {
-		return fmt.Errorf("due rounds: %w", err)
-	}
-	for _, k := range due {
-		p, r, err := ps.loadLatest(ctx, k.Space, k.Pulse)
-		if err != nil {
-			return err
-		}
-		if r.N != k.Round || r.Closed {
-			continue
-		}
-		switch {
-		case !now.Before(r.Closes):
-			err = ps.closeRound(ctx, p, r, Ref{})
-		case !r.Reminded && !now.Before(r.Closes.Add(-remindBefore(p.Closes))):
-			_, err = ps.remindLatest(ctx, k.Space, k.Pulse)
-		}
-		if err != nil {
-			return fmt.Errorf("pulse %s: %w", r.ID(), err)
-		}
-	}
-	return nil
-}
-
 // maxRemindBefore is the longest time before close that a reminder goes out.
 const maxRemindBefore = 24 * time.Hour
 
 // remindBefore is when, before a round of duration d closes, its reminder goes
 // out: a third of the time, at most a day.
 func remindBefore(d time.Duration) time.Duration { return min(d/3, maxRemindBefore) }
-
-func (ps *pulses) loadLatest(ctx context.Context, space, pulseID string) (*Pulse, *Round, error) {
-	p, err := ps.store.Pulse(ctx, space, pulseID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load pulse %s: %w", pulseID, err)
-	}
-	if p.Rounds == 0 {
-		return nil, nil, Errorf(ENOTFOUND, "pulse.err.notfound", pulseID)
-	}
-	r, err := ps.store.Round(ctx, space, p.ID, p.Rounds)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
-	}
-	return p, r, nil
-}
 
 // people expands the audience of p into people, each once, with the segment
 // they belong to: the first channel or group that holds them, or one segment
@@ -417,16 +341,6 @@ func (b *Bot) OpenRound(ctx context.Context, space, pulseID string, due time.Tim
 		return nil, Errorf(ENOTFOUND, "err.action.unknown")
 	}
 	return b.pulses.openNextRound(ctx, space, pulseID, due)
-}
-
-// PulseTick does the timed work of pulses that is due now: it closes rounds
-// whose time is up and sends the one automatic reminder before close. Running
-// it more often or on several replicas is safe.
-func (b *Bot) PulseTick(ctx context.Context) error {
-	if b.pulses == nil {
-		return nil
-	}
-	return b.pulses.tick(ctx)
 }
 
 // valueErrKey is the catalog key that says what an answer to a question of

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"slices"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 var (
@@ -265,42 +266,85 @@ func TestPulseRemindOnlyNonResponders(t *testing.T) {
 	}
 }
 
-func TestPulseTickRemindsOnceAndCloses(t *testing.T) {
+func TestPulseRemindsOnceAndClosesOnSchedule(t *testing.T) {
+	tests := []struct {
+		name string
+		give int // replicas, each with its own scheduler
+	}{
+		{"one replica", 1},
+		{"three replicas", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := MustHarness(t)
+			scheds := h.schedulers(tt.give)
+			h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
+			h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
+			for _, id := range []string{"UANNA", "UBEN", "UCARLA", "UDAN"} {
+				h.rate(user(id), "P1.1", 1, 4)
+			}
+			h.out.Reset()
+			h.clock.Add(47 * time.Hour) // 25 hours before close: no reminder yet
+			h.tick(scheds)
+			if n := len(h.out.Sent()); n != 0 {
+				t.Fatalf("got %d messages 25h before close, want 0", n)
+			}
+			h.clock.Add(2 * time.Hour)
+			h.tick(scheds)
+			h.tick(scheds)
+			if got := h.out.Sent(); len(got) != 1 || got[0].To.ID != "UEVA" {
+				t.Fatalf("got reminders %+v, want one to UEVA", got)
+			}
+			h.rate(user("UEVA"), "P1.1", 1, 2)
+			h.out.Reset()
+			h.clock.Add(24 * time.Hour)
+			h.tick(scheds)
+			h.tick(scheds)
+			sent := h.out.Sent()
+			if len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
+				t.Fatalf("got %+v, want the results card to the owner", sent)
+			}
+			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
+			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
+		})
+	}
+}
+
+func TestPulseRoundThatCantBeReadHoldsUpNoOther(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
+	scheds := h.schedulers(3)
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(sales, people("UCARLA", "UDAN")...)
 	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
-	for _, id := range []string{"UANNA", "UBEN", "UCARLA", "UDAN"} {
-		h.rate(user(id), "P1.1", 1, 4)
+	h.run(h.owner, `pulse new "Clear plan?" type=scale5 to=#sales closes=3d`, sales)
+	ctx := context.Background()
+	keys, err := h.rdb.Keys(ctx, h.prefix+"*pulse:P2:r1").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("round P2.1: got keys %v, %v; want one", keys, err)
+	}
+	if err := h.rdb.HSet(ctx, keys[0], "round", "{broken").Err(); err != nil {
+		t.Fatalf("break round P2.1: %v", err)
 	}
 	h.out.Reset()
-	h.clock.Add(47 * time.Hour) // 25 hours before close: no reminder yet
-	if err := h.bot.PulseTick(t.Context()); err != nil {
-		t.Fatalf("tick: %v", err)
+	h.clock.Add(49 * time.Hour) // past the reminders
+	h.tick(scheds)
+	var reminded []string
+	for _, m := range h.out.Sent() {
+		reminded = append(reminded, m.To.ID)
 	}
-	if n := len(h.out.Sent()); n != 0 {
-		t.Fatalf("got %d messages 25h before close, want 0", n)
+	slices.Sort(reminded)
+	if want := []string{"UANNA", "UBEN"}; !slices.Equal(reminded, want) {
+		t.Errorf("got reminders to %v, want %v: P1's, though P2.1 can't be read", reminded, want)
 	}
-	h.clock.Add(2 * time.Hour)
-	for range 2 {
-		if err := h.bot.PulseTick(t.Context()); err != nil {
-			t.Fatalf("tick: %v", err)
-		}
-	}
-	if got := h.out.Sent(); len(got) != 1 || got[0].To.ID != "UEVA" {
-		t.Fatalf("got reminders %+v, want one to UEVA", got)
-	}
-	h.rate(user("UEVA"), "P1.1", 1, 2)
 	h.out.Reset()
-	h.clock.Add(24 * time.Hour)
-	if err := h.bot.PulseTick(t.Context()); err != nil {
-		t.Fatalf("tick: %v", err)
+	h.clock.Add(24 * time.Hour) // past the close
+	h.tick(scheds)
+	if sent := h.out.Sent(); len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
+		t.Errorf("got %+v, want P1's results card to the owner", sent)
 	}
-	sent := h.out.Sent()
-	if len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
-		t.Fatalf("got %+v, want the results card to the owner", sent)
+	if !strings.Contains(h.logs.String(), "pulse round left out of the schedule") {
+		t.Errorf("log: got\n%s\nwant the unreadable round named", h.logs.String())
 	}
-	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
-	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
 }
 
 func TestPulseTextAnswersAndSkip(t *testing.T) {
@@ -368,7 +412,7 @@ func TestPulseNotAnonymous(t *testing.T) {
 }
 
 func TestPulseTrendOverRounds(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = scheduler.Parser{} })
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = schedule.Parser{} })
 	h.dir.Set(team, people("UANNA", "UBEN")...)
 	h.run(h.owner, `pulse template enps to=#team every="every monday at 9:00"`, team)
 	h.rate(user("UANNA"), "P1.1", 1, 10)
@@ -425,7 +469,7 @@ func TestPulseConcurrentClicksCountOnce(t *testing.T) {
 }
 
 func TestRecurringPulseRunsOnItsSchedule(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = schedule.Parser{} })
 	h.dir.Set(team, people("UANNA", "UBEN")...)
 	ctx := t.Context()
 

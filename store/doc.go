@@ -50,8 +50,8 @@
 //	{s}:teams:service                 string the service URL herald last heard the tenant
 //	                                         through, for conversations not seen yet (1:1 chats)
 //
-// Send records expire after 400 days. The scheduler and the delivery queue
-// (package scheduler) keep their own keys, all under the same prefix:
+// Send records expire after 400 days. The scheduler (package scheduler) and
+// the delivery queue (package outbox) keep their own keys, all under the same prefix:
 //
 //	sched:seen                        string unix ms up to which runs were considered
 //	sched:run:KIND:ID:DUE             string claim of one run (SET NX): "firing", then "done"

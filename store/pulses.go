@@ -161,7 +161,8 @@ func (s *Store) Pulses(ctx context.Context, space string) ([]bot.Pulse, error) {
 }
 
 // OpenRound writes the round's invitees into bucketed "who" hashes, then the
-// round itself and the pulse's round count in one transaction.
+// round itself and the pulse's round count in one transaction, and bumps the
+// schedules version: the round's reminder and close are scheduled runs.
 func (s *Store) OpenRound(ctx context.Context, p *bot.Pulse, r bot.Round, invitees []bot.Invitee) error {
 	key := s.roundKey(p.Space, p.ID, r.N)
 	buckets := bucketsFor(len(invitees))
@@ -201,7 +202,10 @@ func (s *Store) OpenRound(ctx context.Context, p *bot.Pulse, r bot.Round, invite
 	}
 	// The index of open rounds spans workspaces, so it lives outside the hash tag.
 	err = s.rdb.ZAdd(ctx, s.openKey(), redis.Z{Score: float64(r.Closes.UnixMilli()), Member: openMember(p.Space, p.ID, r.N)}).Err()
-	return unavailable("open round", err)
+	if err != nil {
+		return unavailable("open round", err)
+	}
+	return s.schedulesChanged(ctx)
 }
 
 // Round returns round n of a pulse, or ENOTFOUND.

@@ -89,3 +89,28 @@ func hash(i int) string {
 	copy(b[:8], b[8:])
 	return string(b)
 }
+
+func TestOpeningARoundBumpsTheSchedulesVersion(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustStore(t)
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	p := &bot.Pulse{Space: "slack:T1", Title: "Q", Questions: []bot.Question{{Text: "Q", Type: bot.QNPS}}, Anonymous: true}
+	if err := s.CreatePulse(ctx, p); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	before, err := s.SchedulesVersion(ctx)
+	if err != nil {
+		t.Fatalf("version: %v", err)
+	}
+	r := bot.Round{Pulse: p.ID, N: 1, Opened: at, Closes: at.Add(time.Hour), Invited: 1, Salt: "s"}
+	if err := s.OpenRound(ctx, p, r, []bot.Invitee{{Who: hash(1)}}); err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	after, err := s.SchedulesVersion(ctx)
+	if err != nil {
+		t.Fatalf("version: %v", err)
+	}
+	if after <= before {
+		t.Errorf("got version %d after opening a round, want more than %d: its reminder and close are scheduled runs", after, before)
+	}
+}

@@ -339,10 +339,7 @@ func TestBusyIsAnsweredNotDropped(t *testing.T) {
 	if code, body := e.signed(t, "/slack/commands", e.slashCommand(t, "help", "")); code != http.StatusOK || body != "" {
 		t.Fatalf("first request, core stuck: got %d %q, want 200 and an empty body", code, body)
 	}
-	deadline := time.Now().Add(waitLong)
-	for len(e.rec.requests()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	bottest.Eventually(t, waitLong, func() bool { return len(e.rec.requests()) > 0 })
 	e.signed(t, "/slack/commands", e.slashCommand(t, "help", "")) // waits in the queue
 	code, body := e.signed(t, "/slack/commands", e.slashCommand(t, "help", ""))
 	var ack struct {
@@ -377,9 +374,7 @@ func TestFullQueueWaitsForAPlace(t *testing.T) {
 	e.rec.reply = func(bot.Request) *bot.Message { <-release; handled.Done(); return nil }
 	body := e.slashCommand(t, "help", "")
 	e.signed(t, "/slack/commands", body) // taken by the worker, which is stuck
-	for deadline := time.Now().Add(waitLong); len(e.rec.requests()) == 0 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	bottest.Eventually(t, waitLong, func() bool { return len(e.rec.requests()) > 0 })
 	e.signed(t, "/slack/commands", body) // waits in the queue
 	go func() { time.Sleep(100 * time.Millisecond); close(release) }()
 	// The queue is full: this one waits for a place instead of being refused.

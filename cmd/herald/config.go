@@ -51,6 +51,9 @@ type config struct {
 	// Executives receive the monthly digest; DigestSchedule is when.
 	Executives     []bot.Ref
 	DigestSchedule string
+	// Clock is the time of the core and the scheduler; it is not read from
+	// the environment (run sets the system clock, tests a fake one).
+	Clock bot.Clock
 }
 
 // consoleMode reports whether no chat platform is configured.

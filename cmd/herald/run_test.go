@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/herald-chat/herald/bot"
 )
 
 // env returns a getenv over vars only, so tests never read the machine's environment.
@@ -166,6 +168,12 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // MustServe runs herald as a server until the test ends and returns its base URL.
 func MustServe(tb testing.TB, vars map[string]string) string {
 	tb.Helper()
+	return MustServeWithClock(tb, bot.SystemClock{}, vars)
+}
+
+// MustServeWithClock is MustServe with clock as herald's time.
+func MustServeWithClock(tb testing.TB, clock bot.Clock, vars map[string]string) string {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lineWriter{addr: make(chan string, 1)}
 	vars["HERALD_ADDR"] = "127.0.0.1:0"
@@ -177,7 +185,7 @@ func MustServe(tb testing.TB, vars map[string]string) string {
 		vars["HERALD_REDIS_PREFIX"] = fmt.Sprintf("heraldtest:%s:%d:", tb.Name(), time.Now().UnixNano())
 	}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"herald"}, env(vars), nil, io.Discard, logs) }()
+	go func() { done <- runWithClock(ctx, clock, []string{"herald"}, env(vars), nil, io.Discard, logs) }()
 	tb.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
 	slackbot "github.com/herald-chat/herald/bot/slack"
 	"github.com/herald-chat/herald/bot/slack/fakeslack"
 )
@@ -142,22 +143,20 @@ func (w *slackWorld) nextReply() reply {
 // dm returns the direct messages the fake received for user, in order.
 func (w *slackWorld) dm(user string, n int) []reply {
 	w.t.Helper()
-	deadline := time.Now().Add(slackWait)
-	for {
-		var out []reply
+	var out []reply
+	ok := bottest.Eventually(w.t, slackWait, func() bool {
+		out = nil
 		for _, c := range w.fake.Calls("chat.postMessage") {
 			if c.Form.Get("channel") == "D"+user {
 				out = append(out, parseReply(w.t, []byte(`{"blocks":`+c.Form.Get("blocks")+`}`)))
 			}
 		}
-		if len(out) >= n || time.Now().After(deadline) {
-			if len(out) < n {
-				w.t.Fatalf("got %d direct messages to %s, want %d", len(out), user, n)
-			}
-			return out
-		}
-		time.Sleep(10 * time.Millisecond)
+		return len(out) >= n
+	})
+	if !ok {
+		w.t.Fatalf("got %d direct messages to %s, want %d", len(out), user, n)
 	}
+	return out
 }
 
 // upload waits for the n-th file uploaded (files upload v2) and returns it.
