@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// Config is what the core needs: its stores, an Outbox, a clock and the settings
-// of CONTRACT.md. cmd/herald fills it in.
+// Config is what the core needs: its stores, an Outbox, a clock and the
+// settings of the README's configuration table. cmd/herald fills it in.
 type Config struct {
 	Shoutouts ShoutoutStore
 	Pulses    PulseStore  // pulse surveys; nil turns the pulse commands off

@@ -15,7 +15,8 @@ import (
 	teamsbot "github.com/herald-chat/herald/bot/teams"
 )
 
-// config is herald's configuration, read from the environment (CONTRACT.md).
+// config is herald's configuration, read from the environment (the README's
+// configuration table).
 type config struct {
 	RedisURL     string
 	ClusterAddrs []string
