@@ -34,6 +34,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		case "version":
 			fmt.Fprintln(stdout, "herald", version)
 			return nil
+		case "healthcheck":
+			if getenv, err = withDotenv(getenv); err != nil {
+				return err
+			}
+			return healthcheck(ctx, getenv, stdout)
 		case "slack-manifest":
 			if getenv, err = withDotenv(getenv); err != nil {
 				return err
@@ -45,7 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 			return teamsManifest(args[2:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q: want no argument, version, slack-manifest or teams-manifest", args[1])
+			return fmt.Errorf("unknown command %q: want no argument, version, healthcheck, slack-manifest or teams-manifest", args[1])
 		}
 	}
 	getenv, err = withDotenv(getenv)
