@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures herald's container image: its size, and the time from
+# Measures herald's container image: its size (unpacked and compressed), and the time from
 # `buildah run` to the first 200 from /readyz in HTTP mode (Slack on, with
 # placeholder credentials; REDIS_URL is passed on when set, else the embedded
 # store). buildah's chroot set-up is inside the figure.
@@ -12,8 +12,12 @@ port=${BENCH_PORT:-18080}
 
 buildah inspect --type image "$image" >/dev/null 2>&1 || image=$(scripts/build-image.sh)
 size=$(buildah images --format '{{.Size}}' "$image" | head -1)
+work=$(mktemp -d)
 ctr=$(buildah from --quiet "$image")
-trap 'buildah rm "$ctr" >/dev/null' EXIT
+trap 'buildah rm "$ctr" >/dev/null; rm -rf "$work"' EXIT
+# What a registry stores and a node pulls: the compressed layers.
+buildah push --quiet "$image" "oci-archive:$work/image.tar" >/dev/null
+packed=$(( $(stat -c %s "$work/image.tar") / 1024 ))
 
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
@@ -40,6 +44,6 @@ for _ in $(seq 1 "$runs"); do
   kill "$pid"
   wait "$pid" 2>/dev/null || true
 done
-echo "image $image: $size"
+echo "image $image: $size unpacked, $packed kB as an OCI archive (compressed layers)"
 echo "start to ready (buildah run → /readyz 200): median $(median "${times[@]}") ms, max $(printf '%s\n' "${times[@]}" | sort -n | tail -1) ms over $runs runs"
 echo "buildah run of \`herald version\` alone: median $(median "${base[@]}") ms"
