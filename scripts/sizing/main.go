@@ -22,7 +22,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -34,8 +33,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
-	"github.com/herald-chat/herald/store"
 )
 
 const (
@@ -73,18 +70,8 @@ func run(ctx context.Context, url string, n, weeks int, out io.Writer) error {
 
 	w := newWorld(n)
 	clock := &simClock{now: time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)} // a Monday
-	queue := scheduler.NewQueue(scheduler.QueueConfig{
-		Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: w},
-		Pace:   map[bot.Platform]scheduler.Pace{bot.Slack: {}},
-		Logger: slog.New(slog.DiscardHandler),
-		Report: func(ctx context.Context, m bot.Message, err error) error { return w.bot.Delivered(ctx, m, err) },
-	})
-	w.bot, err = bot.New(bot.Config{
-		Shoutouts: store.New(rdb, prefix), Pulses: store.New(rdb, prefix), KeyMessages: store.New(rdb, prefix),
-		People: store.New(rdb, prefix), Goals: store.New(rdb, prefix),
-		Schedules: scheduler.Parser{}, Outbox: queue, Directory: bot.Directories{bot.Slack: w},
-		Lang: "en", Clock: clock, Logger: slog.New(slog.DiscardHandler), Admins: []string{w.people[0].ID},
-	})
+	var queue deliveryQueue
+	w.bot, queue, err = wire(rdb, w, clock)
 	if err != nil {
 		return err
 	}
@@ -181,7 +168,7 @@ func (w *world) takeAcks() []bot.Request {
 type sim struct {
 	w     *world
 	clock *simClock
-	queue *scheduler.Queue
+	queue deliveryQueue
 	rnd   *rand.Rand
 	round string // the open round, P1.N
 
@@ -246,12 +233,12 @@ func (s *sim) year(ctx context.Context, weeks int) error {
 			}
 		}
 		s.clock.set(monday.Add(2*24*time.Hour + 15*time.Hour))
-		if _, err := s.w.bot.RemindRound(ctx, admin.Space(), "P1"); err != nil {
-			return fmt.Errorf("week %d: remind: %w", week, err)
+		if _, err := s.do(ctx, admin, admin, "pulse remind P1"); err != nil {
+			return fmt.Errorf("week %d: %w", week, err)
 		}
 		s.clock.set(monday.Add(3*24*time.Hour + 9*time.Hour))
-		if err := s.w.bot.CloseRound(ctx, admin.Space(), "P1"); err != nil {
-			return fmt.Errorf("week %d: close: %w", week, err)
+		if _, err := s.do(ctx, admin, admin, "pulse close P1"); err != nil {
+			return fmt.Errorf("week %d: %w", week, err)
 		}
 		if err := s.queue.Drain(ctx); err != nil {
 			return fmt.Errorf("week %d: drain: %w", week, err)
