@@ -20,7 +20,7 @@ ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 
 CGO_ENABLED=0 go build -trimpath \
-  -ldflags "-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date" \
+  -ldflags "-s -w -X main.version=$version" \
   -o "$ctx/herald" ./cmd/herald
 mkdir -p "$ctx/etc/ssl/certs" "$ctx/data"
 cp "$certs" "$ctx/etc/ssl/certs/ca-certificates.crt"
