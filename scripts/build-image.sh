@@ -19,7 +19,9 @@ certs=/etc/ssl/certs/ca-certificates.crt
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 
-CGO_ENABLED=0 go build -trimpath \
+# -buildvcs=auto: the commit and its time go into the build info (herald
+# version prints them) even where GOFLAGS turns stamping off.
+CGO_ENABLED=0 go build -trimpath -buildvcs=auto \
   -ldflags "-s -w -X main.version=$version" \
   -o "$ctx/herald" ./cmd/herald
 mkdir -p "$ctx/etc/ssl/certs" "$ctx/data"
