@@ -42,6 +42,11 @@ func runWithClock(ctx context.Context, clock bot.Clock, args []string, getenv fu
 		case "version":
 			fmt.Fprintln(stdout, "herald", version)
 			return nil
+		case "healthcheck":
+			if getenv, err = withDotenv(getenv); err != nil {
+				return err
+			}
+			return healthcheck(ctx, getenv, stdout)
 		case "slack-manifest":
 			if getenv, err = withDotenv(getenv); err != nil {
 				return err
@@ -53,7 +58,7 @@ func runWithClock(ctx context.Context, clock bot.Clock, args []string, getenv fu
 			}
 			return teamsManifest(args[2:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q: want no argument, version, slack-manifest or teams-manifest", args[1])
+			return fmt.Errorf("unknown command %q: want no argument, version, healthcheck, slack-manifest or teams-manifest", args[1])
 		}
 	}
 	getenv, err = withDotenv(getenv)
