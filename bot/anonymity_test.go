@@ -128,7 +128,7 @@ func (failingPulses) RecordAnswer(context.Context, bot.Answer) (bot.AnswerStatus
 
 func TestFailedAnswerIsNotLoggedWithItsAuthor(t *testing.T) {
 	h := MustHarness(t, func(c *bot.Config) { c.Pulses = failingPulses{c.Pulses} })
-	h.dir.Set(team, people("UANNA")...)
+	h.dir.Set(team, crowd("UANNA")...)
 	h.run(h.owner, `pulse new "What gets in your way?" type=text to=#team`, team)
 	got := h.run(user("UANNA"), "answer P1 my manager blocks me").Text.String()
 	mustContain(t, "reply", got, h.t("err.internal"))

@@ -108,6 +108,9 @@ const (
 	NotInvited                         // the person is not in the round's audience
 )
 
+// Values lists the answers a counted question takes, in order (nil for free text).
+func (q Question) Values() []string { return values(q) }
+
 // Tally is everything stored about a round's answers: counts, not people.
 type Tally struct {
 	Invited     int
@@ -179,9 +182,11 @@ type PulseStore interface {
 	// questions answered as bits (0: nothing yet). Hashes the round was not
 	// sent to are missing from the map.
 	Answered(ctx context.Context, space, pulse string, round int, who []string) (map[string]uint64, error)
-	// CloseRound closes a round: pending answers become tuples and no answer is
-	// taken any more. closed is false when it was closed already.
-	CloseRound(ctx context.Context, space, pulse string, round int) (closed bool, err error)
+	// CloseRound closes a round: no answer is taken any more, who was asked is
+	// deleted, and pending answers become tuples when there are at least
+	// keepPartial of them (else they are dropped; the counters keep them).
+	// closed is false when it was closed already.
+	CloseRound(ctx context.Context, space, pulse string, round, keepPartial int) (closed bool, err error)
 	// SetReminded marks that the round's reminder went out. It returns false if
 	// it was marked already, so that a reminder is sent once.
 	SetReminded(ctx context.Context, space, pulse string, round int) (bool, error)

@@ -171,6 +171,14 @@ func (ps *pulses) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOpti
 	p.Closes = o.closes
 	p.Anonymous = o.anonymous
 	p.Created = c.now
+	// Check the audience before anything is stored; openRound checks it again.
+	refs, _, err := ps.people(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := ps.checkAudience(p, len(refs)); err != nil {
+		return nil, err
+	}
 	if err := ps.store.CreatePulse(ctx, p); err != nil {
 		return nil, fmt.Errorf("create pulse: %w", err)
 	}

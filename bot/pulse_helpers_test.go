@@ -182,3 +182,13 @@ func (h *harness) dump() map[string]string {
 	}
 	return out
 }
+
+// crowd returns the users ids and as many more (UFILL1, …) as it takes to
+// reach the harness's anonymity minimum of 5, the smallest audience an
+// anonymous pulse is sent to.
+func crowd(ids ...string) []bot.Ref {
+	for i := 1; len(ids) < 5; i++ {
+		ids = append(ids, "UFILL"+strconv.Itoa(i))
+	}
+	return people(ids...)
+}

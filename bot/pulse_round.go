@@ -174,8 +174,8 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 	if err != nil {
 		return nil, err
 	}
-	if len(refs) == 0 {
-		return nil, Errorf(EINVALID, "pulse.err.nobody")
+	if err := ps.checkAudience(p, len(refs)); err != nil {
+		return nil, err
 	}
 	var salt [16]byte
 	_, _ = rand.Read(salt[:])
@@ -206,6 +206,18 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 	return &r, nil
 }
 
+// checkAudience refuses an audience of n people: nobody, or, for an
+// anonymous pulse, fewer than could ever see results.
+func (ps *pulses) checkAudience(p *Pulse, n int) error {
+	if n == 0 {
+		return Errorf(EINVALID, "pulse.err.nobody")
+	}
+	if p.Anonymous && n < ps.anonymityMin {
+		return Errorf(EINVALID, "pulse.err.audience.small", n, ps.anonymityMin)
+	}
+	return nil
+}
+
 // closeIfDue closes r when its time is up: rounds close lazily on the first
 // look after their time, so a missed scheduler tick loses nothing.
 func (ps *pulses) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.Time) error {
@@ -218,7 +230,11 @@ func (ps *pulses) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.T
 // closeRound closes r and sends its results to the owner, unless by is the
 // owner (who gets them as the reply).
 func (ps *pulses) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) error {
-	closed, err := ps.store.CloseRound(ctx, p.Space, p.ID, r.N)
+	keep := 0
+	if p.Anonymous {
+		keep = ps.anonymityMin
+	}
+	closed, err := ps.store.CloseRound(ctx, p.Space, p.ID, r.N, keep)
 	if err != nil {
 		return fmt.Errorf("close round %s: %w", r.ID(), err)
 	}
@@ -405,7 +421,7 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 	if !p.Anonymous {
 		anon = pr.T("pulse.dm.named", p.Owner.Label())
 	}
-	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc))
+	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc)) + " " + pr.T("pulse.dm.privacy")
 	m.Fallback = title + ": " + question.Text
 	return m
 }

@@ -43,7 +43,14 @@ func TestRecordAnswerStatuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if tt.close {
-			if closed, err := s.CloseRound(ctx, p.Space, p.ID, 1); err != nil || !closed {
+			ans, err := s.Answered(ctx, p.Space, p.ID, 1, []string{hash(7), hash(8), "ffffffffffffffff"})
+			if err != nil {
+				t.Fatalf("answered: %v", err)
+			}
+			if len(ans) != 2 || ans[hash(7)] != 1 || ans[hash(8)] != 0 {
+				t.Errorf("got answered %v, want 7 → 1, 8 → 0, the stranger missing", ans)
+			}
+			if closed, err := s.CloseRound(ctx, p.Space, p.ID, 1, 5); err != nil || !closed {
 				t.Fatalf("close: %v, %v", closed, err)
 			}
 		}
@@ -52,12 +59,10 @@ func TestRecordAnswerStatuses(t *testing.T) {
 			t.Errorf("%s: got %v bits %b err %v, want %v bits %b", tt.name, got, bits, err, tt.want, tt.wantBits)
 		}
 	}
-	ans, err := s.Answered(ctx, p.Space, p.ID, 1, []string{hash(7), hash(8), "ffffffffffffffff"})
-	if err != nil {
-		t.Fatalf("answered: %v", err)
-	}
-	if len(ans) != 2 || ans[hash(7)] != 1 || ans[hash(8)] != 0 {
-		t.Errorf("got answered %v, want 7 → 1, 8 → 0, the stranger missing", ans)
+	// Closing deleted who was asked.
+	ans, err := s.Answered(ctx, p.Space, p.ID, 1, []string{hash(7), hash(8)})
+	if err != nil || len(ans) != 0 {
+		t.Errorf("got answered %v, %v after close, want nothing", ans, err)
 	}
 	tally, err := s.Tally(ctx, p.Space, p.ID, 1)
 	if err != nil {
@@ -68,7 +73,7 @@ func TestRecordAnswerStatuses(t *testing.T) {
 		tally.Counts[bot.TallyKey{Question: 1, Segment: seg7, Value: "9"}] != 1 {
 		t.Errorf("got tally %+v, want 2 respondents of 250 in segments %d and %d", tally, seg7, seg200)
 	}
-	if closed, _ := s.CloseRound(ctx, p.Space, p.ID, 1); closed {
+	if closed, _ := s.CloseRound(ctx, p.Space, p.ID, 1, 5); closed {
 		t.Error("closing twice reported a close")
 	}
 	due, err := s.DueRounds(ctx, at.Add(2*time.Hour))
