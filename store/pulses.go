@@ -261,7 +261,9 @@ func (s *Store) Round(ctx context.Context, space, pulse string, n int) (*bot.Rou
 // question. Answers of a pulse with several questions (or a named one) wait
 // in "pend" until the person has answered every question; then they become
 // one anonymous tuple in "tuples" and the pending entry is deleted. Free text
-// goes into "texts" behind a random nonce, so that it sorts in random order.
+// goes into "texts" behind a random nonce, so that it sorts in random order;
+// the tuple of an anonymous pulse holds no free text, so that nothing at rest
+// links a text to scores.
 //
 // KEYS: round, who bucket, cnt, pend, tuples, texts.
 // ARGV: who, question, value, kind (c count, t text, s skip), questions, named, nonce.
@@ -292,7 +294,7 @@ end
 local nq = tonumber(ARGV[5])
 if nq > 1 or ARGV[6] ~= '' then
   local val = ARGV[3]
-  if kind == 's' then val = '' end
+  if kind == 's' or (kind == 't' and ARGV[6] == '') then val = '' end
   local pend = redis.call('HGET', KEYS[4], ARGV[1]) or (seg .. '\30' .. ARGV[6] .. '\30')
   pend = pend .. q .. '\29' .. val .. '\31'
   if mask == 2 ^ nq - 1 then
