@@ -64,7 +64,7 @@ func (ps *pulses) disclose(p *Pulse, t *Tally) disclosure {
 	d.matrix = isMatrix && mx.Total() > 0 && !ps.withheld(p, mx.Total())
 	for i, q := range p.Questions {
 		n := t.answers(i+1, allSegments)
-		d.question[i+1] = n > 0 && !ps.withheld(p, n)
+		d.question[i+1] = !ps.withheld(p, n)
 		// The matrix counts those who answered both its questions; shown next
 		// to a question's own figures, the difference would show the answers
 		// of those who answered only one.
