@@ -495,6 +495,6 @@ func german() map[string]catalog.Message {
 		"privacy.db.label":     s("Mit Zugriff auf die Datenbank"),
 		"privacy.db":           s("Wer die Datenbank liest, sieht die Zählungen, die Freitexte und die anonymen Antwortsätze, in einer Reihenfolge, die nichts darüber sagt, wer wann geantwortet hat. Solange eine Runde offen ist, ließe sich erkennen, wer schon geantwortet hat (nicht was), und die Antworten von jemandem, der eine Umfrage mit mehreren Fragen erst halb beantwortet hat, liegen bis zur letzten Antwort oder zum Ende der Runde neben einem Code dieser Person. Wer der Datenbank live zusieht, sieht Zählungen sich ändern, wenn jemand klickt."),
 		"privacy.check.label":  s("So lässt es sich prüfen"),
-		"privacy.check":        s("Die Anonymitätstests lassen herald gegen eine echte Datenbank laufen, antworten in bekannter Reihenfolge, lesen jeden Schlüssel und Wert und schlagen fehl, wenn sich eine Person, eine Reihenfolge oder eine Gruppe kleiner als %d herauslesen lässt (go test ./bot/ -run Anonym). Die vollständige Beschreibung, auf Deutsch und Englisch, steht in docs/anonymity.md im Repository von herald."),
+		"privacy.check":        s("Die Anonymitätstests lassen herald gegen eine echte Datenbank laufen, antworten in bekannter Reihenfolge, lesen jeden Schlüssel und Wert und schlagen fehl, wenn sich eine Person, eine Reihenfolge oder eine Gruppe kleiner als %d herauslesen lässt (go test ./bot/ -run 'Anonym|Disclos'). Die vollständige Beschreibung, auf Deutsch und Englisch, steht in docs/anonymity.md im Repository von herald."),
 	}
 }

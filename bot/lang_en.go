@@ -495,6 +495,6 @@ func english() map[string]catalog.Message {
 		"privacy.db.label":     s("With access to the database"),
 		"privacy.db":           s("Someone who reads the database sees the counts, the written answers and the anonymous answer sets, in an order that says nothing about who answered when. While a round is open, they could tell who has answered (not what), and the answers of someone midway through a pulse with several questions wait next to a code of that person until they finish or the round closes. Someone watching the database live can see counts change as people click."),
 		"privacy.check.label":  s("How to check"),
-		"privacy.check":        s("The anonymity tests run herald against a real database, answer in a known order, read every key and value, and fail if a person, an order or a group smaller than %d can be recovered (go test ./bot/ -run Anonym). The full description, in English and German, is docs/anonymity.md in herald's repository."),
+		"privacy.check":        s("The anonymity tests run herald against a real database, answer in a known order, read every key and value, and fail if a person, an order or a group smaller than %d can be recovered (go test ./bot/ -run 'Anonym|Disclos'). The full description, in English and German, is docs/anonymity.md in herald's repository."),
 	}
 }
