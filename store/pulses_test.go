@@ -94,3 +94,51 @@ func hash(i int) string {
 	copy(b[:8], b[8:])
 	return string(b)
 }
+
+func TestCloseRoundKeepsPartialTuplesFromTheMinimumOn(t *testing.T) {
+	tests := []struct {
+		give int // people who answered the first of two questions only
+		want int // partial tuples kept
+	}{
+		{give: 2, want: 0},
+		{give: 3, want: 3},
+	}
+	for _, tt := range tests {
+		ctx := context.Background()
+		s := storetest.MustStore(t)
+		at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		p := &bot.Pulse{Space: "slack:T1", Title: "Q", Anonymous: true,
+			Questions: []bot.Question{{Text: "Can", Type: bot.QScale5}, {Text: "Want", Type: bot.QScale5}}}
+		if err := s.CreatePulse(ctx, p); err != nil {
+			t.Fatalf("create: %v", err)
+		}
+		r := bot.Round{Pulse: p.ID, N: 1, Opened: at, Closes: at.Add(time.Hour), Invited: 5, Salt: "s"}
+		var inv []bot.Invitee
+		for i := range 5 {
+			inv = append(inv, bot.Invitee{Who: hash(i), Segment: 0})
+		}
+		if err := s.OpenRound(ctx, p, r, inv); err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		for i := range tt.give {
+			a := bot.Answer{Space: p.Space, Pulse: p.ID, Round: 1, Question: 1, Questions: 2, Invited: 5, Who: hash(i), Value: "4"}
+			if _, _, err := s.RecordAnswer(ctx, a); err != nil {
+				t.Fatalf("answer: %v", err)
+			}
+		}
+		if _, err := s.CloseRound(ctx, p.Space, p.ID, 1, 3); err != nil {
+			t.Fatalf("close: %v", err)
+		}
+		tally, err := s.Tally(ctx, p.Space, p.ID, 1)
+		if err != nil {
+			t.Fatalf("tally: %v", err)
+		}
+		got := 0
+		for _, tu := range tally.Tuples {
+			got += tu.N
+		}
+		if got != tt.want || tally.Counts[bot.TallyKey{Question: 1, Segment: 0, Value: "4"}] != tt.give {
+			t.Errorf("%d partial: got %d tuples and counts %v, want %d tuples and every answer counted", tt.give, got, tally.Counts, tt.want)
+		}
+	}
+}
