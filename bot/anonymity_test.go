@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-chat/herald/bot"
 )
@@ -298,6 +299,45 @@ func TestAnonymousRoundAtRestHasNoOrder(t *testing.T) {
 					t.Errorf("tuple %q links a free text to scores", m)
 				}
 			}
+		}
+	}
+}
+
+func TestFeedbackIsPlainTextAndLimited(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.FeedbackChannel = "CFEED" })
+	anna, ben := user("UANNA"), user("UBEN")
+	h.run(anna, "feedback ask @uben about https://evil.example/x and www.phish.de", ben)
+	sent := h.out.Sent()
+	if len(sent) != 1 {
+		t.Fatalf("got %d posts, want 1", len(sent))
+	}
+	for _, s := range sent[0].Text {
+		if s.Ref != nil {
+			t.Errorf("posted feedback mentions %s live", s.Ref.Label())
+		}
+	}
+	if got, want := sent[0].Text.String(), "ask @uben about https[://]evil[.]example/x and www[.]phish[.]de"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for range 4 {
+		h.run(anna, "feedback more coffee")
+	}
+	mustContain(t, "sixth idea in the hour", h.run(anna, "feedback even more coffee").Text.String(), h.t("feedback.err.rate", 5))
+	mustContain(t, "someone else", h.run(ben, "feedback tea too").Text.String(), h.t("feedback.posted", "#CFEED"))
+	h.clock.Add(time.Hour)
+	mustContain(t, "the next hour", h.run(anna, "feedback even more coffee").Text.String(), h.t("feedback.posted", "#CFEED"))
+	h.noUserIDs("feedback", []bot.Ref{anna, ben})
+}
+
+func TestPrivacyInEveryLanguage(t *testing.T) {
+	h := MustHarness(t)
+	for _, lang := range []string{"en", "de"} {
+		u := user("U" + strings.ToUpper(lang))
+		h.run(u, "language "+lang)
+		got := text(h.run(u, "privacy"))
+		tr := func(key string, args ...any) string { return h.bot.Catalog().T(lang, key, args...) }
+		for _, want := range []string{tr("privacy.header"), tr("privacy.admins", 5), tr("privacy.db"), tr("privacy.check", 5), "docs/anonymity.md"} {
+			mustContain(t, lang, got, want)
 		}
 	}
 }

@@ -18,15 +18,18 @@ func (pv *privacy) commands() []command {
 // privacy handles "privacy": what is stored, what admins see, what someone
 // with database access could see, and how to check it.
 func (pv *privacy) privacy(_ context.Context, c *call) (*Message, error) {
-	return &Message{
-		Ephemeral: true,
-		Header:    c.t("privacy.header"),
-		Fallback:  c.t("privacy.header"),
-		Fields: []Field{
-			{Label: c.t("privacy.stored.label"), Value: Plain(c.t("privacy.stored"))},
-			{Label: c.t("privacy.admins.label"), Value: Plain(c.t("privacy.admins", pv.anonymityMin))},
-			{Label: c.t("privacy.db.label"), Value: Plain(c.t("privacy.db"))},
-			{Label: c.t("privacy.check.label"), Value: Plain(c.t("privacy.check", pv.anonymityMin))},
-		},
-	}, nil
+	parts := []struct{ label, text string }{
+		{c.t("privacy.stored.label"), c.t("privacy.stored")},
+		{c.t("privacy.admins.label"), c.t("privacy.admins", pv.anonymityMin)},
+		{c.t("privacy.db.label"), c.t("privacy.db")},
+		{c.t("privacy.check.label"), c.t("privacy.check", pv.anonymityMin)},
+	}
+	var text Text
+	for i, p := range parts {
+		if i > 0 {
+			text = append(text, Str("\n\n"))
+		}
+		text = append(text, Bold(p.label), Str("\n"+p.text))
+	}
+	return &Message{Ephemeral: true, Header: c.t("privacy.header"), Text: text, Fallback: c.t("privacy.header")}, nil
 }

@@ -82,7 +82,8 @@ type Invitee struct {
 }
 
 // Answer is one answer to one question of a round. Who is the respondent's
-// hash, not their id; Named is the user key only for a pulse with anonymous=no.
+// hash, not their id; Named is set only for a pulse with anonymous=no: the
+// person, as JSON, with the name the owner sees.
 type Answer struct {
 	Space     string
 	Pulse     string

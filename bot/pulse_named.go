@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strings"
 )
@@ -43,8 +44,21 @@ func (ps *pulses) tupleText(lang string, p *Pulse, tu Tuple) string {
 	return strings.Join(parts, " · ")
 }
 
-// refOfKey reads a user key (Ref.Key) back into a Ref.
+// namedAs is how a respondent of a named pulse is stored next to their
+// answers: their Ref as JSON, display name included, so that results and
+// export show the name people were told the owner sees.
+func namedAs(u Ref) string {
+	data, _ := json.Marshal(u)
+	return string(data)
+}
+
+// refOfKey reads what namedAs stored (or, from before, a Ref.Key) back
+// into a Ref.
 func refOfKey(key string) Ref {
+	var r Ref
+	if json.Unmarshal([]byte(key), &r) == nil {
+		return r
+	}
 	parts := strings.SplitN(key, ":", 4)
 	if len(parts) != 4 {
 		return Ref{Kind: UserRef, ID: key}

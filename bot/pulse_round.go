@@ -318,7 +318,7 @@ func (ps *pulses) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int
 		Who: respondent(r.Salt, c.req.User), Text: question.Type == QText,
 	}
 	if !p.Anonymous {
-		a.Named = c.req.User.Key()
+		a.Named = namedAs(c.req.User)
 	}
 	if question.Type == QText && raw == skipValue {
 		a.Skip = true

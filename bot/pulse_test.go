@@ -404,7 +404,7 @@ func TestPulseNotAnonymous(t *testing.T) {
 	h.click(user("UANNA"), bot.ActionPulseAnswer, "P1.1|1|yes")
 	res := text(h.run(h.owner, "pulse results P1"))
 	mustContain(t, "results shown below the threshold", res, h.t("pulse.res.yesno", 100, 1, 0, 0))
-	mustContain(t, "names next to answers, as told", res, h.t("pulse.res.named")+": • @UANNA: "+h.t("pulse.yes"))
+	mustContain(t, "names next to answers, as told", res, h.t("pulse.res.named")+": • @uanna: "+h.t("pulse.yes"))
 	h.run(h.owner, "pulse close P1")
 	m := h.run(h.owner, "pulse export P1")
 	mustContain(t, "export says names", m.Text.String(), h.t("pulse.export.done.named", 1, "P1.1"))
@@ -412,7 +412,7 @@ func TestPulseNotAnonymous(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parse CSV: %v", err)
 	}
-	if want := [][]string{{"round", "person", "1. Join the pilot?"}, {"1", "UANNA", "Yes"}}; !slices.EqualFunc(rows, want, slices.Equal) {
+	if want := [][]string{{"round", "person", "1. Join the pilot?"}, {"1", "uanna", "Yes"}}; !slices.EqualFunc(rows, want, slices.Equal) {
 		t.Errorf("got %q, want %q", rows, want)
 	}
 }
