@@ -103,8 +103,8 @@
 //   - The salt is in Redis, so while a round is open whoever can read Redis
 //     and knows the audience can tell who answered (not what): that is what
 //     reminders need.
-//   - A pulse with anonymous=no stores the person (id and display name) in its tuples (the
-//     respondents are told so in the message they answer).
+//   - A pulse with anonymous=no stores the person (id and display name) in
+//     its tuples (the respondents are told so in the message they answer).
 //
 // Answers are recorded by one Lua script (once per person and question, not
 // after close); closing is one Lua script too.
