@@ -234,7 +234,6 @@ func german() map[string]catalog.Message {
 		"pulse.res.segments":      s("Nach Publikum"),
 		"pulse.res.seg":           s("%s %s (%d geantwortet)"),
 		"pulse.res.seg.none":      s("%d geantwortet"),
-		"pulse.res.seg.withheld":  s("verborgen (%d von %d nötig)"),
 		"pulse.res.part.withheld": s("zum Schutz der Anonymität verborgen: %d von %d nötigen Antworten"),
 		"pulse.res.trend":         s("Verlauf (%s)"),
 		"pulse.res.round":         s("R%d"),

@@ -234,7 +234,6 @@ func english() map[string]catalog.Message {
 		"pulse.res.segments":      s("By audience"),
 		"pulse.res.seg":           s("%s %s (%d answered)"),
 		"pulse.res.seg.none":      s("%d answered"),
-		"pulse.res.seg.withheld":  s("withheld (%d of %d needed)"),
 		"pulse.res.part.withheld": s("withheld to protect anonymity: %d of %d answers needed"),
 		"pulse.res.trend":         s("Trend (%s)"),
 		"pulse.res.round":         s("R%d"),
