@@ -341,3 +341,33 @@ func TestPrivacyInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallSegmentsAreStoredTogether: a person named directly next to a
+// channel forms a segment of one; counted apart, its counters would hold
+// that person's answer for anyone reading Redis. It is stored together with
+// the channel from the start.
+func TestSmallSegmentsAreStoredTogether(t *testing.T) {
+	h := MustHarness(t)
+	h.dir.Set(team, crowd("UANNA")...)
+	target := user("UTARGET")
+	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team @utarget`, team, target)
+	h.rate(target, "P1.1", 1, 1)
+	for _, u := range crowd("UANNA") {
+		h.rate(u, "P1.1", 1, 4)
+	}
+	h.run(h.owner, "pulse close P1")
+	for k, v := range h.orderedDump() {
+		if !strings.HasSuffix(k, ":r1:cnt") {
+			continue
+		}
+		for i := 0; i < len(v); i += 2 {
+			if strings.HasPrefix(v[i], "1:1:") {
+				t.Errorf("counter %s=%s keeps the one person named directly apart", v[i], v[i+1])
+			}
+		}
+		if i := slices.Index(v, "1:0:1"); i < 0 || v[i+1] != "1" {
+			t.Errorf("got counters %q, want the target's 1 counted with #team", v)
+		}
+	}
+	mustContain(t, "results", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.seg.merged", 5))
+}

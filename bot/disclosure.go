@@ -31,7 +31,7 @@ type disclosure struct {
 }
 
 // segGroup is one line of the results by audience: one segment, or the
-// segments merged into "others".
+// segments merged into "others" (here, or when the round was stored).
 type segGroup struct {
 	segs   []int
 	others bool
@@ -97,6 +97,9 @@ func (ps *pulses) segmentGroups(p *Pulse, t *Tally, d disclosure) ([]segGroup, b
 	others := segGroup{others: true}
 	small := 0
 	for seg := range nsegs {
+		if len(t.Merged) > 1 && slices.Contains(t.Merged[1:], seg) {
+			continue // stored under t.Merged[0]
+		}
 		if ps.enough(p, size(seg)) && size(seg) > 0 {
 			big = append(big, seg)
 			continue
@@ -113,7 +116,8 @@ func (ps *pulses) segmentGroups(p *Pulse, t *Tally, d disclosure) ([]segGroup, b
 	slices.Sort(big)
 	var groups []segGroup
 	for _, seg := range big {
-		groups = append(groups, segGroup{segs: []int{seg}})
+		// The segments stored as one read as "others" too.
+		groups = append(groups, segGroup{segs: []int{seg}, others: len(t.Merged) > 1 && seg == t.Merged[0]})
 	}
 	if small > 0 {
 		slices.Sort(others.segs)
@@ -192,4 +196,47 @@ func (t *Tally) only(segs []int) *Tally {
 		out.Respondents += t.SegRespondents[seg]
 	}
 	return out
+}
+
+// mergeSmall maps the segments (one per invitee) of an anonymous pulse that
+// have fewer people than the threshold onto one, with the smallest others
+// while that one is still too small, and returns the merged segments (nil
+// when none are). Counted apart, a segment of one person named directly
+// would hold that person's answers at rest.
+func (ps *pulses) mergeSmall(p *Pulse, segs []int) []int {
+	if !p.Anonymous {
+		return nil
+	}
+	size := map[int]int{}
+	for _, s := range segs {
+		size[s]++
+	}
+	var small, big []int
+	n := 0
+	for s, k := range size {
+		if k < ps.anonymityMin {
+			small = append(small, s)
+			n += k
+		} else {
+			big = append(big, s)
+		}
+	}
+	if len(small) == 0 {
+		return nil
+	}
+	slices.SortFunc(big, func(a, b int) int { return cmp.Or(cmp.Compare(size[a], size[b]), cmp.Compare(a, b)) })
+	for ; n < ps.anonymityMin && len(big) > 0; big = big[1:] {
+		small = append(small, big[0])
+		n += size[big[0]]
+	}
+	slices.Sort(small)
+	if len(small) < 2 {
+		return nil
+	}
+	for i, s := range segs {
+		if slices.Contains(small, s) {
+			segs[i] = small[0]
+		}
+	}
+	return small
 }

@@ -66,6 +66,11 @@ type Round struct {
 	// Salt makes respondent hashes of this round unlike those of any other.
 	Salt     string `json:"salt"`
 	Reminded bool   `json:"reminded"`
+	// Merged are the segments of an anonymous pulse stored as one, under the
+	// first of them, because each had fewer people than the anonymity
+	// threshold: counted apart, a one-person segment would hold that person's
+	// answers at rest.
+	Merged []int `json:"merged,omitempty"`
 }
 
 // ID is how buttons and commands name the round: "P1.2".
@@ -118,6 +123,8 @@ type Tally struct {
 	Respondents int
 	// SegRespondents counts respondents per segment.
 	SegRespondents map[int]int
+	// Merged are the segments stored as one (Round.Merged).
+	Merged []int
 	// Counts holds how often each value was given, per question and segment.
 	Counts map[TallyKey]int
 	// Texts are the free-text answers, in no particular order.

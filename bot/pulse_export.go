@@ -30,7 +30,7 @@ func (ps *pulses) export(ctx context.Context, lang string, p *Pulse, r *Round) (
 	}
 	x := exporter{ps: ps, lang: lang, p: p, t: t, d: d, round: strconv.Itoa(r.N)}
 	if d.groups != nil {
-		x.labels = ps.segmentLabels(lang, p)
+		x.labels = ps.segmentLabels(lang, p, t)
 	}
 	for i, q := range p.Questions {
 		if d.question[i+1] || q.Role != "" && d.matrix {

@@ -189,8 +189,9 @@ func formatHeadline(label string, v float64) string {
 // withheld reports whether results with n respondents must stay hidden.
 func (ps *pulses) withheld(p *Pulse, n int) bool { return p.Anonymous && n < ps.anonymityMin }
 
-// segmentLabels names the segments of p, or nil when it has only one.
-func (ps *pulses) segmentLabels(lang string, p *Pulse) []string {
+// segmentLabels names the segments of p, or nil when it has only one; the
+// segments stored as one (t.Merged) are named together under the first.
+func (ps *pulses) segmentLabels(lang string, p *Pulse, t *Tally) []string {
 	var labels []string
 	for _, g := range segmentTargets(p) {
 		labels = append(labels, g.Label())
@@ -200,6 +201,13 @@ func (ps *pulses) segmentLabels(lang string, p *Pulse) []string {
 	}
 	if len(labels) < 2 {
 		return nil
+	}
+	if len(t.Merged) > 1 {
+		names := make([]string, len(t.Merged))
+		for i, seg := range t.Merged {
+			names[i] = labels[seg]
+		}
+		labels[t.Merged[0]] = strings.Join(names, ", ")
 	}
 	return labels
 }

@@ -177,6 +177,7 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 	if err := ps.checkAudience(p, len(refs)); err != nil {
 		return nil, err
 	}
+	merged := ps.mergeSmall(p, segs)
 	var salt [16]byte
 	_, _ = rand.Read(salt[:])
 	r := Round{
@@ -186,6 +187,7 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 		Closes:  due.Add(p.Closes),
 		Invited: len(refs),
 		Salt:    hex.EncodeToString(salt[:]),
+		Merged:  merged,
 	}
 	invitees := make([]Invitee, len(refs))
 	for i, u := range refs {

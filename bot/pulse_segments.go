@@ -8,7 +8,7 @@ import (
 // segments, or why they are not shown apart. ok is false when the pulse has
 // one segment only.
 func (ps *pulses) segmentField(lang string, p *Pulse, t *Tally, d disclosure) (Field, bool) {
-	labels := ps.segmentLabels(lang, p)
+	labels := ps.segmentLabels(lang, p, t)
 	if labels == nil {
 		return Field{}, false
 	}

@@ -85,7 +85,9 @@
 //     person of all their answers, with no respondent in it, in a sorted set
 //     scored by how many identical tuples there are (so ordered by count and
 //     content, not by time). The tuple of an anonymous pulse leaves free text
-//     out, so that nothing at rest links a text to scores.
+//     out, so that nothing at rest links a text to scores. Segments with
+//     fewer invitees than the anonymity threshold are stored as one from the
+//     start (bot.Round.Merged), so that no counter holds one person's answer.
 //   - Linking a person's answers into a tuple needs them together for a
 //     moment: until the person has answered every question, the answers so
 //     far wait in "pend" under the respondent hash. The last answer moves them

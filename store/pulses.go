@@ -430,7 +430,7 @@ func (s *Store) Tally(ctx context.Context, space, pulse string, round int) (*bot
 	if err := json.Unmarshal([]byte(meta.Val()["round"]), &r); err != nil {
 		return nil, fmt.Errorf("decode round %s.%d: %w", pulse, round, err)
 	}
-	t.Invited = r.Invited
+	t.Invited, t.Merged = r.Invited, r.Merged
 	for f, v := range meta.Val() {
 		n, _ := strconv.Atoi(v)
 		if f == "n" {
