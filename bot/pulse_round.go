@@ -30,7 +30,11 @@ func (ps *pulses) openNextRound(ctx context.Context, space, pulseID string, due 
 			}
 		}
 	}
-	return ps.openRound(ctx, p, due)
+	refs, segs, err := ps.audience(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return ps.openRound(ctx, p, due, refs, segs)
 }
 
 // remindLatest sends the reminder of a pulse's open round to the people who
@@ -168,15 +172,22 @@ func segmentTargets(p *Pulse) []Ref {
 	return out
 }
 
-// openRound stores the next round of p, opened at due, and sends its messages.
-func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, error) {
+// audience expands the audience of p into people and their segments, as
+// people does, and refuses one too small (checkAudience).
+func (ps *pulses) audience(ctx context.Context, p *Pulse) ([]Ref, []int, error) {
 	refs, segs, err := ps.people(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := ps.checkAudience(p, len(refs)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return refs, segs, nil
+}
+
+// openRound stores the next round of p, opened at due, for the people refs
+// (in segments segs), and sends its messages.
+func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time, refs []Ref, segs []int) (*Round, error) {
 	merged := ps.mergeSmall(p, segs)
 	var salt [16]byte
 	_, _ = rand.Read(salt[:])
