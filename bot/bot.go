@@ -33,8 +33,9 @@ type Config struct {
 	// WinsChannel is where shout-outs are broadcast; a platform without a
 	// channel broadcasts to the channel the command came from.
 	WinsChannel Channels
-	// AnonymityMin is how many respondents an anonymous pulse (and each of its
-	// segments) needs before its results are shown. Zero means 5.
+	// AnonymityMin is how many answers every figure of an anonymous pulse (a
+	// question, an audience segment) needs before it is shown. Zero means 5;
+	// below MinAnonymity New fails.
 	AnonymityMin int
 	// FeedbackChannel is where anonymous feedback goes; a platform without a
 	// channel refuses feedback.
@@ -83,8 +84,11 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	if cfg.AnonymityMin < 1 {
+	if cfg.AnonymityMin == 0 {
 		cfg.AnonymityMin = 5
+	}
+	if cfg.AnonymityMin < MinAnonymity {
+		return nil, fmt.Errorf("bot: anonymity minimum %d is below %d", cfg.AnonymityMin, MinAnonymity)
 	}
 	if cfg.Directory == nil {
 		cfg.Directory = Directories{}
@@ -134,13 +138,14 @@ func New(cfg Config) (*Bot, error) {
 		b.jobs[digestJob] = dg.job()
 		b.home.keymsgs, b.home.digest = b.keymsgs, dg
 	}
-	fb := &feedback{outbox: cfg.Outbox, channel: cfg.FeedbackChannel, cat: cat, log: cfg.Logger}
+	fb := &feedback{outbox: cfg.Outbox, channel: cfg.FeedbackChannel, cat: cat, log: cfg.Logger, limit: newFeedbackCounter()}
 	var lang *languages
 	if cfg.People != nil {
 		lang = b.langs
 	}
 	b.reg = newRegistry(features{
 		shoutouts: so, keymsgs: b.keymsgs, pulses: b.pulses, feedback: fb, language: lang, goals: b.goals, digest: dg,
+		privacy: &privacy{anonymityMin: cfg.AnonymityMin},
 	})
 	return b, nil
 }

@@ -15,6 +15,7 @@ type feedback struct {
 	channel Channels // where feedback goes, by platform
 	cat     *Catalog
 	log     *slog.Logger
+	limit   *feedbackCounter
 }
 
 func (fb *feedback) commands() []command {
@@ -25,8 +26,9 @@ func (fb *feedback) commands() []command {
 }
 
 // feedback handles "feedback <text>": an anonymous improvement idea, posted to
-// the feedback channel. Its author is stored nowhere, not even in a log line:
-// a failure to post is logged without author and text.
+// the feedback channel as plain text (no live mentions or links). Its author
+// is stored nowhere, not even in a log line: a failure to post is logged
+// without author and text, and the rate limit counts under a salted hash.
 func (fb *feedback) feedback(ctx context.Context, c *call) (*Message, error) {
 	id := fb.channel.For(c.req.Channel.Platform)
 	if id == "" {
@@ -35,9 +37,12 @@ func (fb *feedback) feedback(ctx context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
 		return nil, usageError("feedback", "feedback.err.empty")
 	}
-	text := c.req.textOf(c.args)
+	text := plainFeedback(c.req.textOf(c.args))
 	if n := utf8.RuneCountInString(text.String()); n > maxFeedback {
 		return nil, Errorf(EINVALID, "feedback.err.toolong", n, maxFeedback)
+	}
+	if !fb.limit.hit(c.req.User, c.now) {
+		return nil, Errorf(ECONFLICT, "feedback.err.rate", feedbackLimit)
 	}
 	ch := c.req.Channel.Same(ChannelRef, id, "")
 	pr := fb.cat.Printer("")

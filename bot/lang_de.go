@@ -234,7 +234,6 @@ func german() map[string]catalog.Message {
 		"pulse.res.segments":      s("Nach Publikum"),
 		"pulse.res.seg":           s("%s %s (%d geantwortet)"),
 		"pulse.res.seg.none":      s("%d geantwortet"),
-		"pulse.res.seg.withheld":  s("verborgen (%d von %d nötig)"),
 		"pulse.res.part.withheld": s("zum Schutz der Anonymität verborgen: %d von %d nötigen Antworten"),
 		"pulse.res.trend":         s("Verlauf (%s)"),
 		"pulse.res.round":         s("R%d"),
@@ -246,7 +245,6 @@ func german() map[string]catalog.Message {
 		"pulse.export.done": plural.Selectf(1, "%d",
 			plural.One, "%d Antwortzeile aus Runde %s, ohne Namen.",
 			plural.Other, "%d Antwortzeilen aus Runde %s, ohne Namen."),
-		"pulse.export.open": s("Die Runde ist noch offen: Wer mittendrin ist, kommt dazu, sobald er fertig ist oder die Runde endet."),
 
 		// --- goals ---
 		"cmd.goal.usage":   s("goal add \"<Name>\" metric=<enps:UMFRAGE_ID|shoutouts> target=<n> by=<JJJJ-MM-TT> | goal list"),
@@ -471,5 +469,31 @@ func german() map[string]catalog.Message {
 		"language.set":          s("Ab jetzt spreche ich Deutsch mit dir."),
 		"language.auto":         s("Deine Wahl ist vergessen; ich spreche jetzt %s mit dir, aus deiner Chat-App oder der Voreinstellung des Workspace."),
 		"language.err.unknown":  s("%q spreche ich nicht. Ich spreche: %s."),
+
+		// --- anonymity and privacy ---
+		"pulse.err.audience.small": s("Diese Umfrage ist anonym, aber ihr Publikum hat nur %d Personen, und Ergebnisse brauchen mindestens %d Antworten: Sie könnten nie gezeigt werden. Nimm weitere Personen oder Kanäle in to= auf oder frag mit anonymous=no, damit alle wissen, dass ihr Name zu sehen ist."),
+		"pulse.res.part.matrix":    s("nur in der Können/Wollen-Matrix gezeigt: zu wenige haben nur eine ihrer beiden Fragen beantwortet, um sie getrennt zu zeigen"),
+		"pulse.res.seg.merged":     s("Nicht getrennt gezeigt: Jedes Publikum braucht mindestens %d Antworten, und ebenso die unter „andere“ zusammengefassten."),
+		"pulse.res.seg.others":     s("andere (%s)"),
+		"pulse.res.named":          s("Antworten mit Namen (anonymous=no)"),
+		"pulse.res.named.none":     s("Noch hat niemand alle Fragen beantwortet."),
+		"pulse.export.notyet":      s("Runde %[1]s ist offen bis %[2]s. Exporte enthalten nur geschlossene Runden, damit sich nicht zwei Exporte vergleichen lassen, um eine einzelne Antwort herauszufinden; vorzeitig schließen mit pulse close %[1]s."),
+		"pulse.export.done.named": plural.Selectf(1, "%d",
+			plural.One, "%d Antwortzeile aus Runde %s, mit dem Namen der Person, die sie gab (die Umfrage ist nicht anonym).",
+			plural.Other, "%d Antwortzeilen aus Runde %s, mit den Namen der Personen, die sie gaben (die Umfrage ist nicht anonym)."),
+		"pulse.dm.privacy":     s("Was herald speichert: schreib privacy."),
+		"feedback.err.rate":    s("Du hast die Grenze von %d Ideen pro Stunde erreicht. Bitte schick die nächste später."),
+		"cmd.privacy.usage":    s("privacy"),
+		"cmd.privacy.summary":  s("Was herald über dich speichert und was Admins sehen, in einfachen Worten."),
+		"cmd.privacy.help":     s("privacy erklärt, was herald speichert, was Admins von Umfrageantworten und Feedback sehen, was jemand mit Zugriff auf die Datenbank sehen könnte und wie ein Betriebsrat das prüfen kann."),
+		"privacy.header":       s("🔒 Was herald speichert und wer es sieht"),
+		"privacy.stored.label": s("Was gespeichert wird"),
+		"privacy.stored":       s("Shout-outs mit ihrem Absender, Kernbotschaften mit den Bestätigungen, und die Sprache, die du gewählt hast. Bei einer anonymen Umfrage: die Antworten als Zählungen je Frage und Publikum, Freitexte in zufälliger Reihenfolge, und deine Antworten auf eine Umfrage zusammen, ohne jede Spur von dir. Wer gefragt wurde, wird als Code gespeichert, der sich jede Runde ändert, nur damit du einmal antworten und erinnert werden kannst; wenn die Runde endet, wird er gelöscht. Feedback wird in den Feedback-Kanal gepostet und nicht gespeichert."),
+		"privacy.admins.label": s("Was Admins sehen"),
+		"privacy.admins":       s("Jede Zahl einer anonymen Umfrage (eine Frage, ein Publikum, ein Diagramm, der Verlauf, ein Export, ein Ziel, der Bericht) steht für mindestens %d Antworten, und keine zwei Zahlen lassen sich voneinander abziehen, um auf weniger zu kommen: Kleine Gruppen werden unter „andere“ zusammengefasst oder nicht getrennt gezeigt. Freitexte erscheinen ab %[1]d Antworten auf die Frage, in zufälliger Reihenfolge. Exporte enthalten nur geschlossene Runden, Zeilen in zufälliger Reihenfolge, Freitexte getrennt von Bewertungen. Nur eine Umfrage, die in ihrer Nachricht als „nicht anonym“ markiert ist, zeigt deinen Namen, neben deinen Antworten. Feedback trägt keinen Namen; Erwähnungen und Links darin erscheinen als einfacher Text."),
+		"privacy.db.label":     s("Mit Zugriff auf die Datenbank"),
+		"privacy.db":           s("Wer die Datenbank liest, sieht die Zählungen, die Freitexte und die anonymen Antwortsätze, in einer Reihenfolge, die nichts darüber sagt, wer wann geantwortet hat. Solange eine Runde offen ist, ließe sich erkennen, wer schon geantwortet hat (nicht was), und die Antworten von jemandem, der eine Umfrage mit mehreren Fragen erst halb beantwortet hat, liegen bis zur letzten Antwort oder zum Ende der Runde neben einem Code dieser Person. Wer der Datenbank live zusieht, sieht Zählungen sich ändern, wenn jemand klickt."),
+		"privacy.check.label":  s("So lässt es sich prüfen"),
+		"privacy.check":        s("Die Anonymitätstests lassen herald gegen eine echte Datenbank laufen, antworten in bekannter Reihenfolge, lesen jeden Schlüssel und Wert und schlagen fehl, wenn sich eine Person, eine Reihenfolge oder eine Gruppe kleiner als %d herauslesen lässt (go test ./bot/ -run 'Anonym|Disclos'). Die vollständige Beschreibung, auf Deutsch und Englisch, steht in docs/anonymity.md im Repository von herald."),
 	}
 }

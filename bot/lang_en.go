@@ -234,7 +234,6 @@ func english() map[string]catalog.Message {
 		"pulse.res.segments":      s("By audience"),
 		"pulse.res.seg":           s("%s %s (%d answered)"),
 		"pulse.res.seg.none":      s("%d answered"),
-		"pulse.res.seg.withheld":  s("withheld (%d of %d needed)"),
 		"pulse.res.part.withheld": s("withheld to protect anonymity: %d of %d answers needed"),
 		"pulse.res.trend":         s("Trend (%s)"),
 		"pulse.res.round":         s("R%d"),
@@ -246,7 +245,6 @@ func english() map[string]catalog.Message {
 		"pulse.export.done": plural.Selectf(1, "%d",
 			plural.One, "%d answer row of round %s, without names.",
 			plural.Other, "%d answer rows of round %s, without names."),
-		"pulse.export.open": s("The round is still open: people who are midway through are added when they finish or when it closes."),
 
 		// --- goals ---
 		"cmd.goal.usage":   s("goal add \"<name>\" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD> | goal list"),
@@ -471,5 +469,31 @@ func english() map[string]catalog.Message {
 		"language.set":          s("From now on I speak English with you."),
 		"language.auto":         s("Your choice is forgotten; I speak %s with you now, from your chat app or the workspace default."),
 		"language.err.unknown":  s("I don't speak %q. I speak: %s."),
+
+		// --- anonymity and privacy ---
+		"pulse.err.audience.small": s("This pulse is anonymous, but its audience has only %d people, and results need at least %d answers: they could never be shown. Add people or channels to to=, or ask with anonymous=no so that everyone is told their name is seen."),
+		"pulse.res.part.matrix":    s("shown in the can/want matrix only: too few people answered just one of its two questions to show them apart"),
+		"pulse.res.seg.merged":     s("Not shown apart: each audience needs at least %d answers, and so do the audiences merged into the others."),
+		"pulse.res.seg.others":     s("others (%s)"),
+		"pulse.res.named":          s("Answers with names (anonymous=no)"),
+		"pulse.res.named.none":     s("Nobody has answered every question yet."),
+		"pulse.export.notyet":      s("Round %[1]s is open until %[2]s. Exports hold closed rounds only, so that two exports can't be compared to single out one answer; close it early with pulse close %[1]s."),
+		"pulse.export.done.named": plural.Selectf(1, "%d",
+			plural.One, "%d answer row of round %s, with the name of the person who gave it (the pulse is not anonymous).",
+			plural.Other, "%d answer rows of round %s, with the names of the people who gave them (the pulse is not anonymous)."),
+		"pulse.dm.privacy":     s("What herald stores: type privacy."),
+		"feedback.err.rate":    s("You have reached the limit of %d ideas an hour. Please send the next one later."),
+		"cmd.privacy.usage":    s("privacy"),
+		"cmd.privacy.summary":  s("What herald stores about you and what admins can see, in plain words."),
+		"cmd.privacy.help":     s("privacy explains what herald stores, what admins see of pulse answers and feedback, what someone with access to the database could see, and how a works council can check it."),
+		"privacy.header":       s("🔒 What herald stores and who sees it"),
+		"privacy.stored.label": s("What is stored"),
+		"privacy.stored":       s("Shout-outs with their author, key messages with who acknowledged them, and the language you chose. For an anonymous pulse: the answers as counts per question and audience, written answers in random order, and your answers to one pulse together without any trace of you. Who was asked is stored as a code that changes every round, only so that you can answer once and be reminded; when a round closes it is deleted. Feedback is posted to the feedback channel and not stored."),
+		"privacy.admins.label": s("What admins see"),
+		"privacy.admins":       s("Every figure of an anonymous pulse (a question, an audience, a chart, the trend, an export, a goal, the digest) stands for at least %d answers, and no two figures can be subtracted to get fewer: small audiences are merged into \"others\" or not shown apart. Written answers appear from %[1]d answers to that question on, in random order. Exports hold closed rounds only, rows in random order, written answers apart from scores. Only a pulse marked \"not anonymous\" in its message shows your name, next to your answers. Feedback carries no name; mentions and links in it are shown as plain text."),
+		"privacy.db.label":     s("With access to the database"),
+		"privacy.db":           s("Someone who reads the database sees the counts, the written answers and the anonymous answer sets, in an order that says nothing about who answered when. While a round is open, they could tell who has answered (not what), and the answers of someone midway through a pulse with several questions wait next to a code of that person until they finish or the round closes. Someone watching the database live can see counts change as people click."),
+		"privacy.check.label":  s("How to check"),
+		"privacy.check":        s("The anonymity tests run herald against a real database, answer in a known order, read every key and value, and fail if a person, an order or a group smaller than %d can be recovered (go test ./bot/ -run 'Anonym|Disclos'). The full description, in English and German, is docs/anonymity.md in herald's repository."),
 	}
 }

@@ -16,12 +16,12 @@ type PulseHeadline struct {
 	HasPrevious bool
 	Respondents int
 	Invited     int
-	Withheld    bool // fewer respondents than the anonymity threshold: no Value
+	Withheld    bool // too few answers to its headline question to show it: no Value
 }
 
 // headlines returns the headline of each pulse round of a space opened
-// in month, for the executive digest. Rounds below the anonymity threshold
-// come back Withheld, without values.
+// in month, for the executive digest. Rounds whose headline may not be shown
+// (too few answers, or nothing to sum up) come back Withheld, without values.
 func (ps *pulses) headlines(ctx context.Context, space string, month Month) ([]PulseHeadline, error) {
 	list, err := ps.store.Pulses(ctx, space)
 	if err != nil {
@@ -40,10 +40,11 @@ func (ps *pulses) headlines(ctx context.Context, space string, month Month) ([]P
 			if err != nil {
 				return nil, fmt.Errorf("tally %s.%d: %w", p.ID, n, err)
 			}
-			h := PulseHeadline{Pulse: p.ID, Title: p.Title, Round: n, Respondents: t.Respondents, Invited: t.Invited,
-				Withheld: ps.withheld(p, t.Respondents)}
-			if !h.Withheld {
-				h.Label, h.Value, _ = ps.headline("", p, t, allSegments)
+			h := PulseHeadline{Pulse: p.ID, Title: p.Title, Round: n, Respondents: t.Respondents, Invited: t.Invited}
+			var ok bool
+			h.Label, h.Value, ok = ps.headline("", p, t)
+			h.Withheld = !ok
+			if ok {
 				if prev != nil {
 					h.Previous, h.HasPrevious = prev.Value, true
 				}

@@ -189,35 +189,23 @@ func mustContain(tb testing.TB, what, got, want string) {
 	}
 }
 
-// dump returns every key under the harness's prefix with everything in it.
+// dump returns every key under the harness's prefix with everything in it,
+// joined by NUL bytes.
 func (h *harness) dump() map[string]string {
 	h.tb.Helper()
-	ctx := context.Background()
 	out := map[string]string{}
-	iter := h.rdb.Scan(ctx, 0, h.prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		k := iter.Val()
-		var parts []string
-		switch typ := h.rdb.Type(ctx, k).Val(); typ {
-		case "string":
-			parts = []string{h.rdb.Get(ctx, k).Val()}
-		case "hash":
-			for f, v := range h.rdb.HGetAll(ctx, k).Val() {
-				parts = append(parts, f, v)
-			}
-		case "list":
-			parts = h.rdb.LRange(ctx, k, 0, -1).Val()
-		case "set":
-			parts = h.rdb.SMembers(ctx, k).Val()
-		case "zset":
-			parts = h.rdb.ZRange(ctx, k, 0, -1).Val()
-		default:
-			h.tb.Fatalf("key %s: type %s not read by the test", k, typ)
-		}
-		out[k] = strings.Join(parts, "\x00")
-	}
-	if err := iter.Err(); err != nil {
-		h.tb.Fatalf("scan: %v", err)
+	for k, parts := range h.orderedDump() {
+		out[h.prefix+k] = strings.Join(parts, "\x00")
 	}
 	return out
+}
+
+// crowd returns the users ids and as many more (UFILL1, …) as it takes to
+// reach the harness's anonymity minimum of 5, the smallest audience an
+// anonymous pulse is sent to.
+func crowd(ids ...string) []bot.Ref {
+	for i := 1; len(ids) < 5; i++ {
+		ids = append(ids, "UFILL"+strconv.Itoa(i))
+	}
+	return people(ids...)
 }

@@ -30,7 +30,11 @@ func (ps *pulses) openNextRound(ctx context.Context, space, pulseID string, due 
 			}
 		}
 	}
-	return ps.openRound(ctx, p, due)
+	refs, segs, err := ps.audience(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return ps.openRound(ctx, p, due, refs, segs)
 }
 
 // maxRemindBefore is the longest time before close that a reminder goes out.
@@ -92,15 +96,23 @@ func segmentTargets(p *Pulse) []Ref {
 	return out
 }
 
-// openRound stores the next round of p, opened at due, and sends its messages.
-func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, error) {
+// audience expands the audience of p into people and their segments, as
+// people does, and refuses one too small (checkAudience).
+func (ps *pulses) audience(ctx context.Context, p *Pulse) ([]Ref, []int, error) {
 	refs, segs, err := ps.people(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(refs) == 0 {
-		return nil, Errorf(EINVALID, "pulse.err.nobody")
+	if err := ps.checkAudience(p, len(refs)); err != nil {
+		return nil, nil, err
 	}
+	return refs, segs, nil
+}
+
+// openRound stores the next round of p, opened at due, for the people refs
+// (in segments segs), and sends its messages.
+func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time, refs []Ref, segs []int) (*Round, error) {
+	merged := ps.mergeSmall(p, segs)
 	var salt [16]byte
 	_, _ = rand.Read(salt[:])
 	r := Round{
@@ -110,6 +122,7 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 		Closes:  due.Add(p.Closes),
 		Invited: len(refs),
 		Salt:    hex.EncodeToString(salt[:]),
+		Merged:  merged,
 	}
 	invitees := make([]Invitee, len(refs))
 	for i, u := range refs {
@@ -130,6 +143,18 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 	return &r, nil
 }
 
+// checkAudience refuses an audience of n people: nobody, or, for an
+// anonymous pulse, fewer than could ever see results.
+func (ps *pulses) checkAudience(p *Pulse, n int) error {
+	if n == 0 {
+		return Errorf(EINVALID, "pulse.err.nobody")
+	}
+	if p.Anonymous && n < ps.anonymityMin {
+		return Errorf(EINVALID, "pulse.err.audience.small", n, ps.anonymityMin)
+	}
+	return nil
+}
+
 // closeIfDue closes r when its time is up: rounds close lazily on the first
 // look after their time, so a missed scheduler tick loses nothing.
 func (ps *pulses) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.Time) error {
@@ -142,7 +167,11 @@ func (ps *pulses) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.T
 // closeRound closes r and sends its results to the owner, unless by is the
 // owner (who gets them as the reply).
 func (ps *pulses) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) error {
-	closed, err := ps.store.CloseRound(ctx, p.Space, p.ID, r.N)
+	keep := 0
+	if p.Anonymous {
+		keep = ps.anonymityMin
+	}
+	closed, err := ps.store.CloseRound(ctx, p.Space, p.ID, r.N, keep)
 	if err != nil {
 		return fmt.Errorf("close round %s: %w", r.ID(), err)
 	}
@@ -226,7 +255,7 @@ func (ps *pulses) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int
 		Who: respondent(r.Salt, c.req.User), Text: question.Type == QText,
 	}
 	if !p.Anonymous {
-		a.Named = c.req.User.Key()
+		a.Named = namedAs(c.req.User)
 	}
 	if question.Type == QText && raw == skipValue {
 		a.Skip = true
@@ -329,7 +358,7 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 	if !p.Anonymous {
 		anon = pr.T("pulse.dm.named", p.Owner.Label())
 	}
-	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc))
+	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc)) + " " + pr.T("pulse.dm.privacy")
 	m.Fallback = title + ": " + question.Text
 	return m
 }

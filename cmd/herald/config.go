@@ -128,8 +128,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.Lang = lang
 	c.AnonymityMin, err = strconv.Atoi(get("HERALD_ANONYMITY_MIN", "5"))
-	if err != nil || c.AnonymityMin < 1 {
-		errs = append(errs, fmt.Errorf("HERALD_ANONYMITY_MIN %q is not a whole number of at least 1", getenv("HERALD_ANONYMITY_MIN")))
+	if err != nil || c.AnonymityMin < bot.MinAnonymity {
+		errs = append(errs, fmt.Errorf("HERALD_ANONYMITY_MIN %q must be a whole number of at least %d: fewer answers cannot stay anonymous", getenv("HERALD_ANONYMITY_MIN"), bot.MinAnonymity))
 	}
 	switch f := get("HERALD_LOG_FORMAT", "text"); f {
 	case "text", "json":

@@ -17,6 +17,9 @@ func TestConfigPulseSettings(t *testing.T) {
 		{give: map[string]string{}, wantFeedback: "", wantMin: 5},
 		{give: map[string]string{"HERALD_FEEDBACK_CHANNEL": "C0FEED", "HERALD_ANONYMITY_MIN": "3"}, wantFeedback: "C0FEED", wantMin: 3},
 		{give: map[string]string{"HERALD_ANONYMITY_MIN": "0"}, wantErr: true},
+		{give: map[string]string{"HERALD_ANONYMITY_MIN": "1"}, wantErr: true},
+		{give: map[string]string{"HERALD_ANONYMITY_MIN": "2"}, wantErr: true},
+		{give: map[string]string{"HERALD_ANONYMITY_MIN": "many"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		c, err := loadConfig(func(k string) string { return tt.give[k] })

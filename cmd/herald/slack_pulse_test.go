@@ -312,8 +312,17 @@ func TestSlackPulseCanWant(t *testing.T) {
 				t.Errorf("chart: shared in %q, want the admin's DM D%s", got, e2eAdmin)
 			}
 
+			notyet := w.command(e2eAdmin, "pulse export P1")
+			mustHave(t, "export of an open round", notyet.text, strings.SplitN(w.tr("pulse.export.notyet", "P1.1", "\x00"), "\x00", 2)[0])
+			closed := w.command(e2eAdmin, "pulse close P1")
+			mustHave(t, "close", closed.text, w.tr("pulse.closed.now", "P1.1"))
 			w.command(e2eAdmin, "pulse export P1")
-			export := w.upload(2)
+			var export fakeslack.Call // the charts of the results and of the close come too, in any order
+			for _, up := range w.fake.WaitFor(t, "upload", 3, slackWait) {
+				if strings.HasSuffix(up.Filename, ".csv") {
+					export = up
+				}
+			}
 			rows, err := csv.NewReader(bytes.NewReader(export.File)).ReadAll()
 			if err != nil {
 				t.Fatalf("export %q: not CSV: %v", export.Filename, err)
@@ -329,8 +338,6 @@ func TestSlackPulseCanWant(t *testing.T) {
 				}
 			}
 
-			closed := w.command(e2eAdmin, "pulse close P1")
-			mustHave(t, "close", closed.text, w.tr("pulse.closed.now", "P1.1"))
 			late := w.click("UANNA", first["UANNA"], "3")
 			mustHave(t, "click after close", late.text, w.tr("pulse.closed"))
 			if !late.replace {
@@ -398,8 +405,8 @@ func textValue(s string) map[string]any {
 // the DM is replaced by the thanks, and an expired trigger falls back to
 // saying how to answer by command.
 func TestSlackPulseFreeTextForm(t *testing.T) {
-	w := mustSlackWorld(t, map[string]string{"HERALD_LANG": "en", "HERALD_ANONYMITY_MIN": "1"})
-	w.command(e2eAdmin, "pulse template enps to=<@UANNA|anna> <@UBEN|ben>")
+	w := mustSlackWorld(t, map[string]string{"HERALD_LANG": "en", "HERALD_ANONYMITY_MIN": "3"})
+	w.command(e2eAdmin, "pulse template enps to=<@UANNA|anna> <@UBEN|ben> <@UCARLA|carla>")
 	step2 := w.click("UANNA", w.dm("UANNA", 1)[0], "9")
 	mustHave(t, "after the rating", step2.text, w.tr("pulse.tpl.enps.q2"))
 	words, ok := step2.button(w.tr("pulse.text.button"))
@@ -412,7 +419,7 @@ func TestSlackPulseFreeTextForm(t *testing.T) {
 		v.View.Blocks[0].Label.Text != w.tr("pulse.tpl.enps.q2") || v.View.Title.Text != w.tr("pulse.form.title") {
 		t.Fatalf("views.open: got %s, want the answer form for TRIGGER-ANNA with the question as its label", v.raw)
 	}
-	mustHave(t, "form hint", v.View.Blocks[0].Hint.Text, w.tr("pulse.dm.anon", 1))
+	mustHave(t, "form hint", v.View.Blocks[0].Hint.Text, w.tr("pulse.dm.anon", 3))
 
 	_, ack := w.submitView("UANNA", 1, map[string]any{"input": map[string]any{"input": textValue("   ")}})
 	if want := `{"response_action":"errors","errors":{"input":"` + w.tr("answer.err.value.text") + `"}}`; ack != want {
@@ -435,6 +442,10 @@ func TestSlackPulseFreeTextForm(t *testing.T) {
 	w.post("/slack/interactions", w.blockAction("UBEN", benWords, "TRIGGER-BEN"))
 	mustHave(t, "no modal", w.nextReply().text, "answer P1.1 2 ")
 
+	// Written answers show from three on.
+	w.command("UBEN", "answer P1.1 2 pairing helps")
+	w.click("UCARLA", w.dm("UCARLA", 1)[0], "8")
+	w.command("UCARLA", "answer P1.1 2 fewer meetings")
 	res := w.command(e2eAdmin, "pulse results P1")
 	mustHave(t, "results", res.text, typed)
 	raw := string(w.fake.Calls("response_url")[w.replies-1].JSON)

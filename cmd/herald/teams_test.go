@@ -130,7 +130,7 @@ func TestTeamsShoutoutAndPulseEndToEnd(t *testing.T) {
 		"TEAMS_TOKEN_URL":           fake.TokenURL(),
 		"HERALD_WINS_CHANNEL":       teamsWins,
 		"HERALD_ADMINS":             "29:1aBcD",
-		"HERALD_ANONYMITY_MIN":      "1",
+		"HERALD_ANONYMITY_MIN":      "3",
 	})
 	url := base + "/api/messages"
 	post := func(body []byte) {
@@ -268,7 +268,7 @@ func TestTeamsManifestPackage(t *testing.T) {
 			t.Errorf("command %s: description %q is not a text of 1–128 characters", c.Title, c.Description)
 		}
 	}
-	if got, want := strings.Join(titles, " "), "help shoutout keymsg pulse answer feedback language goal digest"; got != want {
+	if got, want := strings.Join(titles, " "), "help shoutout keymsg pulse answer feedback privacy language goal digest"; got != want {
 		t.Errorf("commands: got %q, want %q", got, want)
 	}
 	icons := []struct {
