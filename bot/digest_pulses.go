@@ -21,6 +21,10 @@ func (dg *digest) digestPulses(ctx context.Context, d *digestRun) (*Field, error
 	for _, h := range heads {
 		name := fmt.Sprintf("%s (%s.%d)", h.Title, h.Pulse, h.Round)
 		rate := d.t("digest.pulse.rate", h.Respondents, h.Invited, pct(h.Respondents, h.Invited))
+		if h.Open {
+			lines = append(lines, "• "+d.t("digest.pulse.open", name, rate))
+			continue
+		}
 		if h.Withheld {
 			lines = append(lines, "• "+d.t("digest.pulse.withheld", name, rate))
 			continue

@@ -24,6 +24,12 @@ func TestDigestReportsPulsesAndGoals(t *testing.T) {
 	for _, u := range []string{"UBEN", "UCARLA"} {
 		h.click(user(u), bot.ActionPulseAnswer, "P3.1|2|-") // not rated: only the text question, skipped
 	}
+	// Open rounds sum up nothing yet: their figures would change answer by answer.
+	mustContain(t, "open round", text(h.run(h.owner, "digest preview")),
+		h.t("digest.pulse.open", h.t("pulse.tpl.enps.title")+" (P1.1)", h.t("digest.pulse.rate", 3, 4, 75)))
+	for _, id := range []string{"P1", "P2", "P3"} {
+		h.run(h.owner, "pulse close "+id)
+	}
 	h.run(h.owner, `goal add "eNPS at 20 by June" metric=enps:P1 target=20 by=2027-06-30`)
 	h.run(h.owner, `goal add "Mood" metric=enps:P3 target=20 by=2027-06-30`)
 

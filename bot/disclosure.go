@@ -15,8 +15,13 @@ const MinAnonymity = 3
 // answers, and no two shown figures differ by fewer (complementary
 // suppression).
 type disclosure struct {
-	// round is false when too few people answered to show anything.
+	// round is false when too few people answered to show anything, or when
+	// an anonymous round still takes answers (open).
 	round bool
+	// open is set for an anonymous round that still takes answers: its
+	// figures, read before and after one person answers, would tell that
+	// answer, so they show once it closes.
+	open bool
 	// question[q] is true when question q (1-based; index 0 unused) may be
 	// shown on its own.
 	question []bool
@@ -57,6 +62,9 @@ func (ps *pulses) enough(p *Pulse, n int) bool { return !p.Anonymous || n == 0 |
 // disclose decides what of tally t of pulse p may be shown.
 func (ps *pulses) disclose(p *Pulse, t *Tally) disclosure {
 	d := disclosure{round: !ps.withheld(p, t.Respondents), question: make([]bool, len(p.Questions)+1)}
+	if d.round && p.Anonymous && !t.Closed && ps.clock.Now().Before(t.Closes) {
+		d.round, d.open = false, true
+	}
 	if !d.round {
 		return d
 	}

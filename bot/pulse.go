@@ -131,6 +131,9 @@ type Tally struct {
 	Texts []TextAnswer
 	// Tuples are the linked answers of one person each, without the person.
 	Tuples []Tuple
+	// Closed is set once the round was closed; Closes is when it closes.
+	Closed bool
+	Closes time.Time
 }
 
 // TallyKey names one counter of a Tally.

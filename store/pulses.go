@@ -434,7 +434,8 @@ func (s *Store) Tally(ctx context.Context, space, pulse string, round int) (*bot
 	if err := json.Unmarshal([]byte(meta.Val()["round"]), &r); err != nil {
 		return nil, fmt.Errorf("decode round %s.%d: %w", pulse, round, err)
 	}
-	t.Invited, t.Merged = r.Invited, r.Merged
+	t.Invited, t.Merged, t.Closes = r.Invited, r.Merged, r.Closes
+	t.Closed = meta.Val()["closed"] == "1"
 	for f, v := range meta.Val() {
 		n, _ := strconv.Atoi(v)
 		if f == "n" {
