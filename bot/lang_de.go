@@ -402,7 +402,7 @@ func german() map[string]catalog.Message {
 		"digest.pulse.down":     s("(minus %s seit der letzten Runde)"),
 		"digest.pulse.same":     s("(unverändert seit der letzten Runde)"),
 		"digest.pulse.rate":     s("– %d von %d Personen haben geantwortet (%d %%)."),
-		"digest.pulse.open":      s("%s: läuft noch; das Ergebnis kommt, sobald die Runde geschlossen ist — %s"),
+		"digest.pulse.open":     s("%s: läuft noch; das Ergebnis kommt, sobald die Runde geschlossen ist — %s"),
 		"digest.pulse.withheld": s("%s: zu wenige Antworten, um ohne Risiko für die Anonymität zu berichten %s"),
 		"digest.goals":          s("Ziele"),
 		// --- home: what is scheduled next (admins) ---

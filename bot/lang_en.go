@@ -402,7 +402,7 @@ func english() map[string]catalog.Message {
 		"digest.pulse.down":     s("(down %s since the last round)"),
 		"digest.pulse.same":     s("(unchanged since the last round)"),
 		"digest.pulse.rate":     s("— %d of %d people answered (%d%%)."),
-		"digest.pulse.open":      s("%s: still open; its result comes once it closes — %s"),
+		"digest.pulse.open":     s("%s: still open; its result comes once it closes — %s"),
 		"digest.pulse.withheld": s("%s: too few answers to report without risking anonymity %s"),
 		"digest.goals":          s("Goals"),
 		// --- home: what is scheduled next (admins) ---
