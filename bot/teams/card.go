@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/internal/chars"
 )
 
 // The Adaptive Card herald sends, and Teams' limits it respects.
@@ -300,16 +301,5 @@ func escapeLineStart(l string) string {
 	return l
 }
 
-// cut shortens s to at most n bytes on a rune boundary, with "…".
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n - len("…")
-	for i > 0 && !utf8RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+// cut shortens s to at most n characters, as Teams counts its limits, with "…".
+func cut(s string, n int) string { return chars.Cut(s, n) }
