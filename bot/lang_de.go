@@ -99,6 +99,7 @@ func german() map[string]catalog.Message {
 		"slack.modal.values.hint": s("Optional, durch Leerzeichen getrennt, zum Beispiel customer-first ownership"),
 		"slack.err.notfound":      s("herald konnte dort nicht posten: Slack kennt diesen Kanal oder diese Person nicht. Prüf den Namen und versuch es noch einmal."),
 		"slack.err.forbidden":     s("herald darf dort nicht posten. Lade herald in den Kanal ein (/invite @herald) und versuch es noch einmal."),
+		"slack.err.revoked":       s("herald wurde aus diesem Slack-Workspace entfernt oder sein Zugang widerrufen. Dorthin wird nichts gesendet, bis ein Admin es wieder installiert."),
 		// --- pulses ---
 		"cmd.pulse.usage":   s("pulse new \"<Frage>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#Kanal @Person…> [every=\"<Zeitplan>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Kurze anonyme Pulsumfragen: eNPS, Skalen, Können/Wollen; Ergebnisse, Erinnerungen und CSV (Admins)."),

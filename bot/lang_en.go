@@ -99,6 +99,7 @@ func english() map[string]catalog.Message {
 		"slack.modal.values.hint": s("Optional, separated by spaces, for example customer-first ownership"),
 		"slack.err.notfound":      s("herald could not post there: Slack does not know that channel or person. Check the name and try again."),
 		"slack.err.forbidden":     s("herald may not post there. Invite herald to the channel (/invite @herald) and try again."),
+		"slack.err.revoked":       s("herald was uninstalled from this Slack workspace, or its access was revoked. Nothing is sent there until an admin installs it again."),
 		// --- pulses ---
 		"cmd.pulse.usage":   s("pulse new \"<question>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#channel @person…> [every=\"<schedule>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Short anonymous pulse surveys: eNPS, scales, can/want; results, reminders and CSV (admins)."),

@@ -49,6 +49,8 @@
 //	                                         (conversation references for proactive sends)
 //	{s}:teams:service                 string the service URL herald last heard the tenant
 //	                                         through, for conversations not seen yet (1:1 chats)
+//	revoked                           hash   space ("slack:T0001") → when it uninstalled herald
+//	                                         or revoked its token; nothing is sent there
 //
 // Send records expire after 400 days. The scheduler and the delivery queue
 // (package scheduler) keep their own keys, all under the same prefix:

@@ -51,6 +51,12 @@ type config struct {
 	// Executives receive the monthly digest; DigestSchedule is when.
 	Executives     []bot.Ref
 	DigestSchedule string
+	// SlackWorkers, SlackQueue, TeamsWorkers and TeamsQueue size the inbound
+	// worker pools; 0 takes the adapter's default.
+	SlackWorkers, SlackQueue int
+	TeamsWorkers, TeamsQueue int
+	// PrivacyText and TermsText are the pages served at /privacy and /terms.
+	PrivacyText, TermsText string
 }
 
 // consoleMode reports whether no chat platform is configured.
@@ -158,6 +164,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.Executives = append(c.Executives, ref)
 	}
 	c.DigestSchedule = get("HERALD_DIGEST_SCHEDULE", "")
+	for _, v := range []struct {
+		key string
+		dst *int
+	}{
+		{"HERALD_SLACK_WORKERS", &c.SlackWorkers}, {"HERALD_SLACK_QUEUE", &c.SlackQueue},
+		{"HERALD_TEAMS_WORKERS", &c.TeamsWorkers}, {"HERALD_TEAMS_QUEUE", &c.TeamsQueue},
+	} {
+		s := get(v.key, "0")
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("%s %q is not a whole number (0: the default)", v.key, s))
+		}
+		*v.dst = n
+	}
+	c.PrivacyText = get("HERALD_PRIVACY_TEXT", "")
+	c.TermsText = get("HERALD_TERMS_TEXT", "")
 	if len(errs) > 0 {
 		return c, errs[0]
 	}

@@ -46,8 +46,14 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 
 	ms, dirs := bot.Messengers{}, bot.Directories{}
 	var slackClient *slackbot.Client
+	var slackUser string
 	if cfg.SlackBotToken != "" {
 		slackClient = newSlackClient(cfg, log)
+		slackClient.Revocations = st
+		var err error
+		if slackUser, err = checkSlackToken(ctx, slackClient, log); err != nil {
+			return err
+		}
 		ms[bot.Slack], dirs[bot.Slack] = slackClient, slackClient
 	}
 	var teamsClient *teamsbot.Client
@@ -70,7 +76,10 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	g, gctx := errgroup.WithContext(ctx)
 	d.run(gctx, g)
 	if slackClient != nil {
-		sa := slackbot.New(slackbot.Config{Handler: d.bot, Client: slackClient, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log})
+		sa := slackbot.New(slackbot.Config{
+			Handler: d.bot, Client: slackClient, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log,
+			BotUser: slackUser, Workers: cfg.SlackWorkers, Queue: cfg.SlackQueue,
+		})
 		if cfg.SlackSecret != "" {
 			mountSlack(mux, sa)
 		}
@@ -108,7 +117,16 @@ func serve(ctx context.Context, addr string, log *slog.Logger, h http.Handler) e
 	if err != nil {
 		return fmt.Errorf("HERALD_ADDR: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler: h,
+		// A stalled client holds a connection (and up to 1 MiB of body) no
+		// longer than this: headers in 5s, the whole request in 15s.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		// Long enough for a Slack reply that waits for the core (2s).
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+	}
 	log.Info("http listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
