@@ -127,11 +127,7 @@ func New(cfg Config) *Adapter {
 
 // refusal logs a refused request, sampled: at most one line per
 // refusalLogEvery, with how many it stands for.
-func (a *Adapter) refusal(msg string, args ...any) {
-	if ok, dropped := a.refusals.Allow(); ok {
-		a.log.Warn(msg, append(args, "also_refused", dropped)...)
-	}
-}
+func (a *Adapter) refusal(msg string, args ...any) { a.refusals.Warn(a.log, msg, args...) }
 
 // Run runs the workers until ctx ends, then stops taking requests and
 // finishes the ones already taken and the "busy" notices under way.

@@ -93,7 +93,7 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		log.Info("slack on", "http", cfg.SlackSecret != "", "socket_mode", cfg.SlackAppToken != "")
 	}
 	if teamsClient != nil {
-		ta, work := runTeams(gctx, workCtx, cfg, log, mux, d.bot, teamsClient)
+		ta, work := runTeams(gctx, workCtx, cfg, log, mux, d.bot, teamsClient, st)
 		reg.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_teams_queued", Help: "Teams activities waiting for a worker."},
 				func() float64 { return float64(ta.Queued()) }),

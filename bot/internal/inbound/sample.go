@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -35,4 +36,12 @@ func (s *Sampler) Allow() (ok bool, dropped int) {
 	s.next = t.Add(s.Every)
 	dropped, s.dropped = s.dropped, 0
 	return true, dropped
+}
+
+// Warn logs msg at warning level through log when Allow lets it, with how
+// many lines it stands for.
+func (s *Sampler) Warn(log *slog.Logger, msg string, args ...any) {
+	if ok, dropped := s.Allow(); ok {
+		log.Warn(msg, append(args, "also_refused", dropped)...)
+	}
 }

@@ -52,6 +52,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	keys     map[string]*rsa.PrivateKey // the JWKS, by key id
+	endorse  map[string][]string        // the channels each key is endorsed for
 	tokens   int
 	revoked  int // tokens up to this number are refused
 	failFor  map[string]int
@@ -73,7 +74,7 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}}
+	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, endorse: map[string][]string{KeyID: {"msteams"}}, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"issuer": "https://api.botframework.com", "jwks_uri": s.URL + "/keys",
@@ -87,7 +88,7 @@ func New(tb testing.TB) *Server {
 			keys = append(keys, map[string]any{
 				"kty": "RSA", "use": "sig", "kid": kid, "alg": "RS256",
 				"n": b64(k.N.Bytes()), "e": b64(big.NewInt(int64(k.E)).Bytes()),
-				"endorsements": []string{"msteams"},
+				"endorsements": s.endorse[kid],
 			})
 		}
 		writeJSON(w, map[string]any{"keys": keys})
@@ -175,8 +176,9 @@ func PostWith(tb testing.TB, url, authorization string, activity []byte) int {
 }
 
 // AddKey generates a new signing key under kid and serves it in the JWKS
-// beside the others, as the Bot Framework does when it rotates keys.
-func (s *Server) AddKey(tb testing.TB, kid string) *rsa.PrivateKey {
+// beside the others, as the Bot Framework does when it rotates keys. The key
+// is endorsed for the channels named, else for msteams.
+func (s *Server) AddKey(tb testing.TB, kid string, endorsements ...string) *rsa.PrivateKey {
 	tb.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -185,6 +187,10 @@ func (s *Server) AddKey(tb testing.TB, kid string) *rsa.PrivateKey {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys[kid] = key
+	if len(endorsements) == 0 {
+		endorsements = []string{"msteams"}
+	}
+	s.endorse[kid] = endorsements
 	return key
 }
 
