@@ -454,6 +454,10 @@ func german() map[string]catalog.Message {
 		"teams.image.toolarge": s("Das Diagramm ist zu groß für Teams; die Zahlen oben sagen dasselbe."),
 		"teams.app.short":      s("Kernbotschaften, Shout-outs und Pulsumfragen für eure Veränderung."),
 		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung durchzuziehen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
+		"page.privacy.title":   s("herald: Datenschutz"),
+		"page.privacy":         s("herald wird von deiner Organisation auf ihren eigenen Servern betrieben und speichert seine Daten in ihrer eigenen Datenbank. Es gibt nichts an Dritte weiter.\n\nWas über dich gespeichert wird: deine Chat-Benutzer-ID und dein Name, die Shout-outs, die du gegeben und bekommen hast, welche Kernbotschaften dich erreicht haben und ob du sie bestätigt hast, die Sprache, die du gewählt hast, und ob du an einer Pulsumfrage teilgenommen hast.\n\nAnonyme Pulsumfragen speichern deine Antwort ohne deinen Namen: Wer geantwortet hat, wird getrennt davon gehalten, was geantwortet wurde, und Ergebnisse erscheinen erst, wenn genug Leute geantwortet haben. Schreib herald privacy für die Einzelheiten.\n\nFragen: Wende dich an die Leute, die herald in deiner Organisation betreiben."),
+		"page.terms.title":     s("herald: Nutzungsbedingungen"),
+		"page.terms":           s("herald wird von deiner Organisation für ihre eigene Arbeit bereitgestellt. Nutze es wie jedes Werkzeug am Arbeitsplatz: freundlich in Shout-outs, ehrlich in Pulsumfragen, und behalte, was du liest, in deiner Organisation.\n\nEs gelten die Richtlinien deiner Organisation. Fragen: Wende dich an die Leute, die herald in deiner Organisation betreiben."),
 
 		// --- language ---
 		"cmd.language.usage":   s("language [en|de|auto]"),

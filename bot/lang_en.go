@@ -454,6 +454,10 @@ func english() map[string]catalog.Message {
 		"teams.image.toolarge": s("The chart is too large to show in Teams; the numbers above say the same."),
 		"teams.app.short":      s("Key messages, shout-outs and pulse surveys that carry your change through."),
 		"teams.app.full":       s("herald helps your organisation carry a change through, right here in Teams: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys. Type @herald help to start."),
+		"page.privacy.title":   s("herald: privacy"),
+		"page.privacy":         s("herald is run by your organisation, on its own servers, and keeps its data in your organisation's own database. It sends nothing to anyone else.\n\nWhat it stores about you: your chat user id and name, the shout-outs you gave and received, which key messages reached you and whether you confirmed them, the language you chose, and whether you answered a pulse survey.\n\nAnonymous pulse surveys store your answer without your name: who answered is kept apart from what was answered, and no result is shown until enough people answered. Write privacy to herald for the details.\n\nQuestions: ask the people who run herald in your organisation."),
+		"page.terms.title":     s("herald: terms of use"),
+		"page.terms":           s("herald is provided by your organisation for its own work. Use it as you would any workplace tool: be kind in shout-outs, honest in pulse surveys, and keep what you read to your organisation.\n\nYour organisation's own policies apply. Questions: ask the people who run herald in your organisation."),
 
 		// --- language ---
 		"cmd.language.usage":   s("language [en|de|auto]"),

@@ -43,6 +43,9 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if err := mountPages(mux, cfg); err != nil {
+		return err
+	}
 
 	ms, dirs := bot.Messengers{}, bot.Directories{}
 	var slackClient *slackbot.Client

@@ -58,7 +58,7 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	fs := flag.NewFlagSet("teams-manifest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "the app package to write, e.g. herald-teams.zip")
-	base := fs.String("url", "", "herald's public base URL, for the developer links (https://herald.example.com)")
+	base := fs.String("url", "", "herald's public https:// address: the developer, privacy and terms links point there (required)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("teams-manifest: %w", err)
 	}
@@ -68,6 +68,9 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	appID := strings.TrimSpace(getenv("TEAMS_APP_ID"))
 	if appID == "" {
 		return fmt.Errorf("teams-manifest: TEAMS_APP_ID is not set: the package names the bot by its Microsoft app id")
+	}
+	if *base == "" {
+		return fmt.Errorf("teams-manifest: --url https://your.host is required: the package links herald's /privacy and /terms pages there")
 	}
 	lang, ok := bot.ParseLang(getenv("HERALD_LANG"))
 	if !ok {
@@ -81,10 +84,6 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	if *base == "" {
-		*base = "https://herald.example.com"
-		fmt.Fprintln(stderr, "teams-manifest: the developer links point at https://herald.example.com; pass --url https://your.host to change them")
-	}
 	// The command menu lists what the registry answers, in help's order.
 	cmds := make([]teamsbot.Command, 0, len(menu))
 	for _, c := range menu {
@@ -92,7 +91,7 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	}
 	zip, err := teamsbot.Package(teamsbot.ManifestOptions{
 		AppID: appID, Version: manifestVersion(version), BaseURL: *base, Name: "herald",
-		Description: cat.T("", "teams.app.short"), Long: cat.T("", "teams.app.full"), Commands: cmds,
+		Description: cat.T("", "teams.app.short"), Long: cat.T("", "teams.app.full"), Commands: cmds, Modified: time.Now(),
 	})
 	if err != nil {
 		return err
