@@ -34,6 +34,7 @@ go build -o "$tmp/peerbench" ./scripts/peerbench
 
 "$tmp/peerbench" sink "$sink" "$tmp/key.pem" & pids+=($!)
 for _ in $(seq 1 100); do [ -s "$tmp/key.pem" ] && curl -fs "http://$sink/openid" >/dev/null 2>&1 && break; sleep 0.1; done
+[ -s "$tmp/key.pem" ] || { echo "bench: the sink did not start on $sink"; exit 1; }
 "$tmp/peerbench" slack-commands "$secret" "http://$sink/respond" "$count" "$tmp/commands.txt"
 "$tmp/peerbench" slack-clicks "$secret" "http://$sink/respond" "$count" "$tmp/clicks.txt"
 "$tmp/peerbench" teams "$tmp/key.pem" "$appid" "http://$sink/" "$count" "$tmp/teams.txt"
