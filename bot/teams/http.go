@@ -127,13 +127,20 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 		return
 	}
 	conv := act.Conversation.ID // with ;messageid=…, so a channel reply stays in its thread
+	var err error
 	switch {
 	case act.Conversation.ConversationType != "personal" && (m.Ephemeral || m.Replace):
 		m.To, m.Replace = req.User, false
-		_ = a.client.Send(ctx, *m) // a failure is logged by the client
+		err = a.client.Send(ctx, *m)
 	case m.Replace && act.ReplyToID != "":
-		_ = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
+		err = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
 	default:
-		_ = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
+		err = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
+	}
+	if err != nil {
+		// Logged by the client; the requester learns it in a few words
+		// that Teams surely takes, where they asked.
+		note := bot.Message{Text: bot.Plain(a.client.t("teams.err.refused", bot.ErrorCode(err)))}
+		_ = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, note)
 	}
 }

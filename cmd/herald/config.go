@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,8 @@ type config struct {
 	TeamsWorkers, TeamsQueue int
 	// PrivacyText and TermsText are the pages served at /privacy and /terms.
 	PrivacyText, TermsText string
+	// PublicURL is herald's public https:// address, for download links.
+	PublicURL string
 }
 
 // consoleMode reports whether no chat platform is configured.
@@ -177,6 +180,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("%s %q is not a whole number (0: the default)", v.key, s))
 		}
 		*v.dst = n
+	}
+	c.PublicURL = strings.TrimRight(get("HERALD_PUBLIC_URL", ""), "/")
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || u.Scheme != "https" || u.Host == "") {
+		errs = append(errs, fmt.Errorf("HERALD_PUBLIC_URL %q is not an https:// address such as https://herald.example.com", c.PublicURL))
 	}
 	c.PrivacyText = get("HERALD_PRIVACY_TEXT", "")
 	c.TermsText = get("HERALD_TERMS_TEXT", "")

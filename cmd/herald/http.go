@@ -61,7 +61,11 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	}
 	var teamsClient *teamsbot.Client
 	if cfg.TeamsAppID != "" {
-		tc, err := newTeamsClient(cfg, log, st)
+		links := teamsLinks(cfg, st)
+		if links != nil {
+			mux.Handle("GET /files/{id}", links.Handler())
+		}
+		tc, err := newTeamsClient(cfg, log, st, links)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io"
@@ -22,7 +24,7 @@ var _ teamsbot.Conversations = (*store.Store)(nil)
 
 // newTeamsClient returns the Bot Framework connector client of cfg; it finds
 // conversations through the store.
-func newTeamsClient(cfg config, log *slog.Logger, st *store.Store) (*teamsbot.Client, error) {
+func newTeamsClient(cfg config, log *slog.Logger, st *store.Store, links *teamsbot.Links) (*teamsbot.Client, error) {
 	cat, err := bot.NewCatalog(cfg.Lang)
 	if err != nil {
 		return nil, err
@@ -31,9 +33,21 @@ func newTeamsClient(cfg config, log *slog.Logger, st *store.Store) (*teamsbot.Cl
 	tr.MaxIdleConnsPerHost = 64
 	return teamsbot.NewClient(teamsbot.ClientConfig{
 		AppID: cfg.TeamsAppID, Password: cfg.TeamsPassword, TokenURL: cfg.TeamsTokenURL,
-		Conversations: st, Catalog: cat, Logger: log,
+		Conversations: st, Catalog: cat, Logger: log, Links: links,
 		HTTPClient: &http.Client{Transport: tr, Timeout: 30 * time.Second},
 	}), nil
+}
+
+// teamsLinks returns the download links of files too large for a Teams card
+// when HERALD_PUBLIC_URL is set, else nil. They are signed with a key derived
+// from the app password, which every replica shares.
+func teamsLinks(cfg config, st *store.Store) *teamsbot.Links {
+	if cfg.PublicURL == "" {
+		return nil
+	}
+	mac := hmac.New(sha256.New, []byte(cfg.TeamsPassword))
+	mac.Write([]byte("herald download links"))
+	return teamsbot.NewLinks(st, cfg.PublicURL, mac.Sum(nil), nil)
 }
 
 // runTeams serves POST /api/messages on mux and returns the adapter's work:
@@ -70,7 +84,10 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 		return fmt.Errorf("teams-manifest: TEAMS_APP_ID is not set: the package names the bot by its Microsoft app id")
 	}
 	if *base == "" {
-		return fmt.Errorf("teams-manifest: --url https://your.host is required: the package links herald's /privacy and /terms pages there")
+		*base = strings.TrimSpace(getenv("HERALD_PUBLIC_URL"))
+	}
+	if *base == "" {
+		return fmt.Errorf("teams-manifest: --url https://your.host (or HERALD_PUBLIC_URL) is required: the package links herald's /privacy and /terms pages there")
 	}
 	lang, ok := bot.ParseLang(getenv("HERALD_LANG"))
 	if !ok {

@@ -317,7 +317,7 @@ func TestTeamsManifestChecksItsInputs(t *testing.T) {
 		{"herald-bot", "https://herald.example.org", "is not a GUID"},
 		{"00000000-1111-2222-3333-444444444444", "herald.example.org", "is not an https:// address"},
 		{"00000000-1111-2222-3333-444444444444", "http://herald.example.org", "is not an https:// address"},
-		{"00000000-1111-2222-3333-444444444444", "", "--url https://your.host is required"},
+		{"00000000-1111-2222-3333-444444444444", "", "--url https://your.host (or HERALD_PUBLIC_URL) is required"},
 	}
 	for _, tt := range tests {
 		args := []string{"herald", "teams-manifest", "--out", filepath.Join(t.TempDir(), "x.zip")}

@@ -56,6 +56,7 @@ type Server struct {
 	tokens   int
 	revoked  int // tokens up to this number are refused
 	failFor  map[string]int
+	failOnce map[string]int
 	retry    map[string]int
 	members  map[string][]Member
 	activity int
@@ -74,7 +75,7 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, endorse: map[string][]string{KeyID: {"msteams"}}, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}}
+	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, endorse: map[string][]string{KeyID: {"msteams"}}, failFor: map[string]int{}, failOnce: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"issuer": "https://api.botframework.com", "jwks_uri": s.URL + "/keys",
@@ -216,6 +217,17 @@ func (s *Server) FailFor(id string, status int) {
 	s.failFor[id] = status
 }
 
+// FailOnce makes the next call about conversation id answer status.
+func (s *Server) FailOnce(id string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failOnce[id] = status
+}
+
+// MaxActivity is the largest activity the fake takes, as Teams: larger ones
+// get 413.
+const MaxActivity = 28 << 10
+
 // Calls returns the connector calls so far whose path ends with suffix
 // ("/activities", "/pagedmembers", "" for all).
 func (s *Server) Calls(suffix string) []Call {
@@ -266,6 +278,13 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 	}
 	s.calls.Add(c)
 	status := s.failFor[c.Conversation]
+	if st, ok := s.failOnce[c.Conversation]; ok {
+		status = st
+		delete(s.failOnce, c.Conversation)
+	}
+	if len(body) > MaxActivity {
+		status = http.StatusRequestEntityTooLarge
+	}
 	var created string
 	if len(parts) == 2 && r.Method == http.MethodPost { // create a conversation
 		var in struct {
