@@ -42,11 +42,12 @@ func german() map[string]catalog.Message {
 		"console.click.notyours": s("Schaltfläche %d gehört zu den Direktnachrichten von %s: Nur diese Person kann sie drücken."),
 
 		// --- help ---
-		"help.header":  s("herald"),
-		"help.intro":   s("herald hilft deiner Organisation, eine Veränderung durchzutragen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
-		"help.more":    s("Mit help <Befehl> bekommst du Details und Beispiele."),
-		"help.topic":   s("Hilfe: %s"),
-		"help.unknown": s("Zu %q gibt es keine Hilfe. Themen: %s."),
+		"help.header":        s("herald"),
+		"help.intro":         s("herald hilft deiner Organisation, eine Veränderung durchzutragen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
+		"help.more":          s("Mit help <Befehl> bekommst du Details und Beispiele."),
+		"help.topic":         s("Hilfe: %s"),
+		"help.unknown":       s("Zu %q gibt es keine Hilfe. Themen: %s."),
+		"help.teams.targets": s("In Teams nennst du einen Kanal oder eine Person, indem du sie erwähnst: to=@Allgemein, @Anna Beispiel. In einem Kanal beginnst du mit @herald."),
 
 		// --- shout-outs ---
 		"cmd.help.usage":       s("help [Befehl]"),

@@ -42,11 +42,12 @@ func english() map[string]catalog.Message {
 		"console.click.notyours": s("Button %d is in %s's direct messages: only they can press it."),
 
 		// --- help ---
-		"help.header":  s("herald"),
-		"help.intro":   s("herald helps your organisation carry a change through, right here in chat: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys.\n\nCommands:"),
-		"help.more":    s("Type help <command> for details and examples."),
-		"help.topic":   s("help: %s"),
-		"help.unknown": s("There is no help on %q. Topics: %s."),
+		"help.header":        s("herald"),
+		"help.intro":         s("herald helps your organisation carry a change through, right here in chat: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys.\n\nCommands:"),
+		"help.more":          s("Type help <command> for details and examples."),
+		"help.topic":         s("help: %s"),
+		"help.unknown":       s("There is no help on %q. Topics: %s."),
+		"help.teams.targets": s("In Teams, name a channel or a person by mentioning them: to=@General, @Anna Example. In a channel, start with @herald."),
 
 		// --- shout-outs ---
 		"cmd.help.usage":       s("help [command]"),
