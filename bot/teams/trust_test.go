@@ -107,3 +107,33 @@ func TestTokenCheckedBeforeTheBody(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifiedTokensStillExpire: a token checked once is remembered, but
+// never beyond its expiry.
+func TestVerifiedTokensStillExpire(t *testing.T) {
+	fake := fakebf.New(t)
+	now := time.Now()
+	v := teams.NewVerifier(appID, fake.MetadataURL(), nil, nil, func() time.Time { return now })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = v.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	claims := fake.Claims(appID)
+	claims["exp"] = now.Add(time.Hour).Unix()
+	auth := "Bearer " + fakebf.Sign(t, fake.Key, fakebf.KeyID, claims)
+	steps := []struct {
+		at      time.Duration
+		wantErr bool
+	}{
+		{0, false},
+		{30 * time.Minute, false}, // remembered
+		{time.Hour + 6*time.Minute, true},
+	}
+	for _, st := range steps {
+		now = time.Now().Add(st.at)
+		err := v.Verify(context.Background(), auth, fake.ServiceURL(), teams.Channel)
+		if (err != nil) != st.wantErr {
+			t.Errorf("at +%v: got %v, want error %v", st.at, err, st.wantErr)
+		}
+	}
+}

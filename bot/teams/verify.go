@@ -65,6 +65,7 @@ type Verifier struct {
 	now         func() time.Time
 
 	endorse   *endorsements
+	verified  tokenCache
 	ready     chan struct{} // closed when the first keys are in
 	readyOnce sync.Once
 	mu        sync.RWMutex
@@ -240,6 +241,9 @@ func (v *Verifier) claims(ctx context.Context, authorization string) (jwt.MapCla
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
 		return nil, "", fmt.Errorf("%w: no bearer token", ErrUnauthorized)
 	}
+	if t, ok := v.verified.get(raw, v.now()); ok {
+		return t.claims, t.kid, nil
+	}
 	kf, err := v.keyfunc(ctx)
 	if err != nil {
 		return nil, "", err
@@ -257,7 +261,46 @@ func (v *Verifier) claims(ctx context.Context, authorization string) (jwt.MapCla
 		return nil, "", fmt.Errorf("%w: %v", ErrUnauthorized, err)
 	}
 	kid, _ := tok.Header["kid"].(string)
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		v.verified.put(raw, Token{claims: claims, kid: kid}, exp.Time)
+	}
 	return claims, kid, nil
+}
+
+// maxVerified bounds the tokens remembered as verified.
+const maxVerified = 1024
+
+// tokenCache remembers tokens whose signature and claims were checked, until
+// they expire: the Bot Framework sends the same token with every activity
+// for up to an hour, and an RS256 check per activity is most of the cost of
+// taking it in.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedToken
+}
+
+type cachedToken struct {
+	Token
+	exp time.Time
+}
+
+func (c *tokenCache) get(raw string, now time.Time) (Token, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.m[raw]
+	if !ok || !now.Before(t.exp) {
+		return Token{}, false
+	}
+	return t.Token, true
+}
+
+func (c *tokenCache) put(raw string, t Token, exp time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxVerified {
+		c.m = make(map[string]cachedToken) // start over rather than track ages
+	}
+	c.m[raw] = cachedToken{Token: t, exp: exp}
 }
 
 // keyfunc returns the current keys, waiting up to readyWait for the first.
