@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/bot/bottest"
 	"github.com/herald-chat/herald/bot/teams"
 	"github.com/herald-chat/herald/bot/teams/fakebf"
 )
@@ -81,31 +79,19 @@ func TestEveryCardFitsTeams(t *testing.T) {
 	}
 }
 
-// linkClient is a Client that sends files by link, with the link server.
-func linkClient(t *testing.T) (*teams.Client, *fakebf.Server, *httptest.Server, *memFiles) {
+// linkClient is a Client that sends files by link, served by a test server.
+func linkClient(t *testing.T) (*teams.Client, *fakebf.Server) {
 	t.Helper()
-	fake := fakebf.New(t)
-	convs := &bottest.Conversations{}
-	if err := convs.SaveConversation(context.Background(), "teams:"+tenant, "19:wins@thread.tacv2", fake.ServiceURL()); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := bot.NewCatalog("en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := &memFiles{}
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	links := teams.NewLinks(files, srv.URL, []byte("link-key"), nil)
+	links := teams.NewLinks(&memFiles{}, srv.URL, []byte("link-key"), nil)
 	mux.Handle("GET /files/{id}", links.Handler())
-	c := teams.NewClient(teams.ClientConfig{AppID: appID, Password: "secret", TokenURL: fake.TokenURL(), Conversations: convs,
-		Catalog: cat, Logger: slog.New(slog.DiscardHandler), Links: links})
-	return c, fake, srv, files
+	return mustClient(t, func(c *teams.ClientConfig) { c.Links = links })
 }
 
 func TestExportAndBigChartGoByLink(t *testing.T) {
-	c, fake, _, _ := linkClient(t)
+	c, fake := linkClient(t)
 	wins := bot.Ref{Kind: bot.ChannelRef, Platform: bot.Teams, Workspace: tenant, ID: "19:wins@thread.tacv2"}
 	csv := export(5000)
 	chart := pngOf(t, 1200, 900)
