@@ -11,7 +11,8 @@
 #   scripts/bench-peers.sh [DURATION] [REQUESTS]   e.g. scripts/bench-peers.sh 10s 300000
 # Needs Go, Node.js with npm (Bolt and botbuilder are installed into a
 # temporary folder) and wrk (apt-get install -y wrk). Uses REDIS_URL when
-# set, else herald's embedded store.
+# set, else herald's embedded store; herald's keys go under herald-bench:,
+# where the replay checks of the requests expire within an hour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s}

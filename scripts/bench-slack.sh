@@ -4,7 +4,8 @@
 # "/herald help" is distinct (herald runs a replayed request once), answered
 # by the core and carried inline in the acknowledgement.
 #   scripts/bench-slack.sh [DURATION] [REQUESTS]    e.g. scripts/bench-slack.sh 20s 500000
-# Uses REDIS_URL when set, else the embedded store. Slack itself is a local sink.
+# Uses REDIS_URL when set, else the embedded store (keys under herald-bench:, the
+# replay checks of the requests expire within an hour). Slack itself is a local sink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20s}
