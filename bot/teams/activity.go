@@ -56,6 +56,27 @@ type ChannelData struct {
 	Team struct {
 		ID string `json:"id"`
 	} `json:"team"`
+	// Channel is the channel of an activity in a team; Teams leaves out
+	// the name of the General channel.
+	Channel struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"channel"`
+}
+
+// ChannelNames returns the display names of the channels the activity
+// names: its own channel and the channels mentioned in it (id → name).
+func (a *Activity) ChannelNames() map[string]string {
+	names := map[string]string{}
+	if c := a.ChannelData.Channel; c.ID != "" && c.Name != "" {
+		names[c.ID] = c.Name
+	}
+	for _, e := range a.Entities {
+		if e.Type == "mention" && isConversation(e.Mentioned.ID) && e.Mentioned.Name != "" {
+			names[e.Mentioned.ID] = e.Mentioned.Name
+		}
+	}
+	return names
 }
 
 // Tenant is the activity's tenant id, herald's workspace.

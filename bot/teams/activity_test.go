@@ -86,3 +86,17 @@ func TestChannelMentionIsAChannel(t *testing.T) {
 		t.Errorf("got %+v (%s), want %+v, named #General", got, got.Label(), want)
 	}
 }
+
+func TestChannelNames(t *testing.T) {
+	act := teams.Activity{
+		Entities: []teams.Entity{
+			{Type: "mention", Text: "<at>Wins</at>", Mentioned: teams.Account{ID: "19:wins@thread.tacv2", Name: "Wins"}},
+			{Type: "mention", Text: "<at>Ben</at>", Mentioned: teams.Account{ID: "29:ben", Name: "Ben"}},
+		},
+	}
+	act.ChannelData.Channel.ID, act.ChannelData.Channel.Name = "19:feedback@thread.tacv2", "Feedback"
+	want := map[string]string{"19:wins@thread.tacv2": "Wins", "19:feedback@thread.tacv2": "Feedback"}
+	if got := act.ChannelNames(); !maps.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

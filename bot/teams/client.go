@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +32,9 @@ type Client struct {
 	log    *slog.Logger
 	t      func(key string, args ...any) string
 	links  *Links
+	// names remembers the display names of channels Teams told herald
+	// (conversation id → name), so replies name them as Teams shows them.
+	names sync.Map
 	// chats remembers each person's 1:1 conversation id (user ref key →
 	// id), so a broadcast to many people creates each chat once per process.
 	chats sync.Map
@@ -144,6 +148,37 @@ func (c *Client) post(ctx context.Context, svc, conv, replyTo string, m bot.Mess
 	return out.ID, err
 }
 
+// Learn remembers the display names of channels (conversation id → name).
+func (c *Client) Learn(names map[string]string) {
+	for id, name := range names {
+		c.names.Store(id, name)
+	}
+}
+
+// named returns t with the channels whose names herald learnt named.
+func (c *Client) named(t bot.Text) bot.Text {
+	var out bot.Text
+	for i, s := range t {
+		if s.Ref == nil || s.Ref.Kind != bot.ChannelRef || s.Ref.Name != "" {
+			continue
+		}
+		name, ok := c.names.Load(s.Ref.ID)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(t)
+		}
+		r := *s.Ref
+		r.Name = name.(string)
+		out[i].Ref = &r
+	}
+	if out == nil {
+		return t
+	}
+	return out
+}
+
 // activity renders m as a message activity. With Links, a file and an image
 // too large to embed go by download link; the card is then fitted under
 // Teams' size limit.
@@ -164,6 +199,13 @@ func (c *Client) activity(ctx context.Context, m bot.Message) *activityOut {
 		} else {
 			linked = append(linked, element{"type": "Image", "url": u, "altText": m.Image.Alt, "size": "Stretch"})
 			m.Image = nil
+		}
+	}
+	m.Text = c.named(m.Text)
+	if len(m.Fields) > 0 {
+		m.Fields = slices.Clone(m.Fields)
+		for i := range m.Fields {
+			m.Fields[i].Value = c.named(m.Fields[i].Value)
 		}
 	}
 	card := Card(m, c.t)

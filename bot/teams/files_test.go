@@ -190,3 +190,22 @@ func TestDownloadLinksExpire(t *testing.T) {
 		}
 	}
 }
+
+func TestRepliesNameChannelsAsTeamsShowsThem(t *testing.T) {
+	c, fake := mustClient(t)
+	c.Learn(map[string]string{"19:feedback@thread.tacv2": "Feedback"})
+	wins := bot.Ref{Kind: bot.ChannelRef, Platform: bot.Teams, Workspace: tenant, ID: "19:wins@thread.tacv2"}
+	feedback := wins
+	feedback.ID = "19:feedback@thread.tacv2"
+	m := bot.Message{To: wins, Text: bot.Text{bot.Str("Sent to "), bot.Mention(feedback), bot.Str(".")}}
+	if err := c.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	body := string(fake.Calls("/activities")[0].Body)
+	if !strings.Contains(body, "Sent to #Feedback.") || strings.Contains(body, "19:feedback") {
+		t.Errorf("got %s, want the channel named #Feedback", body)
+	}
+	if m.Text[1].Ref.Name != "" {
+		t.Error("the caller's message was changed")
+	}
+}

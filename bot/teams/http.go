@@ -39,6 +39,7 @@ func (a *Adapter) Messages() http.Handler {
 			http.Error(w, "bad activity", http.StatusBadRequest)
 			return
 		}
+		a.client.Learn(act.ChannelNames())
 		if j := a.work(&act); j != nil && !a.pool.Submit(a.once(&act, j)) {
 			a.refusal("teams: busy, activity refused", "type", act.Type, "user", act.From.ID)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
