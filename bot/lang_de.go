@@ -42,11 +42,12 @@ func german() map[string]catalog.Message {
 		"console.click.notyours": s("Schaltfläche %d gehört zu den Direktnachrichten von %s: Nur diese Person kann sie drücken."),
 
 		// --- help ---
-		"help.header":  s("herald"),
-		"help.intro":   s("herald hilft deiner Organisation, eine Veränderung durchzutragen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
-		"help.more":    s("Mit help <Befehl> bekommst du Details und Beispiele."),
-		"help.topic":   s("Hilfe: %s"),
-		"help.unknown": s("Zu %q gibt es keine Hilfe. Themen: %s."),
+		"help.header":        s("herald"),
+		"help.intro":         s("herald hilft deiner Organisation, eine Veränderung durchzutragen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
+		"help.more":          s("Mit help <Befehl> bekommst du Details und Beispiele."),
+		"help.topic":         s("Hilfe: %s"),
+		"help.unknown":       s("Zu %q gibt es keine Hilfe. Themen: %s."),
+		"help.teams.targets": s("In Teams nennst du einen Kanal oder eine Person, indem du sie erwähnst: to=@Allgemein, @Anna Beispiel. In einem Kanal beginnst du mit @herald."),
 
 		// --- shout-outs ---
 		"cmd.help.usage":       s("help [Befehl]"),
@@ -99,6 +100,7 @@ func german() map[string]catalog.Message {
 		"slack.modal.values.hint": s("Optional, durch Leerzeichen getrennt, zum Beispiel customer-first ownership"),
 		"slack.err.notfound":      s("herald konnte dort nicht posten: Slack kennt diesen Kanal oder diese Person nicht. Prüf den Namen und versuch es noch einmal."),
 		"slack.err.forbidden":     s("herald darf dort nicht posten. Lade herald in den Kanal ein (/invite @herald) und versuch es noch einmal."),
+		"slack.err.revoked":       s("herald wurde aus diesem Slack-Workspace entfernt oder sein Zugang widerrufen. Dorthin wird nichts gesendet, bis ein Admin es wieder installiert."),
 		// --- pulses ---
 		"cmd.pulse.usage":   s("pulse new \"<Frage>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#Kanal @Person…> [every=\"<Zeitplan>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Kurze anonyme Pulsumfragen: eNPS, Skalen, Können/Wollen; Ergebnisse, Erinnerungen und CSV (Admins)."),
@@ -451,8 +453,17 @@ func german() map[string]catalog.Message {
 		"teams.file.inline":    s("Teams nimmt hier keine Datei von herald an, deshalb folgt %s als Text: Kopier ihn in eine Datei."),
 		"teams.file.toolarge":  s("%s ist zu groß, um in Teams angezeigt zu werden. Bitte deinen herald-Admin, den Export in der Konsole auszuführen."),
 		"teams.image.toolarge": s("Das Diagramm ist zu groß für Teams; die Zahlen oben sagen dasselbe."),
+		"teams.file.link":      s("%s kann 24 Stunden lang heruntergeladen werden."),
+		"teams.file.download":  s("%s herunterladen"),
+		"teams.file.expired":   s("Dieser Download-Link ist abgelaufen. Starte den Export noch einmal."),
+		"teams.card.cut":       s("… Der Rest passte nicht in eine Teams-Nachricht."),
+		"teams.err.refused":    s("Teams hat die Antwort von herald nicht angenommen (%s). Es ist nichts verloren: Versuch es gleich noch einmal oder frag deinen herald-Admin."),
 		"teams.app.short":      s("Kernbotschaften, Shout-outs und Pulsumfragen für eure Veränderung."),
 		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung durchzuziehen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
+		"page.privacy.title":   s("herald: Datenschutz"),
+		"page.privacy":         s("herald wird von deiner Organisation auf ihren eigenen Servern betrieben und speichert seine Daten in ihrer eigenen Datenbank. Es gibt nichts an Dritte weiter.\n\nWas über dich gespeichert wird: deine Chat-Benutzer-ID und dein Name, die Shout-outs, die du gegeben und bekommen hast, welche Kernbotschaften dich erreicht haben und ob du sie bestätigt hast, die Sprache, die du gewählt hast, und ob du an einer Pulsumfrage teilgenommen hast.\n\nAnonyme Pulsumfragen speichern deine Antwort ohne deinen Namen: Wer geantwortet hat, wird getrennt davon gehalten, was geantwortet wurde, und Ergebnisse erscheinen erst, wenn genug Leute geantwortet haben. Schreib herald privacy für die Einzelheiten.\n\nFragen: Wende dich an die Leute, die herald in deiner Organisation betreiben."),
+		"page.terms.title":     s("herald: Nutzungsbedingungen"),
+		"page.terms":           s("herald wird von deiner Organisation für ihre eigene Arbeit bereitgestellt. Nutze es wie jedes Werkzeug am Arbeitsplatz: freundlich in Shout-outs, ehrlich in Pulsumfragen, und behalte, was du liest, in deiner Organisation.\n\nEs gelten die Richtlinien deiner Organisation. Fragen: Wende dich an die Leute, die herald in deiner Organisation betreiben."),
 
 		// --- language ---
 		"cmd.language.usage":   s("language [en|de|auto]"),

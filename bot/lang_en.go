@@ -42,11 +42,12 @@ func english() map[string]catalog.Message {
 		"console.click.notyours": s("Button %d is in %s's direct messages: only they can press it."),
 
 		// --- help ---
-		"help.header":  s("herald"),
-		"help.intro":   s("herald helps your organisation carry a change through, right here in chat: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys.\n\nCommands:"),
-		"help.more":    s("Type help <command> for details and examples."),
-		"help.topic":   s("help: %s"),
-		"help.unknown": s("There is no help on %q. Topics: %s."),
+		"help.header":        s("herald"),
+		"help.intro":         s("herald helps your organisation carry a change through, right here in chat: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys.\n\nCommands:"),
+		"help.more":          s("Type help <command> for details and examples."),
+		"help.topic":         s("help: %s"),
+		"help.unknown":       s("There is no help on %q. Topics: %s."),
+		"help.teams.targets": s("In Teams, name a channel or a person by mentioning them: to=@General, @Anna Example. In a channel, start with @herald."),
 
 		// --- shout-outs ---
 		"cmd.help.usage":       s("help [command]"),
@@ -99,6 +100,7 @@ func english() map[string]catalog.Message {
 		"slack.modal.values.hint": s("Optional, separated by spaces, for example customer-first ownership"),
 		"slack.err.notfound":      s("herald could not post there: Slack does not know that channel or person. Check the name and try again."),
 		"slack.err.forbidden":     s("herald may not post there. Invite herald to the channel (/invite @herald) and try again."),
+		"slack.err.revoked":       s("herald was uninstalled from this Slack workspace, or its access was revoked. Nothing is sent there until an admin installs it again."),
 		// --- pulses ---
 		"cmd.pulse.usage":   s("pulse new \"<question>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#channel @person…> [every=\"<schedule>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Short anonymous pulse surveys: eNPS, scales, can/want; results, reminders and CSV (admins)."),
@@ -451,8 +453,17 @@ func english() map[string]catalog.Message {
 		"teams.file.inline":    s("Teams can't take a file from herald here, so %s follows as text: copy it into a file."),
 		"teams.file.toolarge":  s("%s is too large to show in Teams. Ask your herald admin to run the export in the console."),
 		"teams.image.toolarge": s("The chart is too large to show in Teams; the numbers above say the same."),
+		"teams.file.link":      s("%s is ready to download for 24 hours."),
+		"teams.file.download":  s("Download %s"),
+		"teams.file.expired":   s("This download link has expired. Run the export again."),
+		"teams.card.cut":       s("… The rest did not fit in a Teams message."),
+		"teams.err.refused":    s("Teams did not take herald's answer (%s). Nothing is lost: try again in a moment, or ask your herald admin."),
 		"teams.app.short":      s("Key messages, shout-outs and pulse surveys that carry your change through."),
 		"teams.app.full":       s("herald helps your organisation carry a change through, right here in Teams: key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys. Type @herald help to start."),
+		"page.privacy.title":   s("herald: privacy"),
+		"page.privacy":         s("herald is run by your organisation, on its own servers, and keeps its data in your organisation's own database. It sends nothing to anyone else.\n\nWhat it stores about you: your chat user id and name, the shout-outs you gave and received, which key messages reached you and whether you confirmed them, the language you chose, and whether you answered a pulse survey.\n\nAnonymous pulse surveys store your answer without your name: who answered is kept apart from what was answered, and no result is shown until enough people answered. Write privacy to herald for the details.\n\nQuestions: ask the people who run herald in your organisation."),
+		"page.terms.title":     s("herald: terms of use"),
+		"page.terms":           s("herald is provided by your organisation for its own work. Use it as you would any workplace tool: be kind in shout-outs, honest in pulse surveys, and keep what you read to your organisation.\n\nYour organisation's own policies apply. Questions: ask the people who run herald in your organisation."),
 
 		// --- language ---
 		"cmd.language.usage":   s("language [en|de|auto]"),

@@ -217,7 +217,7 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 			Ephemeral: true,
 			Header:    c.t("help.header"),
 			Text:      Plain(c.t("help.intro") + "\n" + strings.Join(lines, "\n")),
-			Context:   c.t("help.more"),
+			Context:   c.t("help.more") + targets(c),
 		}, nil
 	}
 	topic := strings.ToLower(c.args[0])
@@ -226,7 +226,7 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 			Ephemeral: true,
 			Header:    c.t("help.topic", topic),
 			Text:      Plain(c.t(cmd.help)),
-			Context:   c.t(cmd.summary),
+			Context:   c.t(cmd.summary) + targets(c),
 		}, nil
 	}
 	topics := r.names()[1:]
@@ -234,6 +234,15 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 		return nil, Errorf(EINVALID, "err.unknown.near", "help "+c.args[0], "help "+near)
 	}
 	return nil, Errorf(EINVALID, "help.unknown", c.args[0], strings.Join(topics, ", "))
+}
+
+// targets tells a Teams user how to name channels and people, where the
+// usage lines' #channel can't be typed; elsewhere it is empty.
+func targets(c *call) string {
+	if c.req.User.Platform != Teams {
+		return ""
+	}
+	return "\n" + c.t("help.teams.targets")
 }
 
 // CommandInfo describes one command for an adapter's command menu.

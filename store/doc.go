@@ -52,6 +52,10 @@
 //	                                         (conversation references for proactive sends)
 //	{s}:teams:service                 string the service URL herald last heard the tenant
 //	                                         through, for conversations not seen yet (1:1 chats)
+//	file:ID                           hash   name, type, content of a file served by a signed
+//	                                         download link (Teams exports); expires after 24 hours
+//	revoked                           hash   space ("slack:T0001") → when it uninstalled herald
+//	                                         or revoked its token; nothing is sent there
 //
 // Send records expire after 400 days. The scheduler (package scheduler) and
 // the delivery queue (package outbox) keep their own keys, all under the same prefix:

@@ -3,16 +3,20 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
-// FirstSeen records key (a platform's event id, such as Slack's event_id) for
-// ttl and reports whether this is the first time it was seen, across retries
-// and every process sharing the Redis. Returns EUNAVAILABLE when Redis can't
-// be reached.
+// FirstSeen records key (a platform's event id, such as Slack's event_id, or
+// a request signature) for ttl and reports whether this is the first time it
+// was seen, across retries and every process sharing the Redis. Concurrent
+// calls share one write to Redis (group commit): every signed request asks.
+// Returns EUNAVAILABLE when Redis can't be reached.
 func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.prefix+"seen:"+key, 1, ttl).Result()
+	var cmd *redis.BoolCmd
+	err := s.group.do(ctx, func(p redis.Pipeliner) { cmd = p.SetNX(ctx, s.prefix+"seen:"+key, 1, ttl) })
 	if err != nil {
 		return false, unavailable("first seen", err)
 	}
-	return ok, nil
+	return cmd.Val(), nil
 }

@@ -18,7 +18,7 @@ import (
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
-	group  *groupCommit // shout-outs: many small transactions at once
+	group  *groupCommit // shout-outs and first-seen checks: many small transactions at once
 }
 
 var _ bot.ShoutoutStore = (*Store)(nil)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -25,6 +26,27 @@ type Client struct {
 	Retries int
 	// MaxWait caps one wait for a 429; a longer Retry-After is returned at once.
 	MaxWait time.Duration
+	// Revocations, when set, records a workspace that uninstalled herald or
+	// revoked its token, and Send refuses to write there until AuthTest
+	// succeeds for it again.
+	Revocations Revocations
+
+	team atomic.Value // string: the token's workspace, learnt by AuthTest
+}
+
+// Revocations records the workspaces that stopped herald: they uninstalled
+// the app or revoked its token. *store.Store is one.
+type Revocations interface {
+	// RevokeWorkspace records that space ("slack:T0001") stopped herald and
+	// reports whether that is news. Returns EUNAVAILABLE when the database
+	// can't be reached.
+	RevokeWorkspace(ctx context.Context, space string) (bool, error)
+	// RestoreWorkspace forgets it. Returns EUNAVAILABLE when the database
+	// can't be reached.
+	RestoreWorkspace(ctx context.Context, space string) error
+	// WorkspaceRevoked reports whether space stopped herald. Returns
+	// EUNAVAILABLE when the database can't be reached.
+	WorkspaceRevoked(ctx context.Context, space string) (bool, error)
 }
 
 var (
@@ -49,8 +71,12 @@ func (c *Client) API() *slack.Client { return c.api }
 // An image or file in m is uploaded to the same conversation after the text.
 // Returns EUNAVAILABLE (with RetryAfter on a 429 that lasted) when Slack can't
 // be reached, ENOTFOUND for channel_not_found and user_not_found, and
-// EFORBIDDEN for not_in_channel, account_inactive and the like.
+// EFORBIDDEN for not_in_channel, account_inactive and the like, and for a
+// workspace that uninstalled herald or revoked its token.
 func (c *Client) Send(ctx context.Context, m bot.Message) error {
+	if err := c.refuseRevoked(ctx, m.To); err != nil {
+		return err
+	}
 	switch m.To.Kind {
 	case bot.ChannelRef:
 		return c.post(ctx, m.To.ID, m)
@@ -183,6 +209,18 @@ func (c *Client) Respond(ctx context.Context, responseURL string, m bot.Message)
 	})
 }
 
+// Thread posts m in channel as a reply in the thread of message ts.
+func (c *Client) Thread(ctx context.Context, channel, ts string, m bot.Message) error {
+	err := c.call(ctx, "chat.postMessage", func() error {
+		_, _, err := c.api.PostMessageContext(ctx, channel, append(content(m), slack.MsgOptionTS(ts))...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.attach(ctx, channel, m)
+}
+
 // Ephemeral shows m to user only, in channel (chat.postEphemeral).
 func (c *Client) Ephemeral(ctx context.Context, channel, user string, m bot.Message) error {
 	return c.call(ctx, "chat.postEphemeral", func() error {
@@ -208,6 +246,60 @@ func (c *Client) OpenModal(ctx context.Context, triggerID string, view slack.Mod
 	})
 }
 
+// AuthTest checks the bot token (auth.test) and returns its workspace and
+// herald's own user id; a workspace recorded as revoked works again. Returns
+// EFORBIDDEN when Slack refuses the token (invalid_auth, token_revoked…).
+func (c *Client) AuthTest(ctx context.Context) (team, user string, err error) {
+	var r *slack.AuthTestResponse
+	err = c.call(ctx, "auth.test", func() error {
+		var err error
+		r, err = c.api.AuthTestContext(ctx)
+		return err
+	})
+	if err != nil {
+		return "", "", err
+	}
+	c.team.Store(r.TeamID)
+	if c.Revocations != nil {
+		if err := c.Revocations.RestoreWorkspace(ctx, base(r.TeamID).Space()); err != nil {
+			return "", "", err
+		}
+	}
+	return r.TeamID, r.UserID, nil
+}
+
+// Revoke records that team uninstalled herald or revoked its token, and logs
+// it once across retries and replicas; from then on Send refuses to write
+// there.
+func (c *Client) Revoke(ctx context.Context, team, reason string) error {
+	if c.Revocations == nil || team == "" {
+		return nil
+	}
+	news, err := c.Revocations.RevokeWorkspace(ctx, base(team).Space())
+	if err != nil {
+		return err
+	}
+	if news {
+		c.log.Warn("slack: herald stopped in a workspace; nothing is sent there until it is installed again and herald restarted", "team", team, "reason", reason)
+	}
+	return nil
+}
+
+// refuseRevoked returns EFORBIDDEN when to's workspace stopped herald.
+func (c *Client) refuseRevoked(ctx context.Context, to bot.Ref) error {
+	if c.Revocations == nil {
+		return nil
+	}
+	revoked, err := c.Revocations.WorkspaceRevoked(ctx, to.Space())
+	if err != nil {
+		return err
+	}
+	if revoked {
+		return &bot.Error{Code: bot.EFORBIDDEN, Key: "slack.err.revoked", Err: fmt.Errorf("slack: workspace %s uninstalled herald or revoked its token", to.Workspace)}
+	}
+	return nil
+}
+
 // call runs one Web API call, waits out and retries 429s, and turns a failure
 // into a *bot.Error. Failures are logged here with the method and Slack's
 // error code, since callers see only the bot.Error code.
@@ -231,6 +323,14 @@ func (c *Client) call(ctx context.Context, method string, f func() error) error 
 			return nil
 		}
 		berr := mapError(method, err)
+		if berr.Key == "slack.err.revoked" {
+			// Permanent until herald is installed again: record it, and
+			// log it once there rather than on every call.
+			if team, _ := c.team.Load().(string); team != "" {
+				_ = c.Revoke(ctx, team, errorName(err))
+			}
+			return berr
+		}
 		c.log.Warn("slack call failed", "method", method, "error", errorName(err), "code", berr.Code)
 		return berr
 	}
@@ -260,7 +360,10 @@ func mapError(method string, err error) *bot.Error {
 	switch errorName(err) {
 	case "channel_not_found", "user_not_found", "users_not_found", "no_such_subteam", "subteam_not_found":
 		e.Code, e.Key = bot.ENOTFOUND, "slack.err.notfound"
-	case "not_in_channel", "account_inactive", "is_archived", "cannot_dm_bot", "user_disabled", "restricted_action", "missing_scope", "channel_is_archived":
+	case "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "app_uninstalled", "team_access_not_granted":
+		// The token no longer works: retrying can't help.
+		e.Code, e.Key = bot.EFORBIDDEN, "slack.err.revoked"
+	case "not_in_channel", "is_archived", "cannot_dm_bot", "user_disabled", "restricted_action", "missing_scope", "channel_is_archived":
 		e.Code, e.Key = bot.EFORBIDDEN, "slack.err.forbidden"
 	}
 	return e

@@ -1,16 +1,19 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/internal/inbound"
 )
 
 // The same code serves HTTP and Socket Mode: each function below takes a
@@ -33,9 +36,10 @@ func (a *Adapter) busy(lang string) ackMessage {
 func base(team string) bot.Ref { return bot.Ref{Platform: bot.Slack, Workspace: team} }
 
 // command handles a slash command: "/herald shoutout" alone opens the
-// shout-out modal, anything else goes to the core, whose reply comes back
-// through response_url.
-func (a *Adapter) command(cmd slack.SlashCommand) any {
+// shout-out modal, anything else goes to the core. The returned inline, when
+// not nil, lets the core's reply go in the acknowledgement itself
+// (ackWithin); a reply that comes later goes through response_url.
+func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply) {
 	b := base(cmd.TeamID)
 	text, refs := parseText(cmd.Text, b)
 	req := bot.Request{
@@ -44,20 +48,57 @@ func (a *Adapter) command(cmd slack.SlashCommand) any {
 		Text:    text,
 		Refs:    refs,
 	}
-	j := func(ctx context.Context) { a.answer(ctx, req, cmd.ResponseURL) }
+	inline = newInlineReply()
+	j := func(ctx context.Context) {
+		m := a.h.Handle(ctx, req)
+		if inline.answered(m) {
+			if m != nil {
+				a.attachDM(ctx, req.User, *m)
+			}
+			return
+		}
+		if m != nil {
+			a.reply(ctx, req, cmd.ResponseURL, *m)
+		}
+	}
 	if cmd.TriggerID != "" {
 		switch modalFor(text) {
 		case shoutoutCallback:
+			inline = nil
 			j = func(ctx context.Context) { a.openShoutoutModal(ctx, cmd.TriggerID, req) }
 		case pulseCallback:
+			inline = nil
 			j = func(ctx context.Context) { a.openPulseModal(ctx, cmd.TriggerID, req, cmd.ResponseURL) }
 		}
 	}
 	if !a.pool.Submit(j) {
-		a.log.Warn("slack: busy, command refused", "user", req.User.Key())
-		return a.busy(req.Lang)
+		a.refusal("slack: busy, command refused", "user", req.User.Key())
+		return a.busy(req.Lang), nil
 	}
-	return nil
+	return nil, inline
+}
+
+// ackWithin returns the acknowledgement of a command: its reply when the core
+// answers within wait, else ack, and the job replies through response_url.
+func ackWithin(ack any, inline *inlineReply, wait time.Duration) any {
+	if inline == nil {
+		return ack
+	}
+	m, ok := inline.wait(wait)
+	if !ok || m == nil {
+		return ack
+	}
+	return inlineAck{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(*m), Blocks: Blocks(*m, maxMessageBlocks)}
+}
+
+// ackNow is ackWithin without waiting, for Socket Mode.
+func ackNow(ack any, inline *inlineReply) any { return ackWithin(ack, inline, 0) }
+
+// inlineAck is a reply in a slash command's acknowledgement.
+type inlineAck struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
 // answer runs req through the core and sends the reply through responseURL.
@@ -67,15 +108,13 @@ func (a *Adapter) answer(ctx context.Context, req bot.Request, responseURL strin
 	}
 }
 
-// reply sends m to the requester through responseURL, or without one as an
-// ephemeral or direct message.
+// reply sends m to the requester through responseURL; without one, or when
+// it fails (used up or older than 30 minutes), as an ephemeral or direct
+// message.
 func (a *Adapter) reply(ctx context.Context, req bot.Request, responseURL string, m bot.Message) {
-	if responseURL == "" {
-		a.tell(ctx, req, m)
+	if responseURL == "" || a.client.Respond(ctx, responseURL, m) != nil {
+		a.tell(ctx, req, m) // a failed Respond is logged by the client
 		return
-	}
-	if err := a.client.Respond(ctx, responseURL, m); err != nil {
-		return // logged by the client with method and error code
 	}
 	a.attachDM(ctx, req.User, m)
 }
@@ -129,7 +168,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 			Lang:    lang,
 		}
 		if !a.pool.Submit(func(ctx context.Context) { a.click(ctx, req, cb.ResponseURL, cb.TriggerID) }) {
-			a.log.Warn("slack: busy, click refused", "user", user.Key(), "action", req.Action.Name)
+			a.refusal("slack: busy, click refused", "user", user.Key(), "action", req.Action.Name)
 			a.refuseClick(cb.ResponseURL, lang)
 		}
 		return nil
@@ -171,8 +210,10 @@ func (a *Adapter) refuseClick(responseURL, lang string) {
 	})
 }
 
-// event handles an Events API callback: each event_id once, app_home_opened
-// publishes the App Home.
+// event handles an Events API callback, each event_id once: app_home_opened
+// publishes the App Home, a direct message to herald and an @herald mention
+// run a command, tokens_revoked and app_uninstalled stop all sending to the
+// workspace.
 func (a *Adapter) event(body []byte) error {
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
@@ -182,16 +223,14 @@ func (a *Adapter) event(body []byte) error {
 	if !ok || ev.Type != slackevents.CallbackEvent {
 		return nil
 	}
-	home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent)
-	if !ok || home.Tab != "home" {
+	work := a.eventWork(ev.TeamID, ev.InnerEvent)
+	if work == nil {
 		return nil
 	}
-	user := base(ev.TeamID).Same(bot.UserRef, home.User, "")
 	j := func(ctx context.Context) {
-		if !a.firstSeen(ctx, cb.EventID) {
-			return
+		if a.firstSeen(ctx, eventKey(cb.EventID), eventTTL) {
+			work(ctx)
 		}
-		a.publishHome(ctx, user)
 	}
 	if !a.pool.Submit(j) {
 		// Slack retries an event it got no 200 for; a dropped one comes back.
@@ -200,22 +239,95 @@ func (a *Adapter) event(body []byte) error {
 	return nil
 }
 
+// eventWork returns the work of one inner event, or nil for an event herald
+// ignores (its own messages, other bots', edits).
+func (a *Adapter) eventWork(team string, inner slackevents.EventsAPIInnerEvent) inbound.Job {
+	b := base(team)
+	switch e := inner.Data.(type) {
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab != "home" {
+			return nil
+		}
+		return func(ctx context.Context) { a.publishHome(ctx, b.Same(bot.UserRef, e.User, "")) }
+	case *slackevents.MessageEvent:
+		if !e.IsIM() || e.SubType != "" || e.BotID != "" || e.User == "" || e.User == a.botUser {
+			return nil
+		}
+		req := a.textRequest(b, e.User, e.Channel, e.Text)
+		return func(ctx context.Context) {
+			if m := a.h.Handle(ctx, req); m != nil {
+				m.To = req.Channel // the direct message it came from
+				_ = a.client.Send(ctx, *m)
+			}
+		}
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.User == "" || e.User == a.botUser {
+			return nil
+		}
+		req := a.textRequest(b, e.User, e.Channel, e.Text)
+		thread := cmp.Or(e.ThreadTimeStamp, e.TimeStamp)
+		return func(ctx context.Context) {
+			m := a.h.Handle(ctx, req)
+			switch {
+			case m == nil:
+			case m.Ephemeral:
+				a.tell(ctx, req, *m)
+			default:
+				_ = a.client.Thread(ctx, req.Channel.ID, thread, *m)
+			}
+		}
+	case *slackevents.TokensRevokedEvent, *slackevents.AppUninstalledEvent:
+		reason := inner.Type
+		return func(ctx context.Context) {
+			if err := a.client.Revoke(ctx, team, reason); err != nil {
+				a.log.Warn("slack: revocation not recorded", "team", team, "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// textRequest is a command typed in a message: herald's own mention goes.
+func (a *Adapter) textRequest(b bot.Ref, user, channel, text string) bot.Request {
+	words, refs := parseText(text, b)
+	if a.botUser != "" {
+		self := "<@" + a.botUser + ">"
+		words = strings.TrimSpace(strings.ReplaceAll(words, self, " "))
+		delete(refs, self)
+	}
+	return bot.Request{
+		User:    b.Same(bot.UserRef, user, ""),
+		Channel: b.Same(bot.ChannelRef, channel, ""),
+		Text:    strings.Join(strings.Fields(words), " "),
+		Refs:    refs,
+	}
+}
+
 // errBusy is returned when the worker queue is full.
 var errBusy = errors.New("slack: busy")
 
-// firstSeen reports whether the event id is new. When Redis can't say, the
-// event is processed: publishing a home twice is harmless, losing it is not.
-func (a *Adapter) firstSeen(ctx context.Context, eventID string) bool {
-	if a.seen == nil || eventID == "" {
+// eventKey is the dedupe key of an event id; "" when there is none.
+func eventKey(id string) string {
+	if id == "" {
+		return ""
+	}
+	return "ev:" + id
+}
+
+// firstSeen reports whether key (an event id or a request signature) is new
+// for ttl. When Redis can't say, the request is processed: doing it twice is
+// rarer and easier to notice than losing it.
+func (a *Adapter) firstSeen(ctx context.Context, key string, ttl time.Duration) bool {
+	if a.seen == nil || key == "" {
 		return true
 	}
-	ok, err := a.seen.FirstSeen(ctx, "slack:"+eventID, eventTTL)
+	ok, err := a.seen.FirstSeen(ctx, "slack:"+key, ttl)
 	if err != nil {
-		a.log.Warn("slack: event dedupe unavailable; processing", "event_id", eventID, "err", err)
+		a.log.Warn("slack: dedupe unavailable; processing", "key", key, "err", err)
 		return true
 	}
 	if !ok {
-		a.log.Debug("slack: duplicate event skipped", "event_id", eventID)
+		a.log.Debug("slack: duplicate skipped", "key", key)
 	}
 	return ok
 }

@@ -13,15 +13,21 @@ import (
 	"github.com/herald-chat/herald/bot/internal/inbound"
 )
 
-// Commands handles POST /slack/commands: slash commands.
+// Commands handles POST /slack/commands: slash commands. Slack's
+// certificate check (ssl_check=1, signed or not) is answered 200 and runs
+// nothing.
 func (a *Adapter) Commands() http.Handler {
-	return a.verified(func(w http.ResponseWriter, body []byte) {
+	return a.verified(true, func(w http.ResponseWriter, body []byte) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			http.Error(w, "bad form", http.StatusBadRequest)
 			return
 		}
-		writeAck(w, a.command(slack.SlashCommand{
+		if form.Get("ssl_check") == "1" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		ack, inline := a.command(slack.SlashCommand{
 			TeamID:      form.Get("team_id"),
 			ChannelID:   form.Get("channel_id"),
 			ChannelName: form.Get("channel_name"),
@@ -31,13 +37,14 @@ func (a *Adapter) Commands() http.Handler {
 			Text:        form.Get("text"),
 			ResponseURL: form.Get("response_url"),
 			TriggerID:   form.Get("trigger_id"),
-		}))
+		})
+		writeAck(w, ackWithin(ack, inline, a.inlineWait))
 	})
 }
 
 // Interactions handles POST /slack/interactions: buttons and modals.
 func (a *Adapter) Interactions() http.Handler {
-	return a.verified(func(w http.ResponseWriter, body []byte) {
+	return a.verified(false, func(w http.ResponseWriter, body []byte) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			http.Error(w, "bad form", http.StatusBadRequest)
@@ -54,10 +61,12 @@ func (a *Adapter) Interactions() http.Handler {
 
 // Events handles POST /slack/events: the Events API, url_verification included.
 func (a *Adapter) Events() http.Handler {
-	return a.verified(func(w http.ResponseWriter, body []byte) {
+	return a.verified(false, func(w http.ResponseWriter, body []byte) {
 		var probe struct {
 			Type      string `json:"type"`
 			Challenge string `json:"challenge"`
+			TeamID    string `json:"team_id"`
+			Minute    int64  `json:"minute_rate_limited"`
 		}
 		if err := json.Unmarshal(body, &probe); err != nil {
 			http.Error(w, "bad event", http.StatusBadRequest)
@@ -66,6 +75,12 @@ func (a *Adapter) Events() http.Handler {
 		if probe.Type == slackevents.URLVerification {
 			w.Header().Set("Content-Type", "text/plain")
 			_, _ = io.WriteString(w, probe.Challenge)
+			return
+		}
+		if probe.Type == string(slackevents.AppRateLimited) {
+			// Slack dropped events for a minute: more than 30,000 in an hour.
+			a.log.Warn("slack: events rate limited; Slack dropped events for a minute", "team", probe.TeamID, "minute", probe.Minute)
+			w.WriteHeader(http.StatusOK)
 			return
 		}
 		switch err := a.event(body); {
@@ -79,21 +94,55 @@ func (a *Adapter) Events() http.Handler {
 	})
 }
 
-// verified reads the body (413 beyond inbound.MaxBody), checks Slack's signature (401
-// when it is missing, wrong or stale) and only then calls next.
-func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte)) http.Handler {
+// verified refuses a request whose signature headers are missing or stale
+// (401) before reading its body, reads the body (413 beyond
+// inbound.MaxBody), checks the signature (401) and calls next once per
+// signature: a replayed request is answered 200 and runs nothing. On the
+// commands route an unsigned ssl_check is answered 200.
+func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := a.verify.Headers(r.Header)
+		if err != nil && sslCheck && errors.Is(err, ErrNoSignature) && isSSLCheck(r) {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if err != nil {
+			a.refusal("slack: request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
 		body, ok := inbound.ReadBody(w, r)
 		if !ok {
 			return
 		}
 		if err := a.verify.Verify(r.Header, body); err != nil {
-			a.log.Warn("slack: request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
+			a.refusal("slack: request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		if !a.firstSeen(r.Context(), "sig:"+r.Header.Get("X-Slack-Signature"), replayTTL) {
+			w.WriteHeader(http.StatusOK) // a replay: done the first time
 			return
 		}
 		next(w, body)
 	})
+}
+
+// maxSSLCheck is the largest unsigned body read to find Slack's ssl_check.
+const maxSSLCheck = 512
+
+// isSSLCheck reports whether an unsigned request is Slack's certificate
+// check: a small form with ssl_check=1. A larger body is not read.
+func isSSLCheck(r *http.Request) bool {
+	if r.ContentLength <= 0 || r.ContentLength > maxSSLCheck {
+		return false
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxSSLCheck))
+	if err != nil {
+		return false
+	}
+	form, err := url.ParseQuery(string(body))
+	return err == nil && form.Get("ssl_check") == "1"
 }
 
 // writeAck answers 200 with ack as JSON, or an empty body for nil.

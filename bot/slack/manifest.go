@@ -2,10 +2,13 @@ package slack
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/herald-chat/herald/bot"
 )
 
 // ManifestOptions configure the app manifest.
@@ -16,6 +19,8 @@ type ManifestOptions struct {
 	SocketMode bool
 	// Name is the app's name and the bot's display name ("herald").
 	Name string
+	// Lang is the language of the usage hint (English when empty).
+	Lang string
 }
 
 // manifest is Slack's app manifest schema, the parts herald uses, in the
@@ -71,17 +76,40 @@ type slashCommand struct {
 	ShouldEscape bool   `yaml:"should_escape"`
 }
 
-// BotScopes are the bot token scopes herald uses, with the calls that need them.
+// BotScopes are exactly the bot token scopes herald uses, with the calls or
+// events that need them.
 var BotScopes = []string{
 	"commands",          // /herald
 	"chat:write",        // chat.postMessage, chat.postEphemeral
 	"chat:write.public", // post in the wins channel without being invited
 	"im:write",          // conversations.open for direct messages
+	"im:history",        // message.im: commands written in herald's Messages tab
+	"app_mentions:read", // app_mention: "@herald help" in a channel
 	"channels:read",     // conversations.members of public channels
 	"groups:read",       // conversations.members of private channels herald is in
 	"usergroups:read",   // usergroups.users.list
-	"users:read",        // names in mentions
 	"files:write",       // charts and CSV exports (files upload v2)
+}
+
+// BotEvents are the events herald subscribes to; tokens_revoked and
+// app_uninstalled need no scope.
+var BotEvents = []string{"app_home_opened", "message.im", "app_mention", "tokens_revoked", "app_uninstalled"}
+
+// maxUsageHint is the longest usage_hint Slack's manifest schema takes.
+const maxUsageHint = 1000
+
+// usageHint lists the commands the registry answers, in help's order:
+// "help | shoutout | keymsg | …".
+func usageHint(lang string) (string, error) {
+	menu, err := bot.Menu(lang)
+	if err != nil {
+		return "", err
+	}
+	names := make([]string, len(menu))
+	for i, c := range menu {
+		names[i] = c.Name
+	}
+	return cut(strings.Join(names, " | "), maxUsageHint), nil
 }
 
 // Manifest returns the app manifest (YAML) for "Create an app → From a manifest".
@@ -99,6 +127,10 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 		}
 		return base + path
 	}
+	hint, err := usageHint(cmp.Or(o.Lang, "en"))
+	if err != nil {
+		return nil, fmt.Errorf("slack manifest: %w", err)
+	}
 	var m manifest
 	m.Metadata.Major, m.Metadata.Minor = 1, 1
 	m.Display.Name = o.Name
@@ -113,12 +145,12 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 		Command:      "/herald",
 		URL:          url("/slack/commands"),
 		Description:  "Shout-outs, key messages and pulse surveys",
-		UsageHint:    "shoutout @name what they did #value | help",
+		UsageHint:    hint,
 		ShouldEscape: true,
 	}}
 	m.OAuth.Scopes.Bot = BotScopes
 	m.Settings.Events.RequestURL = url("/slack/events")
-	m.Settings.Events.BotEvents = []string{"app_home_opened"}
+	m.Settings.Events.BotEvents = BotEvents
 	m.Settings.Interactivity.Enabled = true
 	m.Settings.Interactivity.RequestURL = url("/slack/interactions")
 	m.Settings.SocketMode = o.SocketMode

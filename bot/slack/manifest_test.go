@@ -2,7 +2,9 @@ package slack_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -77,16 +79,19 @@ func TestManifest(t *testing.T) {
 		if c.Command != "/herald" || c.URL != tt.wantCmd || c.UsageHint == "" || c.Description == "" || c.ShouldEscape == nil || !*c.ShouldEscape {
 			t.Errorf("slash command: got %+v, want /herald at %q with a usage hint, escaping mentions", c, tt.wantCmd)
 		}
-		for _, s := range []string{"commands", "chat:write", "im:write", "channels:read", "usergroups:read", "files:write"} {
-			if !slices.Contains(m.OAuth.Scopes.Bot, s) {
-				t.Errorf("bot scopes: got %v, want %s among them", m.OAuth.Scopes.Bot, s)
-			}
+		wantScopes := []string{"app_mentions:read", "channels:read", "chat:write", "chat:write.public", "commands", "files:write", "groups:read", "im:history", "im:write", "usergroups:read"}
+		if got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot)); !slices.Equal(got, wantScopes) {
+			t.Errorf("bot scopes: got %v, want exactly %v", got, wantScopes)
+		}
+		if !strings.HasPrefix(c.UsageHint, "help | shoutout") || utf8.RuneCountInString(c.UsageHint) > 1000 {
+			t.Errorf("usage hint: got %q, want the registry's commands, help first, within 1,000 characters", c.UsageHint)
 		}
 		if i := m.Settings.Interactivity; i == nil || !i.Enabled || i.RequestURL != tt.wantInteract {
 			t.Errorf("interactivity: got %+v, want on at %q", i, tt.wantInteract)
 		}
-		if ev := m.Settings.Events; ev == nil || ev.RequestURL != tt.wantEv || !slices.Contains(ev.BotEvents, "app_home_opened") {
-			t.Errorf("events: got %+v, want app_home_opened at %q", ev, tt.wantEv)
+		wantEvents := []string{"app_home_opened", "app_mention", "app_uninstalled", "message.im", "tokens_revoked"}
+		if ev := m.Settings.Events; ev == nil || ev.RequestURL != tt.wantEv || !slices.Equal(slices.Sorted(slices.Values(ev.BotEvents)), wantEvents) {
+			t.Errorf("events: got %+v, want %v at %q", ev, wantEvents, tt.wantEv)
 		}
 		if sm := m.Settings.SocketMode; sm == nil || *sm != tt.give.SocketMode {
 			t.Errorf("socket_mode_enabled: got %v, want %v", sm, tt.give.SocketMode)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -46,12 +47,16 @@ func Blocks(m bot.Message, maxBlocks int) []slack.Block {
 			}
 		}
 	}
-	for i := 0; i < len(m.Fields); i += maxFields {
-		var fields []*slack.TextBlockObject
-		for _, f := range m.Fields[i:min(i+maxFields, len(m.Fields))] {
-			fields = append(fields, md(cutMrkdwn("*"+escape(f.Label)+"*\n"+mrkdwn(f.Value), maxFieldText)))
+	// A long field (the answers of a free-text question) becomes several
+	// fields, so that no answer hides behind a cut.
+	var fields []*slack.TextBlockObject
+	for _, f := range m.Fields {
+		for _, part := range split("*"+escape(f.Label)+"*\n"+mrkdwn(f.Value), maxFieldText) {
+			fields = append(fields, md(part))
 		}
-		blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	}
+	for i := 0; i < len(fields); i += maxFields {
+		blocks = append(blocks, slack.NewSectionBlock(nil, fields[i:min(i+maxFields, len(fields))], nil))
 	}
 	blocks = append(blocks, buttonBlocks(m.Buttons)...)
 	if m.Rating != nil {
@@ -72,12 +77,13 @@ func Fallback(m bot.Message) string {
 	return cutMrkdwn(escape(cmp.Or(m.Fallback, m.Header, m.Text.String())), maxFallbackText)
 }
 
-// cutMrkdwn cuts rendered mrkdwn without breaking a mention or an entity.
+// cutMrkdwn cuts rendered mrkdwn to at most max characters without
+// breaking a mention or an entity.
 func cutMrkdwn(s string, max int) string {
-	if len(s) <= max {
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	return s[:safeCut(s, max-len(ellipsis))] + ellipsis
+	return s[:safeCut(s, max-1)] + ellipsis
 }
 
 func buttonBlocks(buttons []bot.Button) []slack.Block {

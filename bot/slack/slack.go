@@ -3,7 +3,9 @@
 // modal submissions and events into bot.Requests for the core, and renders the
 // core's messages as Block Kit. Slow work runs on a bounded pool of workers
 // owned by the Adapter, so every request is acknowledged within Slack's three
-// seconds; replies go through response_url, chat.postEphemeral or views.publish.
+// seconds; a reply the core gives within about two seconds goes in the
+// acknowledgement, a later one through response_url, chat.postEphemeral,
+// a direct message or views.publish.
 package slack
 
 import (
@@ -57,6 +59,13 @@ type Config struct {
 	QueueWait time.Duration
 	// Now is the clock for signature timestamps (time.Now when nil).
 	Now func() time.Time
+	// BotUser is herald's own user id (auth.test), so that herald ignores
+	// its own messages and reads "@herald" in a mention as no word.
+	BotUser string
+	// InlineWait is how long a slash command's acknowledgement waits for the
+	// core's reply to carry it inline (default 2s, within Slack's 3s); a
+	// slower reply goes through response_url.
+	InlineWait time.Duration
 }
 
 // Defaults of Config.
@@ -66,7 +75,14 @@ const (
 	defaultQueueWait = time.Second
 	// eventTTL is how long a processed event_id is remembered; Slack retries
 	// for about an hour at most.
-	eventTTL = 2 * time.Hour
+	eventTTL          = 2 * time.Hour
+	defaultInlineWait = 2 * time.Second
+	// refusalLogEvery is how often a refused request is logged at most; the
+	// line tells how many it stands for.
+	refusalLogEvery = 10 * time.Second
+	// replayTTL is how long a request signature is remembered: a signed
+	// request is valid for five minutes either side of now.
+	replayTTL = 2 * maxSkew
 	// maxNotices bounds the "busy" notices sent for refused clicks at once.
 	maxNotices    = 32
 	noticeTimeout = 10 * time.Second
@@ -80,6 +96,10 @@ type Adapter struct {
 	verify *Verifier
 	log    *slog.Logger
 	pool   *inbound.Pool
+
+	botUser    string
+	inlineWait time.Duration
+	refusals   inbound.Sampler
 
 	mu       sync.Mutex // guards stopped and the adding to noticeWG
 	stopped  bool
@@ -98,9 +118,16 @@ func New(cfg Config) *Adapter {
 		pool: inbound.NewPool(
 			inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait},
 			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultQueueWait}),
-		notices: make(chan struct{}, maxNotices),
+		notices:    make(chan struct{}, maxNotices),
+		botUser:    cfg.BotUser,
+		inlineWait: cmp.Or(cfg.InlineWait, defaultInlineWait),
+		refusals:   inbound.Sampler{Every: refusalLogEvery},
 	}
 }
+
+// refusal logs a refused request, sampled: at most one line per
+// refusalLogEvery, with how many it stands for.
+func (a *Adapter) refusal(msg string, args ...any) { a.refusals.Warn(a.log, msg, args...) }
 
 // Run runs the workers until ctx ends, then stops taking requests and
 // finishes the ones already taken and the "busy" notices under way.

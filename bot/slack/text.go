@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/internal/chars"
 )
 
 // escaper escapes the three characters Slack's mrkdwn treats as markup, so that
@@ -120,25 +121,18 @@ func mentionOf(r bot.Ref) string {
 }
 
 // ellipsis marks text that was cut.
-const ellipsis = "…"
+const ellipsis = chars.Ellipsis
 
-// cut shortens plain text s to at most max bytes, marking the cut with "…".
-func cut(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	n := max - len(ellipsis)
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + ellipsis
-}
+// cut shortens plain text s to at most max characters (Slack counts its
+// limits in characters), marking the cut with "…".
+func cut(s string, max int) string { return chars.Cut(s, max) }
 
-// split breaks mrkdwn s into pieces of at most max bytes, at a line break or
-// a space where it can and never inside a <…> mention or an &…; entity.
+// split breaks mrkdwn s into pieces of at most max characters, at a line
+// break or a space where it can and never inside a <…> mention or an &…;
+// entity. Every piece holds at least one character, so it always ends.
 func split(s string, max int) []string {
 	var out []string
-	for len(s) > max {
+	for utf8.RuneCountInString(s) > max {
 		n := safeCut(s, max)
 		out = append(out, s[:n])
 		s = strings.TrimLeft(s[n:], "\n ")
@@ -146,10 +140,13 @@ func split(s string, max int) []string {
 	return append(out, s)
 }
 
+// safeCut returns where to cut s so that s[:n] holds at most max characters
+// and no cut mention or entity, preferring a line break or a space in the
+// second half. n is at least one character, even when max is less.
 func safeCut(s string, max int) int {
-	n := max
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
+	n := chars.Prefix(s, max)
+	if n >= len(s) {
+		return len(s)
 	}
 	head := s[:n]
 	if i := strings.LastIndexByte(head, '<'); i > strings.LastIndexByte(head, '>') && i > 0 {
@@ -163,6 +160,9 @@ func safeCut(s string, max int) int {
 	}
 	if i := strings.LastIndexByte(head, ' '); i > n/2 {
 		return i + 1
+	}
+	if n == 0 {
+		_, n = utf8.DecodeRuneInString(s)
 	}
 	return n
 }

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -82,8 +83,8 @@ func TestSplitKeepsMentionsAndEntitiesWhole(t *testing.T) {
 	}
 	var joined int
 	for i, p := range parts {
-		if len(p) > maxSectionText {
-			t.Errorf("part %d: got %d bytes, want at most %d", i, len(p), maxSectionText)
+		if n := utf8.RuneCountInString(p); n > maxSectionText {
+			t.Errorf("part %d: got %d characters, want at most %d", i, n, maxSectionText)
 		}
 		if !utf8.ValidString(p) {
 			t.Errorf("part %d is not valid UTF-8", i)
@@ -100,3 +101,60 @@ func TestSplitKeepsMentionsAndEntitiesWhole(t *testing.T) {
 		t.Errorf("split lost text: got %d bytes, want at least %d", joined, want)
 	}
 }
+
+// TestSplitCountsCharacters proves German text gets Slack's whole limit,
+// which counts characters, not bytes.
+func TestSplitCountsCharacters(t *testing.T) {
+	tests := []struct {
+		give string
+		max  int
+		want []string
+	}{
+		{give: "äöü", max: 3, want: []string{"äöü"}},
+		{give: "äöüß", max: 3, want: []string{"äöü", "ß"}},
+		{give: "Grüße an alle", max: 10, want: []string{"Grüße an ", "alle"}},
+		// A lead byte followed by continuation bytes once made split loop forever.
+		{give: "\xe2" + strings.Repeat("\x80", 5), max: 2, want: []string{"\u2000\x80", "\x80\x80"}},
+		{give: "\xc3" + strings.Repeat("\xa9", 4), max: 2, want: []string{"é\xa9", "\xa9\xa9"}},
+	}
+	for _, tt := range tests {
+		if got := split(tt.give, tt.max); !slices.Equal(got, tt.want) {
+			t.Errorf("split(%q, %d): got %q, want %q", tt.give, tt.max, got, tt.want)
+		}
+	}
+}
+
+// FuzzSplit checks that split always ends, never makes a piece longer than
+// max characters and loses nothing but the spaces and line breaks it cuts at.
+func FuzzSplit(f *testing.F) {
+	f.Add("word <@U12345> &amp; ü ", 10)
+	f.Add("\xe2"+strings.Repeat("\x80", 3000), 3000)
+	f.Add("a <@U1> b &amp; c\nd", 1)
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max = 1 + abs(max)%4000
+		parts := split(s, max)
+		var kept strings.Builder
+		for i, p := range parts {
+			if n := utf8.RuneCountInString(p); n > max {
+				t.Fatalf("part %d has %d characters, want at most %d", i, n, max)
+			}
+			kept.WriteString(p)
+		}
+		if strip(kept.String()) != strip(s) {
+			t.Fatalf("split(%q, %d) lost text: %q", s, max, parts)
+		}
+		if c := cutMrkdwn(s, max+1); utf8.RuneCountInString(c) > max+1 {
+			t.Fatalf("cutMrkdwn(%q, %d) has %d characters", s, max+1, utf8.RuneCountInString(c))
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// strip drops spaces and line breaks, which split may cut at.
+func strip(s string) string { return strings.NewReplacer(" ", "", "\n", "").Replace(s) }

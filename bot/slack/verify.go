@@ -43,16 +43,30 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 	return v.verify(h.Get("X-Slack-Request-Timestamp"), h.Get("X-Slack-Signature"), body)
 }
 
-func (v *Verifier) verify(ts, sig string, body []byte) error {
+// Headers checks what can be checked before the body is read: that both
+// headers are there, and the timestamp is within five minutes of now. It
+// returns ErrNoSignature, ErrStale or ErrBadSignature.
+func (v *Verifier) Headers(h http.Header) error {
+	return v.headers(h.Get("X-Slack-Request-Timestamp"), h.Get("X-Slack-Signature"))
+}
+
+func (v *Verifier) headers(ts, sig string) error {
 	if ts == "" || sig == "" || len(v.secret) == 0 {
 		return ErrNoSignature
 	}
 	secs, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
+	if err != nil || !strings.HasPrefix(sig, "v0=") {
 		return ErrBadSignature
 	}
 	if d := v.now().Sub(time.Unix(secs, 0)); d > maxSkew || d < -maxSkew {
 		return ErrStale
+	}
+	return nil
+}
+
+func (v *Verifier) verify(ts, sig string, body []byte) error {
+	if err := v.headers(ts, sig); err != nil {
+		return err
 	}
 	got, err := hex.DecodeString(strings.TrimPrefix(sig, "v0="))
 	if err != nil || !strings.HasPrefix(sig, "v0=") {

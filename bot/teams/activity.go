@@ -56,6 +56,27 @@ type ChannelData struct {
 	Team struct {
 		ID string `json:"id"`
 	} `json:"team"`
+	// Channel is the channel of an activity in a team; Teams leaves out
+	// the name of the General channel.
+	Channel struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"channel"`
+}
+
+// ChannelNames returns the display names of the channels the activity
+// names: its own channel and the channels mentioned in it (id → name).
+func (a *Activity) ChannelNames() map[string]string {
+	names := map[string]string{}
+	if c := a.ChannelData.Channel; c.ID != "" && c.Name != "" {
+		names[c.ID] = c.Name
+	}
+	for _, e := range a.Entities {
+		if e.Type == "mention" && isConversation(e.Mentioned.ID) && e.Mentioned.Name != "" {
+			names[e.Mentioned.ID] = e.Mentioned.Name
+		}
+	}
+	return names
 }
 
 // Tenant is the activity's tenant id, herald's workspace.
@@ -113,8 +134,9 @@ func (a *Activity) Request() (req bot.Request, ok bool) {
 }
 
 // words reads the text of a message: herald's own mention goes, every other
-// mention becomes one word ("<@29:…>") named in refs, Teams' HTML entities
-// are decoded and its leftover tags dropped.
+// mention becomes one word named in refs, "<@29:…>" for a person and
+// "<#19:…>" for a channel or team (whose ids are conversation ids, 19:…),
+// Teams' HTML entities are decoded and its leftover tags dropped.
 func (a *Activity) words(b bot.Ref) (string, map[string]bot.Ref) {
 	text := a.Text
 	var refs map[string]bot.Ref
@@ -126,25 +148,34 @@ func (a *Activity) words(b bot.Ref) (string, map[string]bot.Ref) {
 			text = strings.Replace(text, e.Text, " ", 1)
 			continue
 		}
-		word := "<@" + e.Mentioned.ID + ">"
+		word, ref := "<@"+e.Mentioned.ID+">", b.Same(bot.UserRef, e.Mentioned.ID, e.Mentioned.Name)
+		if isConversation(e.Mentioned.ID) {
+			word, ref = "<#"+e.Mentioned.ID+">", b.Same(bot.ChannelRef, e.Mentioned.ID, e.Mentioned.Name)
+		}
 		if refs == nil {
 			refs = map[string]bot.Ref{}
 		}
-		refs[word] = b.Same(bot.UserRef, e.Mentioned.ID, e.Mentioned.Name)
+		refs[word] = ref
 		text = strings.Replace(text, e.Text, " "+word+" ", 1)
 	}
 	text = html.UnescapeString(stripTags(text))
 	return strings.Join(strings.Fields(text), " "), refs
 }
 
-// htmlTag matches an HTML tag, or a mention word ("<@…>").
+// isConversation reports whether a mentioned id is a channel or team (a
+// conversation id, "19:…@thread.tacv2") rather than a person ("29:…").
+func isConversation(id string) bool {
+	return strings.HasPrefix(id, "19:") && strings.Contains(id, "@thread")
+}
+
+// htmlTag matches an HTML tag, or a mention word ("<@…>", "<#…>").
 var htmlTag = regexp.MustCompile(`<[^>]*>`)
 
 // stripTags drops HTML tags (<p>, <br>, a stray <at>) Teams may send; the
-// mention words ("<@…>") are kept.
+// mention words ("<@…>", "<#…>") are kept.
 func stripTags(s string) string {
 	return htmlTag.ReplaceAllStringFunc(s, func(t string) string {
-		if strings.HasPrefix(t, "<@") {
+		if strings.HasPrefix(t, "<@") || strings.HasPrefix(t, "<#") {
 			return t
 		}
 		return " "

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/internal/chars"
 )
 
 // The Adaptive Card herald sends, and Teams' limits it respects.
@@ -120,7 +121,40 @@ func Card(m bot.Message, t func(key string, args ...any) string) AdaptiveCard {
 		c.Body = append(c.Body, small(escape(m.Context)))
 	}
 	c.MSTeams = msteams{Width: "Full", Entities: r.mentions}
+	fit(&c, t)
 	return c
+}
+
+// maxCard is the largest card herald sends, in bytes of JSON: Teams refuses
+// activities over about 28 KB, and the rest is room for the activity around
+// the card.
+const maxCard = 24 << 10
+
+// fit drops text from the end of c's body (never the header, a button or a
+// rating) until c fits in maxCard, and then says so in a note.
+func fit(c *AdaptiveCard, t func(key string, args ...any) string) {
+	sizes := make([]int, len(c.Body))
+	total := 0
+	for i, e := range c.Body {
+		b, _ := marshal(e, "")
+		sizes[i] = len(b) + 1
+		total += sizes[i]
+	}
+	rest, _ := marshal(AdaptiveCard{Type: c.Type, Schema: c.Schema, Version: c.Version, MSTeams: c.MSTeams}, "")
+	note := small(t("teams.card.cut"))
+	noteJSON, _ := marshal(note, "")
+	budget := maxCard - len(rest) - len(noteJSON) - 1
+	if total+len(rest) <= maxCard {
+		return
+	}
+	for i := len(c.Body) - 1; i > 0 && total > budget; i-- {
+		if c.Body[i]["type"] == "ActionSet" {
+			continue
+		}
+		total -= sizes[i]
+		c.Body = append(c.Body[:i], c.Body[i+1:]...)
+	}
+	c.Body = append(c.Body, note)
 }
 
 // Summary is the plain one-line notification text of m.
@@ -300,16 +334,5 @@ func escapeLineStart(l string) string {
 	return l
 }
 
-// cut shortens s to at most n bytes on a rune boundary, with "…".
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n - len("…")
-	for i > 0 && !utf8RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+// cut shortens s to at most n characters, as Teams counts its limits, with "…".
+func cut(s string, n int) string { return chars.Cut(s, n) }

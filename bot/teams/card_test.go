@@ -130,7 +130,9 @@ func TestSummary(t *testing.T) {
 		{bot.Message{Fallback: "fb", Header: "h"}, "fb"},
 		{bot.Message{Header: "h", Text: bot.Plain("t")}, "h"},
 		{bot.Message{Text: bot.Plain("first line\nsecond")}, "first line"},
-		{bot.Message{Text: bot.Plain(strings.Repeat("ä", 150))}, strings.Repeat("ä", 98) + "…"},
+		// Cut by characters, not bytes.
+		{bot.Message{Text: bot.Plain(strings.Repeat("ä", 150))}, strings.Repeat("ä", 150)},
+		{bot.Message{Text: bot.Plain(strings.Repeat("ä", 250))}, strings.Repeat("ä", 199) + "…"},
 	}
 	for _, tt := range tests {
 		if got := teams.Summary(tt.give); got != tt.want {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,10 @@ type Client struct {
 	httpc  *http.Client
 	log    *slog.Logger
 	t      func(key string, args ...any) string
+	links  *Links
+	// names remembers the display names of channels Teams told herald
+	// (conversation id → name), so replies name them as Teams shows them.
+	names sync.Map
 	// chats remembers each person's 1:1 conversation id (user ref key →
 	// id), so a broadcast to many people creates each chat once per process.
 	chats sync.Map
@@ -53,6 +58,10 @@ type ClientConfig struct {
 	// Catalog gives the notes cards need (a file shown as text), in its
 	// default language.
 	Catalog *bot.Catalog
+	// Links, when set, sends files and charts too large to embed as
+	// expiring download links; without it a file is shown as text when
+	// small, else named in a note.
+	Links *Links
 }
 
 // NewClient returns a Client.
@@ -70,7 +79,7 @@ func NewClient(cfg ClientConfig) *Client {
 		cfg.TokenURL = TokenURL("")
 	}
 	return &Client{
-		appID: cfg.AppID, convs: cfg.Conversations, httpc: cfg.HTTPClient, log: cfg.Logger,
+		appID: cfg.AppID, convs: cfg.Conversations, httpc: cfg.HTTPClient, log: cfg.Logger, links: cfg.Links,
 		t:      func(key string, args ...any) string { return cfg.Catalog.T("", key, args...) },
 		tokens: &tokens{url: cfg.TokenURL, id: cfg.AppID, secret: cfg.Password, httpc: cfg.HTTPClient, now: cfg.Now},
 	}
@@ -119,14 +128,14 @@ func (c *Client) Reply(ctx context.Context, svc, conv, id string, m bot.Message)
 // Update replaces activity id in conversation conv with m (a card whose
 // button was pressed).
 func (c *Client) Update(ctx context.Context, svc, conv, id string, m bot.Message) error {
-	a := c.activity(m)
+	a := c.activity(ctx, m)
 	a.ID = id
 	return c.call(ctx, http.MethodPut, endpoint(svc, "v3/conversations", conv, "activities", id), a, nil)
 }
 
 // post sends m as a new activity in conv, as a reply to replyTo when set.
 func (c *Client) post(ctx context.Context, svc, conv, replyTo string, m bot.Message) (string, error) {
-	a := c.activity(m)
+	a := c.activity(ctx, m)
 	path := endpoint(svc, "v3/conversations", conv, "activities")
 	if replyTo != "" {
 		a.ReplyToID = replyTo
@@ -139,11 +148,72 @@ func (c *Client) post(ctx context.Context, svc, conv, replyTo string, m bot.Mess
 	return out.ID, err
 }
 
-func (c *Client) activity(m bot.Message) *activityOut {
+// Learn remembers the display names of channels (conversation id → name).
+func (c *Client) Learn(names map[string]string) {
+	for id, name := range names {
+		c.names.Store(id, name)
+	}
+}
+
+// named returns t with the channels whose names herald learnt named.
+func (c *Client) named(t bot.Text) bot.Text {
+	var out bot.Text
+	for i, s := range t {
+		if s.Ref == nil || s.Ref.Kind != bot.ChannelRef || s.Ref.Name != "" {
+			continue
+		}
+		name, ok := c.names.Load(s.Ref.ID)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(t)
+		}
+		r := *s.Ref
+		r.Name = name.(string)
+		out[i].Ref = &r
+	}
+	if out == nil {
+		return t
+	}
+	return out
+}
+
+// activity renders m as a message activity. With Links, a file and an image
+// too large to embed go by download link; the card is then fitted under
+// Teams' size limit.
+func (c *Client) activity(ctx context.Context, m bot.Message) *activityOut {
+	var linked []element
+	if c.links != nil && m.File != nil && len(m.File.Content) > 0 {
+		if u, err := c.links.Put(ctx, *m.File); err != nil {
+			c.log.Warn("teams: file link not made; the file goes in the card", "file", m.File.Name, "err", err)
+		} else {
+			linked = append(linked, small(c.t("teams.file.link", m.File.Name)),
+				element{"type": "ActionSet", "actions": []element{{"type": "Action.OpenUrl", "title": c.t("teams.file.download", m.File.Name), "url": u}}})
+			m.File = nil
+		}
+	}
+	if c.links != nil && m.Image != nil && len(m.Image.PNG) > maxImage {
+		if u, err := c.links.Put(ctx, bot.File{Name: "chart.png", Type: "image/png", Content: m.Image.PNG}); err != nil {
+			c.log.Warn("teams: chart link not made", "err", err)
+		} else {
+			linked = append(linked, element{"type": "Image", "url": u, "altText": m.Image.Alt, "size": "Stretch"})
+			m.Image = nil
+		}
+	}
+	m.Text = c.named(m.Text)
+	if len(m.Fields) > 0 {
+		m.Fields = slices.Clone(m.Fields)
+		for i := range m.Fields {
+			m.Fields[i].Value = c.named(m.Fields[i].Value)
+		}
+	}
+	card := Card(m, c.t)
+	card.Body = append(card.Body, linked...)
 	return &activityOut{
 		Type:        "message",
 		Summary:     Summary(m),
-		Attachments: []attachment{{ContentType: cardType, Content: Card(m, c.t)}},
+		Attachments: []attachment{{ContentType: cardType, Content: card}},
 	}
 }
 

@@ -20,7 +20,7 @@ var _ teams.Conversations = (*bottest.Conversations)(nil)
 const tenant = "11111111-2222-3333-4444-555555555555"
 
 // mustClient returns a Client on a fake Bot Framework that knows the tenant.
-func mustClient(t *testing.T) (*teams.Client, *fakebf.Server) {
+func mustClient(t *testing.T, configure ...func(*teams.ClientConfig)) (*teams.Client, *fakebf.Server) {
 	t.Helper()
 	fake := fakebf.New(t)
 	convs := &bottest.Conversations{}
@@ -31,7 +31,11 @@ func mustClient(t *testing.T) (*teams.Client, *fakebf.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return teams.NewClient(teams.ClientConfig{AppID: appID, Password: "secret", TokenURL: fake.TokenURL(), Conversations: convs, Catalog: cat, Logger: slog.New(slog.DiscardHandler)}), fake
+	cfg := teams.ClientConfig{AppID: appID, Password: "secret", TokenURL: fake.TokenURL(), Conversations: convs, Catalog: cat, Logger: slog.New(slog.DiscardHandler)}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	return teams.NewClient(cfg), fake
 }
 
 func TestSendToAPersonCreatesTheirChat(t *testing.T) {

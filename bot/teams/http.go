@@ -10,47 +10,76 @@ import (
 	"github.com/herald-chat/herald/bot/internal/inbound"
 )
 
-// Messages handles POST /api/messages. It reads the activity (413 beyond
-// inbound.MaxBody), validates its bearer token (401, or 403 for a token of
-// another service URL; 503 while the keys can't be read), queues the work
-// and answers 200 at once; nothing is processed before the token is valid.
+// Messages handles POST /api/messages. It checks the bearer token before
+// reading the activity (401; 503 while the keys can't be read), reads it
+// (413 beyond inbound.MaxBody), checks that it comes from Teams through a
+// key endorsed for Teams and for the token's service URL (403), queues the
+// work and answers 200 at once; nothing is processed before all of that.
 func (a *Adapter) Messages() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, err := a.verify.Token(r.Context(), r.Header.Get("Authorization"))
+		if err != nil {
+			a.refuse(w, r, err)
+			return
+		}
 		body, ok := inbound.ReadBody(w, r)
 		if !ok {
 			return
 		}
-		// The token is checked before the activity is trusted; the
-		// service URL is read only to compare it with the token's.
-		var probe struct {
-			ServiceURL string `json:"serviceUrl"`
-		}
-		_ = json.Unmarshal(body, &probe)
-		if err := a.verify.Verify(r.Context(), r.Header.Get("Authorization"), probe.ServiceURL); err != nil {
-			a.log.Warn("teams: activity refused", "err", err, "remote", r.RemoteAddr)
-			switch {
-			case errors.Is(err, ErrForbidden):
-				http.Error(w, "forbidden", http.StatusForbidden)
-			case errors.Is(err, ErrKeys):
-				w.Header().Set("Retry-After", "5")
-				http.Error(w, "token keys unavailable", http.StatusServiceUnavailable)
-			default:
-				http.Error(w, "unauthorized", http.StatusUnauthorized)
-			}
-			return
-		}
 		var act Activity
-		if err := json.Unmarshal(body, &act); err != nil || act.ServiceURL == "" || act.Conversation.ID == "" {
+		if err := json.Unmarshal(body, &act); err != nil {
 			http.Error(w, "bad activity", http.StatusBadRequest)
 			return
 		}
-		if j := a.work(&act); j != nil && !a.pool.Submit(j) {
-			a.log.Warn("teams: busy, activity refused", "type", act.Type, "user", act.From.ID)
+		if err := a.verify.Check(tok, act.ServiceURL, act.ChannelID); err != nil {
+			a.refuse(w, r, err)
+			return
+		}
+		if act.ServiceURL == "" || act.Conversation.ID == "" {
+			http.Error(w, "bad activity", http.StatusBadRequest)
+			return
+		}
+		a.client.Learn(act.ChannelNames())
+		if j := a.work(&act); j != nil && !a.pool.Submit(a.once(&act, j)) {
+			a.refusal("teams: busy, activity refused", "type", act.Type, "user", act.From.ID)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// refuse answers a request whose token or channel failed: 403, 503 while
+// the keys can't be read, else 401.
+func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	a.refusal("teams: activity refused", "err", err, "remote", r.RemoteAddr)
+	switch {
+	case errors.Is(err, ErrForbidden):
+		http.Error(w, "forbidden", http.StatusForbidden)
+	case errors.Is(err, ErrKeys):
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "token keys unavailable", http.StatusServiceUnavailable)
+	default:
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}
+}
+
+// once runs j unless the activity was already taken: a replayed activity
+// (same conversation and id) runs once.
+func (a *Adapter) once(act *Activity, j inbound.Job) inbound.Job {
+	if a.seen == nil || act.ID == "" {
+		return j
+	}
+	key := "teams:" + act.Conversation.ID + "|" + act.ID
+	return func(ctx context.Context) {
+		ok, err := a.seen.FirstSeen(ctx, key, replayTTL)
+		if err != nil {
+			a.log.Warn("teams: dedupe unavailable; processing", "err", err)
+		}
+		if ok || err != nil {
+			j(ctx)
+		}
+	}
 }
 
 // work returns the background work of an activity, or nil when there is none.
@@ -99,13 +128,20 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 		return
 	}
 	conv := act.Conversation.ID // with ;messageid=…, so a channel reply stays in its thread
+	var err error
 	switch {
 	case act.Conversation.ConversationType != "personal" && (m.Ephemeral || m.Replace):
 		m.To, m.Replace = req.User, false
-		_ = a.client.Send(ctx, *m) // a failure is logged by the client
+		err = a.client.Send(ctx, *m)
 	case m.Replace && act.ReplyToID != "":
-		_ = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
+		err = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
 	default:
-		_ = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
+		err = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
+	}
+	if err != nil {
+		// Logged by the client; the requester learns it in a few words
+		// that Teams surely takes, where they asked.
+		note := bot.Message{Text: bot.Plain(a.client.t("teams.err.refused", bot.ErrorCode(err)))}
+		_ = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, note)
 	}
 }

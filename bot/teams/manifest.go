@@ -8,7 +8,10 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/url"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // ManifestVersion is the Teams app manifest schema herald writes.
@@ -34,6 +37,23 @@ type ManifestOptions struct {
 	// Description is the short description (80 characters at most); Long the full.
 	Description, Long string
 	Commands          []Command
+	// Modified is the time the package's files carry (now when zero).
+	Modified time.Time
+}
+
+// guid matches a Microsoft app id: 8-4-4-4-12 hexadecimal digits.
+var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// check returns why Teams would refuse a package made with o, or nil.
+func (o ManifestOptions) check() (host string, err error) {
+	if !guid.MatchString(o.AppID) {
+		return "", fmt.Errorf("teams manifest: app id %q is not a GUID such as 00000000-1111-2222-3333-444444444444 (TEAMS_APP_ID: the bot's Microsoft app id)", o.AppID)
+	}
+	u, err := url.Parse(o.BaseURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("teams manifest: %q is not an https:// address such as https://herald.example.com (Teams links its privacy and terms pages under it)", o.BaseURL)
+	}
+	return u.Hostname(), nil
 }
 
 // manifest is the part of the Teams app manifest herald fills in.
@@ -96,8 +116,12 @@ const maxCommands = 10
 // Package returns the Teams app package: a zip of manifest.json, color.png
 // (192×192) and outline.png (32×32, white on transparent).
 func Package(o ManifestOptions) ([]byte, error) {
-	if o.AppID == "" {
-		return nil, fmt.Errorf("teams manifest: no app id")
+	host, err := o.check()
+	if err != nil {
+		return nil, err
+	}
+	if o.Modified.IsZero() {
+		o.Modified = time.Now()
 	}
 	if o.Name == "" {
 		o.Name = "herald"
@@ -126,7 +150,7 @@ func Package(o ManifestOptions) ([]byte, error) {
 			CommandLists: []commandList{{Scopes: scopes, Commands: cmds}},
 		}},
 		Permissions:  []string{"identity", "messageTeamMembers"},
-		ValidDomains: []string{},
+		ValidDomains: []string{host},
 	}
 	js, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -147,7 +171,8 @@ func Package(o ManifestOptions) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("teams manifest %s: %w", f.name, err)
 		}
-		w, err := zw.Create(f.name)
+		// Create would write the zero DOS date (month 0), which Teams' upload refuses.
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: o.Modified})
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/internal/inbound"
@@ -39,23 +40,42 @@ type Conversations interface {
 	ServiceURL(ctx context.Context, space, conversation string) (string, error)
 }
 
+// Deduper remembers keys for a while, so that a replayed activity runs
+// once; *store.Store is one.
+type Deduper interface {
+	// FirstSeen records key for ttl and reports whether it was new. Returns
+	// EUNAVAILABLE when the database can't be reached.
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
 // Config is what an Adapter needs.
 type Config struct {
 	Handler Handler
 	Client  *Client
+	// Seen, when set, makes a replayed activity run once.
+	Seen Deduper
 	// Verifier checks the bearer token of every inbound activity (required).
 	Verifier *Verifier
 	Logger   *slog.Logger
-	// Workers is how many activities are worked on at once (default 16);
-	// Queue how many more may wait (default 1024). Beyond that Teams gets 503.
+	// Workers is how many activities are worked on at once (default 64:
+	// the work waits on Redis and the connector more than it computes);
+	// Queue how many more may wait (default 4096). An activity that finds
+	// the queue full waits up to a second for a place (Teams waits 15s),
+	// and only then gets 503.
 	Workers int
 	Queue   int
 }
 
-// Defaults of Config.
+// Defaults of Config, and how refused requests are logged.
 const (
-	defaultWorkers = 16
-	defaultQueue   = 1024
+	defaultWorkers   = 64
+	defaultQueue     = 4096
+	defaultQueueWait = time.Second
+	// refusalLogEvery is how often a refused request is logged at most.
+	refusalLogEvery = 10 * time.Second
+	// replayTTL is how long an activity id is remembered: about a token's
+	// lifetime.
+	replayTTL = time.Hour
 )
 
 // Adapter serves Teams. Create it with New and run its workers with Run.
@@ -65,6 +85,9 @@ type Adapter struct {
 	verify *Verifier
 	log    *slog.Logger
 	pool   *inbound.Pool
+	seen   Deduper
+
+	refusals inbound.Sampler
 }
 
 // New returns an Adapter.
@@ -75,9 +98,15 @@ func New(cfg Config) *Adapter {
 		verify: cfg.Verifier,
 		log:    cmp.Or(cfg.Logger, slog.Default()),
 		pool: inbound.NewPool(inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue},
-			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue}),
+			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultQueueWait}),
+		seen:     cfg.Seen,
+		refusals: inbound.Sampler{Every: refusalLogEvery},
 	}
 }
+
+// refusal logs a refused request, sampled: at most one line per
+// refusalLogEvery, with how many it stands for.
+func (a *Adapter) refusal(msg string, args ...any) { a.refusals.Warn(a.log, msg, args...) }
 
 // Run runs the workers until ctx ends, then stops taking activities and
 // finishes the ones already taken.

@@ -1,12 +1,16 @@
 package teams
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +64,8 @@ type Verifier struct {
 	log         *slog.Logger
 	now         func() time.Time
 
+	endorse   *endorsements
+	verified  tokenCache
 	ready     chan struct{} // closed when the first keys are in
 	readyOnce sync.Once
 	mu        sync.RWMutex
@@ -80,7 +86,9 @@ func NewVerifier(appID, metadataURL string, httpc *http.Client, log *slog.Logger
 	if now == nil {
 		now = time.Now
 	}
-	return &Verifier{appID: appID, metadataURL: metadataURL, httpc: httpc, log: log, now: now, ready: make(chan struct{})}
+	e := &endorsements{next: cmp.Or[http.RoundTripper](httpc.Transport, http.DefaultTransport)}
+	httpc = &http.Client{Transport: e, Timeout: httpc.Timeout}
+	return &Verifier{appID: appID, metadataURL: metadataURL, httpc: httpc, log: log, now: now, endorse: e, ready: make(chan struct{})}
 }
 
 // Run reads the OpenID metadata and the keys it names, again every day (and
@@ -176,16 +184,48 @@ func (v *Verifier) fetchMetadata(ctx context.Context) (string, error) {
 	return meta.JWKSURI, nil
 }
 
-// Verify checks the Authorization header of an activity sent for serviceURL.
-// It returns an error wrapping ErrUnauthorized when the token is missing,
-// badly signed, expired, or issued by or for someone else; ErrForbidden when
-// it was issued for another service URL; and ErrKeys when the keys could
-// not be read yet.
-func (v *Verifier) Verify(ctx context.Context, authorization, serviceURL string) error {
-	claims, err := v.claims(ctx, authorization)
+// Channel is the only Bot Framework channel herald takes activities from.
+const Channel = "msteams"
+
+// Verify checks the Authorization header of an activity of channel sent for
+// serviceURL. It returns an error wrapping ErrUnauthorized when the token is
+// missing, badly signed, expired, or issued by or for someone else;
+// ErrForbidden when the channel is not msteams, the signing key is not
+// endorsed for it, or the token was issued for another service URL; and
+// ErrKeys when the keys could not be read yet.
+func (v *Verifier) Verify(ctx context.Context, authorization, serviceURL, channel string) error {
+	t, err := v.Token(ctx, authorization)
 	if err != nil {
 		return err
 	}
+	return v.Check(t, serviceURL, channel)
+}
+
+// Token is a bearer token whose signature, issuer, audience and times were
+// checked: what can be known before the activity is read.
+type Token struct {
+	claims jwt.MapClaims
+	kid    string
+}
+
+// Token checks the Authorization header alone. It returns an error wrapping
+// ErrUnauthorized or ErrKeys, as Verify.
+func (v *Verifier) Token(ctx context.Context, authorization string) (Token, error) {
+	claims, kid, err := v.claims(ctx, authorization)
+	return Token{claims: claims, kid: kid}, err
+}
+
+// Check checks t against the activity it came with: its channel must be
+// msteams and endorsed for t's signing key, and t issued for serviceURL.
+// It returns an error wrapping ErrForbidden.
+func (v *Verifier) Check(t Token, serviceURL, channel string) error {
+	if channel != Channel {
+		return fmt.Errorf("%w: channel %q", ErrForbidden, channel)
+	}
+	if !slices.Contains(v.endorse.of(t.kid), channel) {
+		return fmt.Errorf("%w: key %q is not endorsed for %s", ErrForbidden, t.kid, channel)
+	}
+	claims := t.claims
 	claim, _ := claims["serviceurl"].(string)
 	if claim == "" || !sameURL(claim, serviceURL) {
 		return fmt.Errorf("%w: serviceurl %q, activity %q", ErrForbidden, claim, serviceURL)
@@ -193,18 +233,23 @@ func (v *Verifier) Verify(ctx context.Context, authorization, serviceURL string)
 	return nil
 }
 
-func (v *Verifier) claims(ctx context.Context, authorization string) (jwt.MapClaims, error) {
+// claims returns the verified claims of the bearer token and the id of the
+// key that signed it.
+func (v *Verifier) claims(ctx context.Context, authorization string) (jwt.MapClaims, string, error) {
 	scheme, raw, ok := strings.Cut(authorization, " ")
 	raw = strings.TrimSpace(raw)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
-		return nil, fmt.Errorf("%w: no bearer token", ErrUnauthorized)
+		return nil, "", fmt.Errorf("%w: no bearer token", ErrUnauthorized)
+	}
+	if t, ok := v.verified.get(raw, v.now()); ok {
+		return t.claims, t.kid, nil
 	}
 	kf, err := v.keyfunc(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	claims := jwt.MapClaims{}
-	_, err = jwt.ParseWithClaims(raw, claims, kf.KeyfuncCtx(ctx),
+	tok, err := jwt.ParseWithClaims(raw, claims, kf.KeyfuncCtx(ctx),
 		jwt.WithValidMethods([]string{"RS256"}),
 		jwt.WithIssuer(Issuer),
 		jwt.WithAudience(v.appID),
@@ -213,9 +258,49 @@ func (v *Verifier) claims(ctx context.Context, authorization string) (jwt.MapCla
 		jwt.WithTimeFunc(v.now),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnauthorized, err)
+		return nil, "", fmt.Errorf("%w: %v", ErrUnauthorized, err)
 	}
-	return claims, nil
+	kid, _ := tok.Header["kid"].(string)
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		v.verified.put(raw, Token{claims: claims, kid: kid}, exp.Time)
+	}
+	return claims, kid, nil
+}
+
+// maxVerified bounds the tokens remembered as verified.
+const maxVerified = 1024
+
+// tokenCache remembers tokens whose signature and claims were checked, until
+// they expire: the Bot Framework sends the same token with every activity
+// for up to an hour, and an RS256 check per activity is most of the cost of
+// taking it in.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedToken
+}
+
+type cachedToken struct {
+	Token
+	exp time.Time
+}
+
+func (c *tokenCache) get(raw string, now time.Time) (Token, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.m[raw]
+	if !ok || !now.Before(t.exp) {
+		return Token{}, false
+	}
+	return t.Token, true
+}
+
+func (c *tokenCache) put(raw string, t Token, exp time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxVerified {
+		c.m = make(map[string]cachedToken) // start over rather than track ages
+	}
+	c.m[raw] = cachedToken{Token: t, exp: exp}
 }
 
 // keyfunc returns the current keys, waiting up to readyWait for the first.
@@ -237,4 +322,53 @@ func (v *Verifier) keyfunc(ctx context.Context) (keyfunc.Keyfunc, error) {
 // sameURL compares two service URLs, ignoring a trailing slash and the case.
 func sameURL(a, b string) bool {
 	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
+}
+
+// endorsements keeps the channels each signing key is endorsed for (kid →
+// channel ids), read from the key sets that keyfunc fetches through it:
+// jwkset drops the Bot Framework's "endorsements" field.
+type endorsements struct {
+	next http.RoundTripper
+
+	mu    sync.RWMutex
+	byKID map[string][]string
+}
+
+// RoundTrip fetches req and, when the answer is a key set, records the
+// endorsements of its keys.
+func (e *endorsements) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := e.next.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	var set struct {
+		Keys []struct {
+			KID          string   `json:"kid"`
+			Endorsements []string `json:"endorsements"`
+		} `json:"keys"`
+	}
+	if json.Unmarshal(body, &set) != nil || len(set.Keys) == 0 {
+		return resp, nil // the metadata, or not a key set
+	}
+	byKID := make(map[string][]string, len(set.Keys))
+	for _, k := range set.Keys {
+		byKID[k.KID] = k.Endorsements
+	}
+	e.mu.Lock()
+	e.byKID = byKID
+	e.mu.Unlock()
+	return resp, nil
+}
+
+// of returns the channels key kid is endorsed for.
+func (e *endorsements) of(kid string) []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.byKID[kid]
 }

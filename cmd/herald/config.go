@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,14 @@ type config struct {
 	// Clock is the time of the core and the scheduler; it is not read from
 	// the environment (run sets the system clock, tests a fake one).
 	Clock bot.Clock
+	// SlackWorkers, SlackQueue, TeamsWorkers and TeamsQueue size the inbound
+	// worker pools; 0 takes the adapter's default.
+	SlackWorkers, SlackQueue int
+	TeamsWorkers, TeamsQueue int
+	// PrivacyText and TermsText are the pages served at /privacy and /terms.
+	PrivacyText, TermsText string
+	// PublicURL is herald's public https:// address, for download links.
+	PublicURL string
 }
 
 // consoleMode reports whether no chat platform is configured.
@@ -162,6 +171,26 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.Executives = append(c.Executives, ref)
 	}
 	c.DigestSchedule = get("HERALD_DIGEST_SCHEDULE", "")
+	for _, v := range []struct {
+		key string
+		dst *int
+	}{
+		{"HERALD_SLACK_WORKERS", &c.SlackWorkers}, {"HERALD_SLACK_QUEUE", &c.SlackQueue},
+		{"HERALD_TEAMS_WORKERS", &c.TeamsWorkers}, {"HERALD_TEAMS_QUEUE", &c.TeamsQueue},
+	} {
+		s := get(v.key, "0")
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("%s %q is not a whole number (0: the default)", v.key, s))
+		}
+		*v.dst = n
+	}
+	c.PublicURL = strings.TrimRight(get("HERALD_PUBLIC_URL", ""), "/")
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || u.Scheme != "https" || u.Host == "") {
+		errs = append(errs, fmt.Errorf("HERALD_PUBLIC_URL %q is not an https:// address such as https://herald.example.com", c.PublicURL))
+	}
+	c.PrivacyText = get("HERALD_PRIVACY_TEXT", "")
+	c.TermsText = get("HERALD_TERMS_TEXT", "")
 	if len(errs) > 0 {
 		return c, errs[0]
 	}

@@ -43,16 +43,29 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if err := mountPages(mux, cfg); err != nil {
+		return err
+	}
 
 	ms, dirs := bot.Messengers{}, bot.Directories{}
 	var slackClient *slackbot.Client
+	var slackUser string
 	if cfg.SlackBotToken != "" {
 		slackClient = newSlackClient(cfg, log)
+		slackClient.Revocations = st
+		var err error
+		if slackUser, err = checkSlackToken(ctx, slackClient, log); err != nil {
+			return err
+		}
 		ms[bot.Slack], dirs[bot.Slack] = slackClient, slackClient
 	}
 	var teamsClient *teamsbot.Client
 	if cfg.TeamsAppID != "" {
-		tc, err := newTeamsClient(cfg, log, st)
+		links := teamsLinks(cfg, st)
+		if links != nil {
+			mux.Handle("GET /files/{id}", links.Handler())
+		}
+		tc, err := newTeamsClient(cfg, log, st, links)
 		if err != nil {
 			return err
 		}
@@ -70,7 +83,10 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	g, gctx := errgroup.WithContext(ctx)
 	d.run(gctx, g)
 	if slackClient != nil {
-		sa := slackbot.New(slackbot.Config{Handler: d.bot, Client: slackClient, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log})
+		sa := slackbot.New(slackbot.Config{
+			Handler: d.bot, Client: slackClient, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log,
+			BotUser: slackUser, Workers: cfg.SlackWorkers, Queue: cfg.SlackQueue,
+		})
 		if cfg.SlackSecret != "" {
 			mountSlack(mux, sa)
 		}
@@ -84,7 +100,7 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		log.Info("slack on", "http", cfg.SlackSecret != "", "socket_mode", cfg.SlackAppToken != "")
 	}
 	if teamsClient != nil {
-		ta, work := runTeams(gctx, workCtx, cfg, log, mux, d.bot, teamsClient)
+		ta, work := runTeams(gctx, workCtx, cfg, log, mux, d.bot, teamsClient, st)
 		reg.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_teams_queued", Help: "Teams activities waiting for a worker."},
 				func() float64 { return float64(ta.Queued()) }),
@@ -108,7 +124,16 @@ func serve(ctx context.Context, addr string, log *slog.Logger, h http.Handler) e
 	if err != nil {
 		return fmt.Errorf("HERALD_ADDR: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler: h,
+		// A stalled client holds a connection (and up to 1 MiB of body) no
+		// longer than this: headers in 5s, the whole request in 15s.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		// Long enough for a Slack reply that waits for the core (2s).
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+	}
 	log.Info("http listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

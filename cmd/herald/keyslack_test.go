@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -75,10 +76,10 @@ func (f *slackFleet) before(key string, args ...any) string {
 func (f *slackFleet) command(replica int, text string) fleetReply {
 	f.t.Helper()
 	form := url.Values{
-		"token": {"x"}, "team_id": {slackTeam}, "team_domain": {"example"},
+		"team_id": {slackTeam}, "team_domain": {"example"},
 		"channel_id": {"C0LEAD"}, "channel_name": {"leadership"},
 		"user_id": {slackAdmin}, "user_name": {"ada"}, "command": {"/herald"}, "text": {text},
-		"response_url": {f.fake.ResponseURL("command")}, "trigger_id": {"1.2.3"},
+		"response_url": {f.fake.ResponseURL("command")}, "trigger_id": {"1.2.3"}, "token": {nonce()},
 	}
 	return f.post(replica, "/slack/commands", form.Encode())
 }
@@ -101,6 +102,7 @@ func (f *slackFleet) click(replica int, user string, post fakeslack.Call) fleetR
 	p["channel"] = map[string]any{"id": channel, "name": "directmessage"}
 	p["container"].(map[string]any)["channel_id"] = channel
 	p["response_url"] = f.fake.ResponseURL("click")
+	p["token"] = nonce()
 	p["actions"] = []any{map[string]any{
 		"type": "button", "block_id": button.BlockID, "action_id": button.ActionID,
 		"text": map[string]any{"type": "plain_text", "text": button.Text.Text}, "value": button.Value,
@@ -142,15 +144,19 @@ func (f *slackFleet) openHome(replica int, user string) string {
 	return home
 }
 
-// post sends a signed form to replica and waits for the reply through response_url.
+// post sends a signed form to replica and returns the reply: in the
+// acknowledgement, or else through response_url.
 func (f *slackFleet) post(replica int, path, body string) fleetReply {
 	f.t.Helper()
 	before := len(f.fake.Calls("response_url"))
-	f.send(replica, path, "application/x-www-form-urlencoded", body)
-	calls := f.fake.WaitFor(f.t, "response_url", before+1, 10*time.Second)
+	raw := f.send(replica, path, "application/x-www-form-urlencoded", body)
+	if len(raw) == 0 {
+		calls := f.fake.WaitFor(f.t, "response_url", before+1, 10*time.Second)
+		raw = calls[before].JSON
+	}
 	var r fleetReply
-	if err := json.Unmarshal(calls[before].JSON, &r.raw); err != nil {
-		f.t.Fatalf("response_url body %s: %v", calls[before].JSON, err)
+	if err := json.Unmarshal(raw, &r.raw); err != nil {
+		f.t.Fatalf("reply %s: %v", raw, err)
 	}
 	r.Text = strings.Join(texts(r.raw), "\n")
 	r.Replace, _ = r.raw["replace_original"].(bool)
@@ -158,9 +164,9 @@ func (f *slackFleet) post(replica int, path, body string) fleetReply {
 	return r
 }
 
-// send posts a body signed as Slack signs it to replica; Slack gives up after
-// three seconds, and so does send.
-func (f *slackFleet) send(replica int, path, contentType, body string) {
+// send posts a body signed as Slack signs it to replica and returns the
+// acknowledgement; Slack gives up after three seconds, and so does send.
+func (f *slackFleet) send(replica int, path, contentType, body string) []byte {
 	f.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, f.bases[replica]+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
@@ -171,10 +177,12 @@ func (f *slackFleet) send(replica int, path, contentType, body string) {
 	if err != nil {
 		f.t.Fatalf("POST %s: %v", path, err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
+	ack, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		f.t.Fatalf("POST %s: got %d, want 200", path, resp.StatusCode)
 	}
+	return ack
 }
 
 // until repeats a command until its reply contains every want; delivery

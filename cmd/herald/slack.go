@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/herald-chat/herald/bot"
 	slackbot "github.com/herald-chat/herald/bot/slack"
 )
 
@@ -32,6 +34,25 @@ func newSlackClient(cfg config, log *slog.Logger) *slackbot.Client {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.SlackAppToken))
 	}
 	return slackbot.NewClient(slack.New(cfg.SlackBotToken, opts...), log)
+}
+
+// checkSlackToken calls auth.test: a token Slack refuses stops herald with
+// one clear line; Slack being unreachable is only logged. It returns
+// herald's own Slack user id.
+func checkSlackToken(ctx context.Context, c *slackbot.Client, log *slog.Logger) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	team, user, err := c.AuthTest(ctx)
+	var se slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &se):
+		return "", fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (%s); copy the Bot User OAuth Token (xoxb-…) of the installed app", se.Err)
+	case err != nil:
+		log.Warn("slack: auth.test failed; going on, Slack may be unreachable", "err", err)
+		return "", nil
+	}
+	log.Info("slack: token ok", "team", team, "bot_user", user)
+	return user, nil
 }
 
 // mountSlack serves Slack's HTTP routes on mux (HTTP mode: a signing secret is set).
@@ -72,7 +93,11 @@ func slackManifest(args []string, getenv func(string) string, stdout, stderr io.
 	if placeholder {
 		*base = "https://herald.example.com"
 	}
-	out, err := slackbot.Manifest(slackbot.ManifestOptions{BaseURL: *base, SocketMode: socket})
+	lang, ok := bot.ParseLang(getenv("HERALD_LANG"))
+	if !ok {
+		lang = "en"
+	}
+	out, err := slackbot.Manifest(slackbot.ManifestOptions{BaseURL: *base, SocketMode: socket, Lang: lang})
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func BenchmarkSlackAnswers(b *testing.B) {
 	defer cleanRedis(b, rdb, vars["HERALD_REDIS_PREFIX"])
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}, Timeout: 3 * time.Second}
-	post := func(path, body string) error {
+	post := func(path, body string) (string, error) {
 		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		ts, sig := slackbot.Sign(e2eSecret, time.Now(), []byte(body))
@@ -73,26 +73,30 @@ func BenchmarkSlackAnswers(b *testing.B) {
 		req.Header.Set("X-Slack-Signature", sig)
 		resp, err := client.Do(req)
 		if err != nil {
-			return err
+			return "", err
 		}
 		defer resp.Body.Close()
 		ack, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK || len(ack) != 0 {
-			return fmt.Errorf("got %d %q, want 200 and an empty acknowledgement", resp.StatusCode, ack)
+		if resp.StatusCode != http.StatusOK || strings.Contains(string(ack), "busy") {
+			return "", fmt.Errorf("got %d %q, want 200 and no busy notice", resp.StatusCode, ack)
 		}
-		return nil
+		return string(ack), nil
 	}
 	cmd := url.Values{
 		"team_id": {e2eTeam}, "channel_id": {"C0GENERAL"}, "user_id": {e2eAdmin}, "user_name": {"admin"},
 		"command": {"/herald"}, "text": {`pulse new "How likely are you to recommend working here?" type=nps to=<#C0TEAM|team>`},
 		"response_url": {fake.ResponseURL("cmd")},
 	}
-	if err := post("/slack/commands", cmd.Encode()); err != nil {
+	// The reply comes inline when the core answered within two seconds.
+	started, err := post("/slack/commands", cmd.Encode())
+	if err != nil {
 		b.Fatal(err)
 	}
-	started := fake.WaitFor(b, "response_url", 1, 2*time.Minute)[0]
-	if !strings.Contains(string(started.JSON), "P1") {
-		b.Fatalf("pulse not started: %s", started.JSON)
+	if started == "" {
+		started = string(fake.WaitFor(b, "response_url", 1, 2*time.Minute)[0].JSON)
+	}
+	if !strings.Contains(started, "P1") {
+		b.Fatalf("pulse not started: %s", started)
 	}
 	// Replies to the clicks go to a sink that counts them, as Slack's
 	// response_url would take them; the fake's recording is not measured.
@@ -116,7 +120,7 @@ func BenchmarkSlackAnswers(b *testing.B) {
 	for range benchClients {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(bodies); i = int(next.Add(1) - 1) {
-				if err := post("/slack/interactions", bodies[i]); err != nil {
+				if _, err := post("/slack/interactions", bodies[i]); err != nil {
 					errs <- err
 					return
 				}

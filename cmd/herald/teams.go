@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io"
@@ -22,7 +24,7 @@ var _ teamsbot.Conversations = (*store.Store)(nil)
 
 // newTeamsClient returns the Bot Framework connector client of cfg; it finds
 // conversations through the store.
-func newTeamsClient(cfg config, log *slog.Logger, st *store.Store) (*teamsbot.Client, error) {
+func newTeamsClient(cfg config, log *slog.Logger, st *store.Store, links *teamsbot.Links) (*teamsbot.Client, error) {
 	cat, err := bot.NewCatalog(cfg.Lang)
 	if err != nil {
 		return nil, err
@@ -31,16 +33,28 @@ func newTeamsClient(cfg config, log *slog.Logger, st *store.Store) (*teamsbot.Cl
 	tr.MaxIdleConnsPerHost = 64
 	return teamsbot.NewClient(teamsbot.ClientConfig{
 		AppID: cfg.TeamsAppID, Password: cfg.TeamsPassword, TokenURL: cfg.TeamsTokenURL,
-		Conversations: st, Catalog: cat, Logger: log,
+		Conversations: st, Catalog: cat, Logger: log, Links: links,
 		HTTPClient: &http.Client{Transport: tr, Timeout: 30 * time.Second},
 	}), nil
 }
 
+// teamsLinks returns the download links of files too large for a Teams card
+// when HERALD_PUBLIC_URL is set, else nil. They are signed with a key derived
+// from the app password, which every replica shares.
+func teamsLinks(cfg config, st *store.Store) *teamsbot.Links {
+	if cfg.PublicURL == "" {
+		return nil
+	}
+	mac := hmac.New(sha256.New, []byte(cfg.TeamsPassword))
+	mac.Write([]byte("herald download links"))
+	return teamsbot.NewLinks(st, cfg.PublicURL, mac.Sum(nil), nil)
+}
+
 // runTeams serves POST /api/messages on mux and returns the adapter's work:
 // its workers until workCtx ends, the token keys until ctx ends.
-func runTeams(ctx, workCtx context.Context, cfg config, log *slog.Logger, mux *http.ServeMux, h teamsbot.Handler, c *teamsbot.Client) (*teamsbot.Adapter, func() error) {
+func runTeams(ctx, workCtx context.Context, cfg config, log *slog.Logger, mux *http.ServeMux, h teamsbot.Handler, c *teamsbot.Client, seen teamsbot.Deduper) (*teamsbot.Adapter, func() error) {
 	v := teamsbot.NewVerifier(cfg.TeamsAppID, cfg.TeamsMetadataURL, nil, log, nil)
-	a := teamsbot.New(teamsbot.Config{Handler: h, Client: c, Verifier: v, Logger: log})
+	a := teamsbot.New(teamsbot.Config{Handler: h, Client: c, Verifier: v, Seen: seen, Logger: log, Workers: cfg.TeamsWorkers, Queue: cfg.TeamsQueue})
 	mux.Handle("POST /api/messages", a.Messages())
 	return a, func() error {
 		done := make(chan error, 1)
@@ -58,7 +72,7 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	fs := flag.NewFlagSet("teams-manifest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "the app package to write, e.g. herald-teams.zip")
-	base := fs.String("url", "", "herald's public base URL, for the developer links (https://herald.example.com)")
+	base := fs.String("url", "", "herald's public https:// address: the developer, privacy and terms links point there (required)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("teams-manifest: %w", err)
 	}
@@ -68,6 +82,12 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	appID := strings.TrimSpace(getenv("TEAMS_APP_ID"))
 	if appID == "" {
 		return fmt.Errorf("teams-manifest: TEAMS_APP_ID is not set: the package names the bot by its Microsoft app id")
+	}
+	if *base == "" {
+		*base = strings.TrimSpace(getenv("HERALD_PUBLIC_URL"))
+	}
+	if *base == "" {
+		return fmt.Errorf("teams-manifest: --url https://your.host (or HERALD_PUBLIC_URL) is required: the package links herald's /privacy and /terms pages there")
 	}
 	lang, ok := bot.ParseLang(getenv("HERALD_LANG"))
 	if !ok {
@@ -81,10 +101,6 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	if *base == "" {
-		*base = "https://herald.example.com"
-		fmt.Fprintln(stderr, "teams-manifest: the developer links point at https://herald.example.com; pass --url https://your.host to change them")
-	}
 	// The command menu lists what the registry answers, in help's order.
 	cmds := make([]teamsbot.Command, 0, len(menu))
 	for _, c := range menu {
@@ -92,7 +108,7 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 	}
 	zip, err := teamsbot.Package(teamsbot.ManifestOptions{
 		AppID: appID, Version: manifestVersion(version), BaseURL: *base, Name: "herald",
-		Description: cat.T("", "teams.app.short"), Long: cat.T("", "teams.app.full"), Commands: cmds,
+		Description: cat.T("", "teams.app.short"), Long: cat.T("", "teams.app.full"), Commands: cmds, Modified: time.Now(),
 	})
 	if err != nil {
 		return err

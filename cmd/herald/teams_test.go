@@ -220,6 +220,10 @@ func TestTeamsManifestPackage(t *testing.T) {
 	defer zr.Close()
 	files := map[string][]byte{}
 	for _, f := range zr.File {
+		// A DOS date with month 0 (what zip.Writer.Create writes) is refused by Teams.
+		if f.Modified.Year() < 2020 {
+			t.Errorf("%s: dated %v, want the time the package was written", f.Name, f.Modified)
+		}
 		rc, err := f.Open()
 		if err != nil {
 			t.Fatal(err)
@@ -306,6 +310,28 @@ func TestTeamsManifestPackage(t *testing.T) {
 		}
 		if !ic.opaque && (other != 0 || clear == 0) {
 			t.Errorf("%s: %d pixels neither white nor transparent (%d transparent), want white on transparent", ic.name, other, clear)
+		}
+	}
+}
+
+func TestTeamsManifestChecksItsInputs(t *testing.T) {
+	tests := []struct {
+		appID, url string
+		wantErr    string
+	}{
+		{"herald-bot", "https://herald.example.org", "is not a GUID"},
+		{"00000000-1111-2222-3333-444444444444", "herald.example.org", "is not an https:// address"},
+		{"00000000-1111-2222-3333-444444444444", "http://herald.example.org", "is not an https:// address"},
+		{"00000000-1111-2222-3333-444444444444", "", "--url https://your.host (or HERALD_PUBLIC_URL) is required"},
+	}
+	for _, tt := range tests {
+		args := []string{"herald", "teams-manifest", "--out", filepath.Join(t.TempDir(), "x.zip")}
+		if tt.url != "" {
+			args = append(args, "--url", tt.url)
+		}
+		err := run(context.Background(), args, env(map[string]string{"TEAMS_APP_ID": tt.appID}), nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("%s %q: got %v, want an error saying %q", tt.appID, tt.url, err, tt.wantErr)
 		}
 	}
 }

@@ -52,9 +52,11 @@ type Server struct {
 
 	mu       sync.Mutex
 	keys     map[string]*rsa.PrivateKey // the JWKS, by key id
+	endorse  map[string][]string        // the channels each key is endorsed for
 	tokens   int
 	revoked  int // tokens up to this number are refused
 	failFor  map[string]int
+	failOnce map[string]int
 	retry    map[string]int
 	members  map[string][]Member
 	activity int
@@ -73,7 +75,7 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}}
+	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, endorse: map[string][]string{KeyID: {"msteams"}}, failFor: map[string]int{}, failOnce: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"issuer": "https://api.botframework.com", "jwks_uri": s.URL + "/keys",
@@ -87,7 +89,7 @@ func New(tb testing.TB) *Server {
 			keys = append(keys, map[string]any{
 				"kty": "RSA", "use": "sig", "kid": kid, "alg": "RS256",
 				"n": b64(k.N.Bytes()), "e": b64(big.NewInt(int64(k.E)).Bytes()),
-				"endorsements": []string{"msteams"},
+				"endorsements": s.endorse[kid],
 			})
 		}
 		writeJSON(w, map[string]any{"keys": keys})
@@ -175,8 +177,9 @@ func PostWith(tb testing.TB, url, authorization string, activity []byte) int {
 }
 
 // AddKey generates a new signing key under kid and serves it in the JWKS
-// beside the others, as the Bot Framework does when it rotates keys.
-func (s *Server) AddKey(tb testing.TB, kid string) *rsa.PrivateKey {
+// beside the others, as the Bot Framework does when it rotates keys. The key
+// is endorsed for the channels named, else for msteams.
+func (s *Server) AddKey(tb testing.TB, kid string, endorsements ...string) *rsa.PrivateKey {
 	tb.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -185,6 +188,10 @@ func (s *Server) AddKey(tb testing.TB, kid string) *rsa.PrivateKey {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys[kid] = key
+	if len(endorsements) == 0 {
+		endorsements = []string{"msteams"}
+	}
+	s.endorse[kid] = endorsements
 	return key
 }
 
@@ -209,6 +216,17 @@ func (s *Server) FailFor(id string, status int) {
 	defer s.mu.Unlock()
 	s.failFor[id] = status
 }
+
+// FailOnce makes the next call about conversation id answer status.
+func (s *Server) FailOnce(id string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failOnce[id] = status
+}
+
+// MaxActivity is the largest activity the fake takes, as Teams: larger ones
+// get 413.
+const MaxActivity = 28 << 10
 
 // Calls returns the connector calls so far whose path ends with suffix
 // ("/activities", "/pagedmembers", "" for all).
@@ -260,6 +278,13 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 	}
 	s.calls.Add(c)
 	status := s.failFor[c.Conversation]
+	if st, ok := s.failOnce[c.Conversation]; ok {
+		status = st
+		delete(s.failOnce, c.Conversation)
+	}
+	if len(body) > MaxActivity {
+		status = http.StatusRequestEntityTooLarge
+	}
 	var created string
 	if len(parts) == 2 && r.Method == http.MethodPost { // create a conversation
 		var in struct {

@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+// SaveFile keeps f under id for ttl, for a download link. Returns
+// EUNAVAILABLE when Redis can't be reached.
+func (s *Store) SaveFile(ctx context.Context, id string, f bot.File, ttl time.Duration) error {
+	k := s.prefix + "file:" + id
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, k, "name", f.Name, "type", f.Type, "content", f.Content)
+		p.Expire(ctx, k, ttl)
+		return nil
+	})
+	return unavailable("save file", err)
+}
+
+// LoadFile returns the file kept under id. Returns ENOTFOUND when there is
+// none (it expired), and EUNAVAILABLE when Redis can't be reached.
+func (s *Store) LoadFile(ctx context.Context, id string) (bot.File, error) {
+	v, err := s.rdb.HGetAll(ctx, s.prefix+"file:"+id).Result()
+	if err != nil {
+		return bot.File{}, unavailable("load file", err)
+	}
+	if len(v) == 0 {
+		return bot.File{}, bot.Errorf(bot.ENOTFOUND, "teams.file.expired")
+	}
+	return bot.File{Name: v["name"], Type: v["type"], Content: []byte(v["content"])}, nil
+}
