@@ -33,19 +33,11 @@ type Handler interface {
 	Check(req bot.Request) *bot.Error
 }
 
-// Deduper remembers event ids, so that an event Slack retries, or delivers to
-// two replicas, is processed once; *store.Store is one.
-type Deduper interface {
-	// FirstSeen records key for ttl and reports whether it was new. Returns
-	// EUNAVAILABLE when the database can't be reached.
-	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
-}
-
 // Config is what an Adapter needs.
 type Config struct {
 	Handler Handler
 	Client  *Client
-	Seen    Deduper
+	Seen    inbound.Deduper
 	// SigningSecret verifies HTTP requests; Socket Mode does not need it.
 	SigningSecret string
 	Logger        *slog.Logger
@@ -92,7 +84,7 @@ const (
 type Adapter struct {
 	h      Handler
 	client *Client
-	seen   Deduper
+	seen   inbound.Deduper
 	verify *Verifier
 	log    *slog.Logger
 	pool   *inbound.Pool

@@ -40,20 +40,12 @@ type Conversations interface {
 	ServiceURL(ctx context.Context, space, conversation string) (string, error)
 }
 
-// Deduper remembers keys for a while, so that a replayed activity runs
-// once; *store.Store is one.
-type Deduper interface {
-	// FirstSeen records key for ttl and reports whether it was new. Returns
-	// EUNAVAILABLE when the database can't be reached.
-	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
-}
-
 // Config is what an Adapter needs.
 type Config struct {
 	Handler Handler
 	Client  *Client
 	// Seen, when set, makes a replayed activity run once.
-	Seen Deduper
+	Seen inbound.Deduper
 	// Verifier checks the bearer token of every inbound activity (required).
 	Verifier *Verifier
 	Logger   *slog.Logger
@@ -85,7 +77,7 @@ type Adapter struct {
 	verify *Verifier
 	log    *slog.Logger
 	pool   *inbound.Pool
-	seen   Deduper
+	seen   inbound.Deduper
 
 	refusals inbound.Sampler
 }
