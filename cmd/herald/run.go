@@ -32,7 +32,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 1 {
 		switch args[1] {
 		case "version":
-			fmt.Fprintln(stdout, "herald", version)
+			fmt.Fprintln(stdout, currentBuild())
 			return nil
 		case "slack-manifest":
 			if getenv, err = withDotenv(getenv); err != nil {
