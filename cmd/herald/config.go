@@ -21,11 +21,14 @@ type config struct {
 	ClusterAddrs []string
 	Prefix       string
 	DataDir      string
-	Addr         string
-	Admins       []string
-	Location     *time.Location
-	Lang         string
-	WinsChannel  string
+	// DataRecover starts the embedded store from what is readable when a
+	// file in DataDir is damaged.
+	DataRecover bool
+	Addr        string
+	Admins      []string
+	Location    *time.Location
+	Lang        string
+	WinsChannel string
 	// FeedbackChannel receives anonymous feedback; empty refuses it.
 	FeedbackChannel string
 	AnonymityMin    int
@@ -104,6 +107,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.RedisURL != "" && len(c.ClusterAddrs) == 0 {
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {
 			errs = append(errs, fmt.Errorf("REDIS_URL %q is not a redis:// or rediss:// URL: %v", c.RedisURL, err))
+		}
+	}
+	if v := get("HERALD_DATA_RECOVER", ""); v != "" {
+		var err error
+		if c.DataRecover, err = strconv.ParseBool(v); err != nil {
+			errs = append(errs, fmt.Errorf("HERALD_DATA_RECOVER %q: want 1 or 0", v))
 		}
 	}
 	tz := get("HERALD_TZ", "UTC")
