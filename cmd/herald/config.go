@@ -21,14 +21,12 @@ type config struct {
 	ClusterAddrs []string
 	Prefix       string
 	DataDir      string
-	// DataRecover starts the embedded store from what is readable when a
-	// file in DataDir is damaged.
-	DataRecover bool
-	Addr        string
-	Admins      []string
-	Location    *time.Location
-	Lang        string
-	WinsChannel string
+	DataRecover  bool // start the embedded store from what is readable when a file is damaged
+	Addr         string
+	Admins       []string
+	Location     *time.Location
+	Lang         string
+	WinsChannel  string
 	// FeedbackChannel receives anonymous feedback; empty refuses it.
 	FeedbackChannel string
 	AnonymityMin    int
