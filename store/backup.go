@@ -38,7 +38,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, replace bool) (Restore
 		return res, fmt.Errorf("restore: read: %w", err)
 	}
 	if _, err := readDump(bytes.NewReader(data), func(record) error { return nil }); err != nil {
-		return res, fmt.Errorf("restore: the backup is %w", err)
+		return res, fmt.Errorf("restore: the backup is %w", err) // damaged: …
 	}
 	keys, err := scanKeys(ctx, s.rdb, s.prefix)
 	if err != nil {

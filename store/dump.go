@@ -321,31 +321,38 @@ func (r record) decoded() (record, error) {
 // readDump reads a dump from r, calling fn for each key, and returns its
 // header. It fails on a file that is not a dump or was cut short.
 func readDump(r io.Reader, fn func(record) error) (dumpHeader, error) {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<16))
+	br := bufio.NewReaderSize(r, 1<<16)
 	var h dumpHeader
-	if err := dec.Decode(&h); err != nil || h.Format != dumpFormat {
-		return h, fmt.Errorf("not a herald dump (no %q header line)", dumpFormat)
+	line, err := br.ReadBytes('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return h, err
+	}
+	if json.Unmarshal(line, &h) != nil || h.Format != dumpFormat {
+		return h, fmt.Errorf("%w: not a herald dump (no %q header line)", errDamaged, dumpFormat)
 	}
 	if h.Version != 1 {
 		return h, fmt.Errorf("dump version %d: this herald reads version 1", h.Version)
 	}
 	for n := 0; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if errors.Is(err, io.EOF) && len(line) == 0 {
+			return h, fmt.Errorf("%w: cut short after %d keys (no end line)", errDamaged, n)
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return h, err
+		}
 		var rec record
-		if err := dec.Decode(&rec); err != nil {
-			if errors.Is(err, io.EOF) {
-				return h, fmt.Errorf("cut short after %d keys (no end line)", n)
-			}
-			return h, fmt.Errorf("damaged at byte %d, after %d keys: %w", dec.InputOffset(), n, err)
+		if err := json.Unmarshal(line, &rec); err != nil {
+			return h, fmt.Errorf("%w: line %d: %v", errDamaged, n+2, err)
 		}
 		if rec.End != nil {
 			if *rec.End != n {
-				return h, fmt.Errorf("damaged: end line says %d keys, found %d", *rec.End, n)
+				return h, fmt.Errorf("%w: the end line says %d keys, found %d", errDamaged, *rec.End, n)
 			}
 			return h, nil
 		}
-		rec, err := rec.decoded()
-		if err != nil {
-			return h, fmt.Errorf("key %d: %w", n+1, err)
+		if rec, err = rec.decoded(); err != nil {
+			return h, fmt.Errorf("%w: line %d: %v", errDamaged, n+2, err)
 		}
 		if err := fn(rec); err != nil {
 			return h, err

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -112,34 +114,21 @@ func syncDir(dir string) error {
 	return errors.Join(d.Sync(), d.Close())
 }
 
-// replay applies the records of journal segments to rdb, which must be a
-// server of newServer's. It stops at the first damaged record.
-func replay(ctx context.Context, rdb *redis.Client, path string) error {
-	p := rdb.Pipeline()
-	flush := func() error {
-		cmds, err := p.Exec(ctx)
-		for _, c := range cmds {
-			var re redis.Error
-			if c.Err() != nil && !errors.As(c.Err(), &re) {
-				return c.Err() // answered errors were answered the first time too
-			}
-		}
-		if err != nil && len(cmds) == 0 {
-			return err
-		}
-		return nil
-	}
+// replay applies the records of a journal segment to srv, a server of
+// newServer's, straight through its dispatcher: no connection, no parsing.
+// Errors the commands answer were answered the first time too; replay stops
+// at the first damaged record.
+func replay(srv *miniredis.Miniredis, path string) error {
+	peer := server.NewPeer(bufio.NewWriter(io.Discard))
 	_, err := readSegment(path, func(r journalRecord) error {
-		p.Do(ctx, clockCommand, r.At.UnixNano())
+		srv.Server().Dispatch(peer, []string{clockCommand, strconv.FormatInt(r.At.UnixNano(), 10)})
 		for _, args := range r.Cmds {
-			p.Do(ctx, toAny(args)...)
-		}
-		if p.Len() >= 1024 {
-			return flush()
+			srv.Server().Dispatch(peer, args)
+			peer.Flush()
 		}
 		return nil
 	})
-	return errors.Join(err, flush())
+	return err
 }
 
 // clockCommand sets the server's clock during a replay.
@@ -167,13 +156,14 @@ func newServer() (*miniredis.Miniredis, *redis.Client, error) {
 		srv.Close()
 		return nil, nil, err
 	}
-	return srv, privateClient(srv, 0), nil
+	return srv, privateClient(srv, -1), nil
 }
 
-// privateClient is a client of srv through in-memory pipes.
+// privateClient is a client of srv, unreachable from other processes;
+// timeout -1 waits as long as it takes (loading and compacting).
 func privateClient(srv *miniredis.Miniredis, timeout time.Duration) *redis.Client {
 	return redis.NewClient(&redis.Options{
-		Dialer:       func(context.Context, string, string) (net.Conn, error) { return srv.Dial() },
+		Dialer:       func(context.Context, string, string) (net.Conn, error) { return dialPrivate(srv) },
 		ReadTimeout:  timeout,
 		WriteTimeout: timeout,
 		Protocol:     2,
@@ -181,20 +171,17 @@ func privateClient(srv *miniredis.Miniredis, timeout time.Duration) *redis.Clien
 }
 
 // restoreFiles loads snapshot base (if base ≥ 0) and replays the segments
-// after it, up to last, into rdb.
-func restoreFiles(ctx context.Context, rdb *redis.Client, dir string, base, last int) error {
+// after it, up to last, into srv through rdb, a client of it.
+func restoreFiles(ctx context.Context, srv *miniredis.Miniredis, rdb *redis.Client, dir string, base, last int) error {
 	if base >= 0 {
 		name := fmt.Sprintf(snapshotPattern, base)
 		if err := loadSnapshot(ctx, rdb, filepath.Join(dir, name)); err != nil {
-			if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, context.Canceled) {
-				err = fmt.Errorf("%w: %w", errDamaged, err)
-			}
 			return &fileError{File: name, Snapshot: true, Err: err}
 		}
 	}
 	for n := base + 1; n <= last; n++ {
 		name := fmt.Sprintf(segmentPattern, n)
-		err := replay(ctx, rdb, filepath.Join(dir, name))
+		err := replay(srv, filepath.Join(dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			err = fmt.Errorf("%w: missing", errDamaged)
 		}
@@ -224,7 +211,7 @@ func compact(ctx context.Context, dir string, base, upto int) error {
 	}
 	defer srv.Close()
 	defer rdb.Close()
-	if err := restoreFiles(ctx, rdb, dir, base, upto); err != nil {
+	if err := restoreFiles(ctx, srv, rdb, dir, base, upto); err != nil {
 		return err
 	}
 	if err := writeSnapshot(ctx, rdb, dir, upto); err != nil {
