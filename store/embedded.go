@@ -134,7 +134,7 @@ func (e *embedded) load(ctx context.Context, recover bool) (last int, fresh bool
 		base := -1
 		if i >= 0 {
 			base = snaps[i]
-		} else if len(segs) > 0 && segs[0] > 0 && len(snaps) > 0 {
+		} else if len(segs) == 0 || segs[0] != 0 {
 			break // the journal before the oldest snapshot is gone
 		}
 		err := restoreFiles(ctx, e.srv, e.raw, e.dir, base, last)

@@ -70,7 +70,7 @@ func (j *journal) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 			if rec, ok := readGroupRecord(cmd); ok {
 				j.mu.Lock()
 				defer j.mu.Unlock()
-				return errors.Join(err, j.append(j.last, [][]any{rec}))
+				return journaled(err, j.append(j.last, [][]any{rec}))
 			}
 			return err
 		}
@@ -85,7 +85,7 @@ func (j *journal) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 		if !applied(cmd) {
 			return err
 		}
-		return errors.Join(err, j.append(now, j.withScripts([]redis.Cmder{cmd})))
+		return journaled(err, j.append(now, j.withScripts([]redis.Cmder{cmd})))
 	}
 }
 
@@ -123,8 +123,18 @@ func (j *journal) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proc
 		if len(writes) == 0 {
 			return err
 		}
-		return errors.Join(err, j.append(now, j.withScripts(writes)))
+		return journaled(err, j.append(now, j.withScripts(writes)))
 	}
+}
+
+// journaled returns the error of a journaled call: the journal's, if it could
+// not keep the write (the caller must not take it as done), else the call's
+// own, unwrapped (callers compare it with redis.Nil).
+func journaled(callErr, journalErr error) error {
+	if journalErr != nil {
+		return journalErr
+	}
+	return callErr
 }
 
 // tick sets the server's clock to now (never backwards) and returns it.
