@@ -58,12 +58,7 @@ func TestBackupMovesEveryTypeBetweenStores(t *testing.T) {
 
 func TestRestoreRefusesAStoreThatHoldsData(t *testing.T) {
 	ctx := context.Background()
-	from := MustOpen(t, store.Options{DataDir: t.TempDir(), Prefix: "herald:"})
-	fill(t, from.Client(), "herald:")
-	var backup bytes.Buffer
-	if _, err := from.Backup(ctx, &backup); err != nil {
-		t.Fatal(err)
-	}
+	backup := mustBackup(t)
 	to := MustOpen(t, store.Options{DataDir: t.TempDir(), Prefix: "herald:"})
 	for _, k := range []string{"herald:x", "herald:y"} {
 		if err := to.Client().Set(ctx, k, "old", 0).Err(); err != nil {
@@ -89,12 +84,7 @@ func TestRestoreRefusesAStoreThatHoldsData(t *testing.T) {
 
 func TestRestoreRefusesADamagedBackupBeforeWriting(t *testing.T) {
 	ctx := context.Background()
-	from := MustOpen(t, store.Options{DataDir: t.TempDir(), Prefix: "herald:"})
-	fill(t, from.Client(), "herald:")
-	var backup bytes.Buffer
-	if _, err := from.Backup(ctx, &backup); err != nil {
-		t.Fatal(err)
-	}
+	backup := mustBackup(t)
 	to := MustOpen(t, store.Options{DataDir: t.TempDir(), Prefix: "herald:"})
 	_, err := to.Restore(ctx, bytes.NewReader(backup.Bytes()[:backup.Len()*2/3]), false)
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
@@ -103,4 +93,16 @@ func TestRestoreRefusesADamagedBackupBeforeWriting(t *testing.T) {
 	if n := to.Client().DBSize(ctx).Val(); n != 0 {
 		t.Errorf("a damaged backup wrote %d keys", n)
 	}
+}
+
+// mustBackup returns a backup of an embedded store holding what fill writes.
+func mustBackup(t *testing.T) *bytes.Buffer {
+	t.Helper()
+	from := MustOpen(t, store.Options{DataDir: t.TempDir(), Prefix: "herald:"})
+	fill(t, from.Client(), "herald:")
+	var backup bytes.Buffer
+	if _, err := from.Backup(context.Background(), &backup); err != nil {
+		t.Fatal(err)
+	}
+	return &backup
 }

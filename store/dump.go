@@ -274,22 +274,8 @@ func (r record) encoded() record {
 	if !slices.ContainsFunc(texts, func(s string) bool { return !utf8.ValidString(s) }) {
 		return r
 	}
-	enc := func(ss []string) []string {
-		out := make([]string, len(ss))
-		for i, s := range ss {
-			out[i] = base64.StdEncoding.EncodeToString([]byte(s))
-		}
-		return out
-	}
 	r.Base64 = true
-	r.Key = enc([]string{r.Key})[0]
-	r.Value = enc(r.Value)
-	entries := make([]streamEntry, len(r.Entries))
-	for i, e := range r.Entries {
-		entries[i] = streamEntry{ID: e.ID, Fields: enc(e.Fields)}
-	}
-	r.Entries = entries
-	return r
+	return r.mapStrings(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) })
 }
 
 // decoded undoes encoded.
@@ -298,24 +284,32 @@ func (r record) decoded() (record, error) {
 		return r, nil
 	}
 	var err error
-	dec := func(ss []string) []string {
+	r.Base64 = false
+	r = r.mapStrings(func(s string) string {
+		b, e := base64.StdEncoding.DecodeString(s)
+		err = errors.Join(err, e)
+		return string(b)
+	})
+	return r, err
+}
+
+// mapStrings returns r with f applied to its key, values and stream fields.
+func (r record) mapStrings(f func(string) string) record {
+	each := func(ss []string) []string {
 		out := make([]string, len(ss))
 		for i, s := range ss {
-			b, e := base64.StdEncoding.DecodeString(s)
-			err = errors.Join(err, e)
-			out[i] = string(b)
+			out[i] = f(s)
 		}
 		return out
 	}
-	r.Base64 = false
-	r.Key = dec([]string{r.Key})[0]
-	r.Value = dec(r.Value)
+	r.Key = f(r.Key)
+	r.Value = each(r.Value)
 	entries := make([]streamEntry, len(r.Entries))
 	for i, e := range r.Entries {
-		entries[i] = streamEntry{ID: e.ID, Fields: dec(e.Fields)}
+		entries[i] = streamEntry{ID: e.ID, Fields: each(e.Fields)}
 	}
 	r.Entries = entries
-	return r, err
+	return r
 }
 
 // readDump reads a dump from r, calling fn for each key, and returns its
