@@ -253,17 +253,19 @@ func (j *journal) sync() error {
 	return nil
 }
 
-// rotate syncs and closes the current segment and continues in f, segment seg.
+// rotate continues the journal in f, segment seg, and then syncs and closes
+// the segment before, outside the lock: writers never wait for that fsync.
+// Only the store's loop (and close, after it) calls rotate and sync.
 func (j *journal) rotate(f *os.File, seg int) error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	var err error
-	if j.f != nil {
-		err = errors.Join(j.f.Sync(), j.f.Close())
-	}
+	old := j.f
 	j.f, j.seg, j.size, j.synced = f, seg, 0, true
 	clear(j.inFile)
-	if err != nil {
+	j.mu.Unlock()
+	if old == nil {
+		return nil
+	}
+	if err := errors.Join(old.Sync(), old.Close()); err != nil {
 		return fmt.Errorf("journal: close segment: %w", err)
 	}
 	return nil
