@@ -15,8 +15,9 @@
 //	                       Records are framed with length and CRC-32C and carry
 //	                       the time the server's clock was set to for the write,
 //	                       so a replay gives the same stream ids and script TIME.
-//	snapshot-NNNNNN.jsonl  all data after the segments up to NNNNNN, in the dump
-//	                       format of backups (dump.go).
+//	snapshot-NNNNNN.aof    all data after the segments up to NNNNNN: records as in
+//	                       the journal, of the commands that recreate each key,
+//	                       then one with HERALD.END and the number of keys.
 //	.snapshot-*            a snapshot being written; removed at start.
 //	LOCK                   flock: one process per directory.
 //

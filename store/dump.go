@@ -72,17 +72,33 @@ const dumpBatch = 256
 // dumpTo writes every key under prefix to w in the dump format and returns how
 // many it wrote. The keys are read in batches, not in one atomic step.
 func dumpTo(ctx context.Context, rdb redis.UniversalClient, prefix string, w io.Writer, now time.Time) (int, error) {
-	keys, err := scanKeys(ctx, rdb, prefix)
-	if err != nil {
-		return 0, err
-	}
-	slices.Sort(keys)
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(dumpHeader{Format: dumpFormat, Version: 1, Prefix: prefix, Created: now.UTC().Format(time.RFC3339)}); err != nil {
 		return 0, err
 	}
+	n, err := eachRecord(ctx, rdb, prefix, func(r record) error {
+		r.Key = strings.TrimPrefix(r.Key, prefix)
+		return enc.Encode(r.encoded())
+	})
+	if err != nil {
+		return n, err
+	}
+	if err := enc.Encode(record{End: &n}); err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+// eachRecord calls fn with every key under prefix, in key order, and returns
+// how many there were.
+func eachRecord(ctx context.Context, rdb redis.UniversalClient, prefix string, fn func(record) error) (int, error) {
+	keys, err := scanKeys(ctx, rdb, prefix)
+	if err != nil {
+		return 0, err
+	}
+	slices.Sort(keys)
 	n := 0
 	for start := 0; start < len(keys); start += dumpBatch {
 		recs, err := readRecords(ctx, rdb, keys[start:min(start+dumpBatch, len(keys))])
@@ -90,17 +106,13 @@ func dumpTo(ctx context.Context, rdb redis.UniversalClient, prefix string, w io.
 			return n, err
 		}
 		for _, r := range recs {
-			r.Key = strings.TrimPrefix(r.Key, prefix)
-			if err := enc.Encode(r.encoded()); err != nil {
+			if err := fn(r); err != nil {
 				return n, err
 			}
 			n++
 		}
 	}
-	if err := enc.Encode(record{End: &n}); err != nil {
-		return n, err
-	}
-	return n, bw.Flush()
+	return n, nil
 }
 
 // scanKeys returns every key under prefix, from every master of a cluster.
@@ -368,57 +380,64 @@ func newLoader(rdb redis.UniversalClient, prefix string) *loader {
 
 // add queues the commands that recreate rec under the loader's prefix.
 func (l *loader) add(ctx context.Context, rec record) error {
-	k := l.prefix + rec.Key
-	p := l.pipe
-	p.Del(ctx, k)
-	switch rec.Type {
-	case "string":
-		if len(rec.Value) != 1 {
-			return fmt.Errorf("key %s: a string needs one value, got %d", rec.Key, len(rec.Value))
-		}
-		p.Set(ctx, k, rec.Value[0], 0)
-	case "hash":
-		for c := range slices.Chunk(rec.Value, 2*dumpBatch) {
-			p.HSet(ctx, k, toAny(c)...)
-		}
-	case "list":
-		for c := range slices.Chunk(rec.Value, dumpBatch) {
-			p.RPush(ctx, k, toAny(c)...)
-		}
-	case "set":
-		for c := range slices.Chunk(rec.Value, dumpBatch) {
-			p.SAdd(ctx, k, toAny(c)...)
-		}
-	case "zset":
-		zs := make([]redis.Z, 0, len(rec.Value)/2)
-		for i := 0; i+1 < len(rec.Value); i += 2 {
-			score, err := strconv.ParseFloat(rec.Value[i+1], 64)
-			if err != nil {
-				return fmt.Errorf("key %s: score %q: %w", rec.Key, rec.Value[i+1], err)
-			}
-			zs = append(zs, redis.Z{Score: score, Member: rec.Value[i]})
-		}
-		for c := range slices.Chunk(zs, dumpBatch) {
-			p.ZAdd(ctx, k, c...)
-		}
-	case "stream":
-		for _, e := range rec.Entries {
-			p.XAdd(ctx, &redis.XAddArgs{Stream: k, ID: e.ID, Values: e.Fields})
-		}
-		for _, g := range rec.Groups {
-			p.XGroupCreateMkStream(ctx, k, g.Name, g.From)
-		}
-	default:
-		return fmt.Errorf("key %s: unknown type %q", rec.Key, rec.Type)
+	cmds, err := restoreCommands(rec, l.prefix)
+	if err != nil {
+		return err
 	}
-	if rec.TTL > 0 {
-		p.PExpire(ctx, k, time.Duration(rec.TTL)*time.Millisecond)
+	for _, c := range cmds {
+		l.pipe.Do(ctx, toAny(c)...)
 	}
 	l.n++
-	if p.Len() >= dumpBatch {
+	if l.pipe.Len() >= dumpBatch {
 		return l.flush(ctx)
 	}
 	return nil
+}
+
+// restoreCommands returns the commands that recreate rec under prefix.
+func restoreCommands(rec record, prefix string) ([][]string, error) {
+	k := prefix + rec.Key
+	cmds := [][]string{{"DEL", k}}
+	chunks := func(name string, vals []string, size int) {
+		for c := range slices.Chunk(vals, size) {
+			cmds = append(cmds, append([]string{name, k}, c...))
+		}
+	}
+	switch rec.Type {
+	case "string":
+		if len(rec.Value) != 1 {
+			return nil, fmt.Errorf("key %s: a string needs one value, got %d", rec.Key, len(rec.Value))
+		}
+		cmds = append(cmds, []string{"SET", k, rec.Value[0]})
+	case "hash":
+		chunks("HSET", rec.Value, 2*dumpBatch)
+	case "list":
+		chunks("RPUSH", rec.Value, dumpBatch)
+	case "set":
+		chunks("SADD", rec.Value, dumpBatch)
+	case "zset":
+		zs := make([]string, 0, len(rec.Value))
+		for i := 0; i+1 < len(rec.Value); i += 2 {
+			if _, err := strconv.ParseFloat(rec.Value[i+1], 64); err != nil {
+				return nil, fmt.Errorf("key %s: score %q: %w", rec.Key, rec.Value[i+1], err)
+			}
+			zs = append(zs, rec.Value[i+1], rec.Value[i])
+		}
+		chunks("ZADD", zs, 2*dumpBatch)
+	case "stream":
+		for _, e := range rec.Entries {
+			cmds = append(cmds, append([]string{"XADD", k, e.ID}, e.Fields...))
+		}
+		for _, g := range rec.Groups {
+			cmds = append(cmds, []string{"XGROUP", "CREATE", k, g.Name, g.From, "MKSTREAM"})
+		}
+	default:
+		return nil, fmt.Errorf("key %s: unknown type %q", rec.Key, rec.Type)
+	}
+	if rec.TTL > 0 {
+		cmds = append(cmds, []string{"PEXPIRE", k, strconv.FormatInt(rec.TTL, 10)})
+	}
+	return cmds, nil
 }
 
 // flush writes the queued commands.

@@ -169,7 +169,7 @@ func damagedDir(t *testing.T) (dir, newest, journal string) {
 	if err != nil || len(snaps) != 2 {
 		t.Fatalf("files: %v %v %v", snaps, segs, err)
 	}
-	return dir, fmt.Sprintf("snapshot-%06d.jsonl", snaps[1]), fmt.Sprintf("journal-%06d.log", segs[len(segs)-1])
+	return dir, fmt.Sprintf("snapshot-%06d.aof", snaps[1]), fmt.Sprintf("journal-%06d.log", segs[len(segs)-1])
 }
 
 func TestEmbeddedDamagedFiles(t *testing.T) {

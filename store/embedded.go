@@ -137,7 +137,7 @@ func (e *embedded) load(ctx context.Context, recover bool) (last int, fresh bool
 		} else if len(segs) == 0 || segs[0] != 0 {
 			break // the journal before the oldest snapshot is gone
 		}
-		err := restoreFiles(ctx, e.srv, e.raw, e.dir, base, last)
+		err := restoreFiles(e.srv, e.dir, base, last)
 		if err == nil {
 			e.base = base
 			return last, fresh, nil

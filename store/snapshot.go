@@ -23,9 +23,9 @@ import (
 
 // Files of the embedded store in its data directory (see the package doc).
 const (
-	snapshotPattern = "snapshot-%06d.jsonl" // all data after journal segments ≤ N
-	segmentPattern  = "journal-%06d.log"    // write commands after snapshot N-1
-	tempPrefix      = ".snapshot-"          // a snapshot being written
+	snapshotPattern = "snapshot-%06d.aof" // all data after journal segments ≤ N
+	segmentPattern  = "journal-%06d.log"  // write commands after snapshot N-1
+	tempPrefix      = ".snapshot-"        // a snapshot being written
 	legacyFile      = "herald-snapshot.json"
 	keepSnapshots   = 3
 )
@@ -64,29 +64,64 @@ func removeTemps(dir string) error {
 	return nil
 }
 
-// loadSnapshot loads snapshot file path into rdb.
-func loadSnapshot(ctx context.Context, rdb redis.UniversalClient, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
+// A snapshot is written like a journal segment: records of the commands that
+// recreate each key, and last a record holding endCommand and the number of
+// keys, so that a snapshot cut short is told from a whole one.
+const endCommand = "HERALD.END"
+
+// loadSnapshot loads the snapshot at path into srv, a server of newServer's,
+// straight through its dispatcher.
+func loadSnapshot(srv *miniredis.Miniredis, path string) error {
+	peer := server.NewPeer(bufio.NewWriter(io.Discard))
+	keys, end := 0, -1
+	torn, err := readSegment(path, func(r journalRecord) error {
+		if len(r.Cmds) == 1 && r.Cmds[0][0] == endCommand {
+			end, _ = strconv.Atoi(r.Cmds[0][1])
+			return nil
+		}
+		for _, args := range r.Cmds {
+			srv.Server().Dispatch(peer, args)
+			peer.Flush()
+		}
+		keys++
+		return nil
+	})
+	switch {
+	case err != nil:
 		return err
+	case torn || end < 0:
+		return fmt.Errorf("%w: cut short after %d keys", errDamaged, keys)
+	case end != keys:
+		return fmt.Errorf("%w: %d keys, the end says %d", errDamaged, keys, end)
 	}
-	defer f.Close()
-	l := newLoader(rdb, "")
-	if _, err := readDump(f, func(r record) error { return l.add(ctx, r) }); err != nil {
-		return err
-	}
-	return l.flush(ctx)
+	return nil
 }
 
-// writeSnapshot dumps rdb (a server nobody else writes to) into snapshot n
-// in dir: a temp file, fsynced, renamed.
+// writeSnapshot writes the data of rdb (a server nobody else writes to) as
+// snapshot n in dir: a temp file, fsynced, renamed.
 func writeSnapshot(ctx context.Context, rdb redis.UniversalClient, dir string, n int) error {
 	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = dumpTo(ctx, rdb, "", tmp, time.Now())
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	var buf []byte
+	keys, err := eachRecord(ctx, rdb, "", func(r record) error {
+		cmds, err := restoreCommands(r, "")
+		if err != nil {
+			return err
+		}
+		buf = encodeRecord(buf[:0], time.Time{}, toAnys(cmds))
+		_, err = w.Write(buf)
+		return err
+	})
+	if err == nil {
+		_, err = w.Write(encodeRecord(buf[:0], time.Time{}, [][]any{{endCommand, keys}}))
+	}
+	if err == nil {
+		err = w.Flush()
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -103,6 +138,14 @@ func writeSnapshot(ctx context.Context, rdb redis.UniversalClient, dir string, n
 		return fmt.Errorf("snapshot %d: %w", n, err)
 	}
 	return nil
+}
+
+func toAnys(cmds [][]string) [][]any {
+	out := make([][]any, len(cmds))
+	for i, c := range cmds {
+		out[i] = toAny(c)
+	}
+	return out
 }
 
 // syncDir makes renames and new files in dir durable.
@@ -171,11 +214,11 @@ func privateClient(srv *miniredis.Miniredis, timeout time.Duration) *redis.Clien
 }
 
 // restoreFiles loads snapshot base (if base ≥ 0) and replays the segments
-// after it, up to last, into srv through rdb, a client of it.
-func restoreFiles(ctx context.Context, srv *miniredis.Miniredis, rdb *redis.Client, dir string, base, last int) error {
+// after it, up to last, into srv.
+func restoreFiles(srv *miniredis.Miniredis, dir string, base, last int) error {
 	if base >= 0 {
 		name := fmt.Sprintf(snapshotPattern, base)
-		if err := loadSnapshot(ctx, rdb, filepath.Join(dir, name)); err != nil {
+		if err := loadSnapshot(srv, filepath.Join(dir, name)); err != nil {
 			return &fileError{File: name, Snapshot: true, Err: err}
 		}
 	}
@@ -211,7 +254,7 @@ func compact(ctx context.Context, dir string, base, upto int) error {
 	}
 	defer srv.Close()
 	defer rdb.Close()
-	if err := restoreFiles(ctx, srv, rdb, dir, base, upto); err != nil {
+	if err := restoreFiles(srv, dir, base, upto); err != nil {
 		return err
 	}
 	if err := writeSnapshot(ctx, rdb, dir, upto); err != nil {
