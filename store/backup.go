@@ -68,5 +68,12 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, replace bool) (Restore
 		return res, fmt.Errorf("restore: %w", err)
 	}
 	res.Restored = l.n
+	if s.emb != nil && !s.emb.readOnly() {
+		// Into the snapshot now, rather than replayed from the journal at
+		// every start until the next one.
+		if err := s.emb.snapshotNow(ctx); err != nil {
+			return res, fmt.Errorf("restore: %w", err)
+		}
+	}
 	return res, nil
 }

@@ -59,7 +59,8 @@ func TestBackupMovesEveryTypeBetweenStores(t *testing.T) {
 func TestRestoreRefusesAStoreThatHoldsData(t *testing.T) {
 	ctx := context.Background()
 	backup := mustBackup(t)
-	to := MustOpen(t, store.Options{DataDir: t.TempDir(), Prefix: "herald:"})
+	dir := t.TempDir()
+	to := MustOpen(t, store.Options{DataDir: dir, Prefix: "herald:"})
 	for _, k := range []string{"herald:x", "herald:y"} {
 		if err := to.Client().Set(ctx, k, "old", 0).Err(); err != nil {
 			t.Fatal(err)
@@ -79,6 +80,10 @@ func TestRestoreRefusesAStoreThatHoldsData(t *testing.T) {
 	check(t, to.Client(), "herald:")
 	if n := to.Client().Exists(ctx, "herald:x").Val(); n != 0 {
 		t.Errorf("the old key is still there")
+	}
+	snaps, _, err := store.Files(dir)
+	if err != nil || len(snaps) == 0 {
+		t.Errorf("the restore is not in a snapshot: %v, %v", snaps, err)
 	}
 }
 

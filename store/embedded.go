@@ -28,8 +28,9 @@ type embedded struct {
 	every  time.Duration
 	unlock func() error
 
-	mu   sync.Mutex // base
-	base int        // the newest good snapshot: it covers segments ≤ base
+	mu         sync.Mutex // base
+	base       int        // the newest good snapshot: it covers segments ≤ base
+	compacting sync.Mutex // one snapshot written at a time
 
 	stop context.CancelFunc
 	done chan error
@@ -259,8 +260,19 @@ func (e *embedded) cut() (base, upto int, err error) {
 	return e.base, upto, nil
 }
 
+// snapshotNow writes the next snapshot at once.
+func (e *embedded) snapshotNow(ctx context.Context) error {
+	base, upto, err := e.cut()
+	if err != nil || upto <= base {
+		return err
+	}
+	return e.snapshot(ctx, base, upto)
+}
+
 // snapshot writes snapshot upto from snapshot base and the segments after it.
 func (e *embedded) snapshot(ctx context.Context, base, upto int) error {
+	e.compacting.Lock()
+	defer e.compacting.Unlock()
 	if err := compact(ctx, e.dir, base, upto); err != nil {
 		return err
 	}
@@ -285,3 +297,6 @@ func (e *embedded) close() error {
 	e.srv.Close()
 	return errors.Join(err, e.unlock())
 }
+
+// readOnly reports whether the store was opened with Options.ReadOnly.
+func (e *embedded) readOnly() bool { return e.jr == nil }
