@@ -1,7 +1,36 @@
 // Package store keeps herald's data in Redis through go-redis, behind the
-// interfaces that package bot defines. The same code runs against a Redis
-// server, a Redis Cluster, or the embedded Redis-protocol server (Embedded)
-// that herald starts when no REDIS_URL is set.
+// interfaces that package bot defines. Open connects to a Redis server, a
+// Redis Cluster, or starts the embedded Redis-protocol server (miniredis)
+// when neither is configured; the same code runs against all three.
+//
+// # The embedded store
+//
+// The embedded server has no listener: herald's client reaches it through
+// in-memory pipes, so no other process can. Its data directory holds
+//
+//	journal-NNNNNN.log     segment NNNNNN of the journal: every write the server
+//	                       applied, appended by a go-redis hook before the caller
+//	                       gets the answer (a MULTI/EXEC as one record, a script
+//	                       call after the script's body), fsynced every second.
+//	                       Records are framed with length and CRC-32C and carry
+//	                       the time the server's clock was set to for the write,
+//	                       so a replay gives the same stream ids and script TIME.
+//	snapshot-NNNNNN.aof    all data after the segments up to NNNNNN: records as in
+//	                       the journal, of the commands that recreate each key,
+//	                       then one with HERALD.END and the number of keys.
+//	.snapshot-*            a snapshot being written; removed at start.
+//	LOCK                   flock: one process per directory.
+//
+// Writes go to the current segment. Every SnapshotEvery (or at 16 MiB) the
+// segment is closed, a new one started, and a second, private server loads
+// the newest snapshot, replays the segments after it and dumps the result
+// as the next snapshot (temp file, fsync, rename), so the store's own server
+// never waits. The newest 3 snapshots are kept, with the segments after the
+// oldest of them. A start loads the newest snapshot and replays the segments
+// after it; a record cut short at the end of a segment (the crash) is left
+// out; other damage stops the start unless Options.Recover, which falls back
+// to the previous snapshot or stops the replay at the damage, and writes a
+// fresh snapshot at once.
 //
 // # Key layout
 //
@@ -57,8 +86,10 @@
 //	revoked                           hash   space ("slack:T0001") → when it uninstalled herald
 //	                                         or revoked its token; nothing is sent there
 //
-// Send records expire after 400 days. The scheduler (package scheduler) and
-// the delivery queue (package outbox) keep their own keys, all under the same prefix:
+// Send records expire after 400 days (on a Redis server; the embedded store
+// keeps times to live but does not count them down). The scheduler (package
+// scheduler) and the delivery queue (package outbox) keep their own keys, all
+// under the same prefix:
 //
 //	sched:seen                        string unix ms up to which runs were considered
 //	sched:run:KIND:ID:DUE             string claim of one run (SET NX): "firing", then "done"

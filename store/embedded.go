@@ -2,268 +2,301 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
-// Embedded is an in-process Redis-protocol server (miniredis) that keeps its
-// data in a snapshot file, so that herald runs on a fresh machine with no Redis.
-// The very same Store code runs against it.
-type Embedded struct {
-	srv  *miniredis.Miniredis
-	rdb  *redis.Client
-	file string
-	log  *slog.Logger
+// embedded is the in-process Redis-protocol server (miniredis) herald uses
+// when no Redis is configured. It has no listener: only herald's own client
+// reaches it, through in-memory pipes. Its data lives in the data directory
+// as snapshots and a journal (see the package doc).
+type embedded struct {
+	srv    *miniredis.Miniredis
+	raw    *redis.Client // without the journal: loading, and read-only use
+	rdb    *redis.Client // with the journal
+	jr     *journal
+	dir    string
+	log    *slog.Logger
+	every  time.Duration
+	unlock func() error
+
+	mu         sync.Mutex // base
+	base       int        // the newest good snapshot: it covers segments ≤ base
+	compacting sync.Mutex // one snapshot written at a time
+
+	stop context.CancelFunc
+	done chan error
 }
 
-// snapshotFile is the name of the snapshot in the data directory.
-const snapshotFile = "herald-snapshot.json"
+// maxSegment is the journal size that brings the next snapshot forward.
+const maxSegment = 16 << 20
 
-// StartEmbedded starts the embedded server on a loopback port and restores the
-// snapshot in dir, if there is one.
-func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Embedded, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// openEmbedded starts the embedded server with the data in o.DataDir.
+func openEmbedded(ctx context.Context, o Options) (_ *embedded, err error) {
+	e := &embedded{dir: o.DataDir, log: o.Logger, every: o.SnapshotEvery, base: -1, unlock: func() error { return nil }}
+	if err := os.MkdirAll(e.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded store: data dir: %w", err)
 	}
-	srv := miniredis.NewMiniRedis()
-	if err := srv.StartAddr("127.0.0.1:0"); err != nil {
+	if !o.ReadOnly {
+		if e.unlock, err = lockDir(e.dir); err != nil {
+			return nil, fmt.Errorf("embedded store: data dir %s: %w", e.dir, err)
+		}
+		defer func() {
+			if err != nil {
+				_ = e.unlock()
+			}
+		}()
+		if err := removeTemps(e.dir); err != nil {
+			return nil, fmt.Errorf("embedded store: remove temp files: %w", err)
+		}
+	}
+	if e.srv, e.raw, err = newServer(); err != nil {
 		return nil, fmt.Errorf("embedded store: start: %w", err)
 	}
-	e := &Embedded{
-		srv:  srv,
-		rdb:  redis.NewClient(&redis.Options{Addr: srv.Addr()}),
-		file: filepath.Join(dir, snapshotFile),
-		log:  log,
-	}
-	if err := e.restore(ctx); err != nil {
-		e.Close()
+	defer func() {
+		if err != nil {
+			e.raw.Close()
+			e.srv.Close()
+		}
+	}()
+	last, fresh, err := e.load(ctx, o.Recover)
+	if err != nil {
 		return nil, err
 	}
+	// Scripts run during the replay are forgotten, so that the journal sees
+	// each script's body again before its first EVALSHA.
+	if err := e.raw.ScriptFlush(ctx).Err(); err != nil {
+		return nil, fmt.Errorf("embedded store: %w", err)
+	}
+	if o.ReadOnly {
+		e.rdb = e.raw
+		return e, nil
+	}
+	e.jr = newJournal(e.srv)
+	if err := e.newSegment(last + 1); err != nil {
+		return nil, err
+	}
+	if fresh {
+		// The data did not come from the files (an older format, or a
+		// recovery that left damaged files behind): write it out now.
+		if err := writeSnapshot(ctx, e.raw, e.dir, last); err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+		e.base = last
+		if err := os.Rename(filepath.Join(e.dir, legacyFile), filepath.Join(e.dir, legacyFile+".old")); err != nil && !os.IsNotExist(err) {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+	}
+	e.rdb = privateClient(e.srv, o.Timeout)
+	e.rdb.AddHook(e.jr)
+	loopCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	e.stop, e.done = stop, make(chan error, 1)
+	go func() { e.done <- e.loop(loopCtx) }()
 	return e, nil
 }
 
-// Client returns a client connected to the embedded server.
-func (e *Embedded) Client() *redis.Client { return e.rdb }
+// load restores the newest good snapshot and the journal after it. It
+// returns the last segment number seen, and fresh when the data should be
+// written out as a snapshot at once.
+func (e *embedded) load(ctx context.Context, recover bool) (last int, fresh bool, err error) {
+	snaps, segs, err := files(e.dir)
+	if err != nil {
+		return 0, false, fmt.Errorf("embedded store: %w", err)
+	}
+	last = -1
+	if len(segs) > 0 {
+		last = segs[len(segs)-1]
+	}
+	if len(snaps) > 0 {
+		last = max(last, snaps[len(snaps)-1])
+	}
+	if len(snaps) == 0 && len(segs) == 0 {
+		err := loadLegacy(ctx, e.raw, filepath.Join(e.dir, legacyFile))
+		switch {
+		case os.IsNotExist(err):
+			return -1, false, nil
+		case err != nil && !recover:
+			return 0, false, e.damaged(&fileError{File: legacyFile, Snapshot: true, Err: err}, "")
+		case err != nil:
+			e.log.Warn("embedded store: damaged snapshot left out (HERALD_DATA_RECOVER)", "file", legacyFile, "err", err)
+			e.srv.FlushAll()
+		}
+		return 0, true, nil
+	}
+	for i := len(snaps) - 1; i >= -1; i-- {
+		base := -1
+		if i >= 0 {
+			base = snaps[i]
+		} else if len(segs) == 0 || segs[0] != 0 {
+			break // the journal before the oldest snapshot is gone
+		}
+		err := restoreFiles(e.srv, e.dir, base, last)
+		if err == nil {
+			e.base = base
+			return last, fresh, nil
+		}
+		if !recover || !errors.Is(err, errDamaged) {
+			return 0, false, e.damaged(err, e.previous(snaps, i))
+		}
+		e.log.Warn("embedded store: recovering (HERALD_DATA_RECOVER)", "err", err)
+		fresh = true
+		if !isSnapshotErr(err) {
+			// A damaged journal: keep what came before the damage.
+			return last, fresh, nil
+		}
+		e.srv.FlushAll()
+	}
+	return 0, false, fmt.Errorf("embedded store: no good snapshot in %s: restore a backup with herald restore", e.dir)
+}
 
-// File is where the snapshot lives.
-func (e *Embedded) File() string { return e.file }
+func isSnapshotErr(err error) bool {
+	var fe *fileError
+	return errors.As(err, &fe) && fe.Snapshot
+}
 
-// Run writes a snapshot every interval until ctx ends, then one last time.
-func (e *Embedded) Run(ctx context.Context, interval time.Duration) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
+// previous names the snapshot before snaps[i], for the advice.
+func (e *embedded) previous(snaps []int, i int) string {
+	if i <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(snapshotPattern, snaps[i-1])
+}
+
+// damaged is the one line herald stops with when a file is damaged.
+func (e *embedded) damaged(err error, previous string) error {
+	if !errors.Is(err, errDamaged) {
+		return fmt.Errorf("embedded store %s: %w", e.dir, err)
+	}
+	advice := "set HERALD_DATA_RECOVER=1 to keep what comes before the damage"
+	switch {
+	case isSnapshotErr(err) && previous != "":
+		advice = "set HERALD_DATA_RECOVER=1 to start from the previous snapshot " + previous + " and the journal after it"
+	case isSnapshotErr(err):
+		advice = "set HERALD_DATA_RECOVER=1 to start from the journal alone, if it goes back far enough"
+	}
+	return fmt.Errorf("embedded store %s: %v; %s, or restore a backup with herald restore", e.dir, err, advice)
+}
+
+// newSegment continues the journal in a new segment n.
+func (e *embedded) newSegment(n int) error {
+	f, err := os.OpenFile(filepath.Join(e.dir, fmt.Sprintf(segmentPattern, n)), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err == nil {
+		err = syncDir(e.dir)
+	}
+	if err == nil {
+		err = e.jr.rotate(f, n)
+	}
+	if err != nil {
+		return fmt.Errorf("embedded store: journal: %w", err)
+	}
+	return nil
+}
+
+// loop fsyncs the journal every second and writes a snapshot every e.every
+// (sooner when the journal grows large) until ctx ends.
+func (e *embedded) loop(ctx context.Context) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	lastSnap := time.Now()
+	var compacting chan error
+	var failed error
 	for {
 		select {
 		case <-ctx.Done():
-			return e.Snapshot(context.WithoutCancel(ctx))
-		case <-t.C:
-			if err := e.Snapshot(ctx); err != nil {
-				e.log.Error("embedded store snapshot failed", "file", e.file, "err", err)
+			if compacting != nil {
+				<-compacting
 			}
-		}
-	}
-}
-
-// Close stops the server. Call Snapshot (or let Run end) first to keep the data.
-func (e *Embedded) Close() {
-	_ = e.rdb.Close()
-	e.srv.Close()
-}
-
-// dumpScript reads every key in one atomic step, so that a snapshot never holds
-// half of a transaction.
-const dumpScript = `
-local out = {}
-for _, k in ipairs(redis.call('KEYS', '*')) do
-  local t = redis.call('TYPE', k)['ok']
-  local e = {k = k, t = t, ttl = redis.call('PTTL', k)}
-  if t == 'string' then e.v = {redis.call('GET', k)}
-  elseif t == 'hash' then e.v = redis.call('HGETALL', k)
-  elseif t == 'set' then e.v = redis.call('SMEMBERS', k)
-  elseif t == 'zset' then e.v = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
-  elseif t == 'list' then e.v = redis.call('LRANGE', k, 0, -1)
-  elseif t == 'stream' then
-    e.v = {}
-    for _, entry in ipairs(redis.call('XRANGE', k, '-', '+')) do
-      table.insert(e.v, entry[1])
-      table.insert(e.v, cjson.encode(entry[2]))
-    end
-    e.g = {}
-    for _, g in ipairs(redis.call('XINFO', 'GROUPS', k)) do
-      local info = {}
-      for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
-      local first = redis.call('XPENDING', k, info['name'])[2]
-      local from = info['last-delivered-id']
-      if first then from = first end
-      table.insert(e.g, info['name'])
-      table.insert(e.g, from)
-      table.insert(e.g, first and '1' or '0')
-    end
-  end
-  table.insert(out, cjson.encode(e))
-end
-return out
-`
-
-// entry is one key of a snapshot. For streams, V alternates entry id and the
-// entry's fields as JSON, and G holds triples: group name, id, and "1" when the
-// id is the first pending entry (delivered again after a restore) or "0" when it
-// is the group's last delivered id.
-type entry struct {
-	K   string   `json:"k"`
-	T   string   `json:"t"`
-	TTL int64    `json:"ttl"`
-	V   []string `json:"v"`
-	G   []string `json:"g,omitempty"`
-}
-
-// Snapshot writes all data to the snapshot file: a temp file, then a rename.
-func (e *Embedded) Snapshot(ctx context.Context) error {
-	rows, err := e.rdb.Eval(ctx, dumpScript, nil).StringSlice()
-	if err != nil {
-		return fmt.Errorf("snapshot: read: %w", err)
-	}
-	entries := make([]json.RawMessage, len(rows))
-	for i, r := range rows {
-		entries[i] = json.RawMessage(fixEmptyArrays(r))
-	}
-	data, err := json.Marshal(entries)
-	if err != nil {
-		return fmt.Errorf("snapshot: encode: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(e.file), ".snapshot-*")
-	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("snapshot: write: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("snapshot: sync: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot: close: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), e.file); err != nil {
-		return fmt.Errorf("snapshot: rename: %w", err)
-	}
-	return nil
-}
-
-// fixEmptyArrays turns the {} that Lua's cjson writes for an empty table into [].
-func fixEmptyArrays(s string) string {
-	s = strings.ReplaceAll(s, `"v":{}`, `"v":[]`)
-	return strings.ReplaceAll(s, `"g":{}`, `"g":[]`)
-}
-
-// restore loads the snapshot file, if any, into the empty server.
-func (e *Embedded) restore(ctx context.Context) error {
-	data, err := os.ReadFile(e.file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("embedded store: restore: %w", err)
-	}
-	var entries []entry
-	if err := json.Unmarshal(data, &entries); err != nil {
-		return fmt.Errorf("embedded store: restore %s: %w", e.file, err)
-	}
-	_, err = e.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, en := range entries {
-			if err := restoreEntry(ctx, p, en); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("embedded store: restore %s: %w", e.file, err)
-	}
-	return nil
-}
-
-func restoreEntry(ctx context.Context, p redis.Pipeliner, en entry) error {
-	switch en.T {
-	case "string":
-		if len(en.V) == 1 {
-			p.Set(ctx, en.K, en.V[0], 0)
-		}
-	case "hash":
-		p.HSet(ctx, en.K, toAny(en.V)...)
-	case "set":
-		p.SAdd(ctx, en.K, toAny(en.V)...)
-	case "list":
-		p.RPush(ctx, en.K, toAny(en.V)...)
-	case "zset":
-		for i := 0; i+1 < len(en.V); i += 2 {
-			score, err := strconv.ParseFloat(en.V[i+1], 64)
+			return e.jr.sync()
+		case err := <-compacting:
+			compacting = nil
 			if err != nil {
-				return fmt.Errorf("key %s: score %q: %w", en.K, en.V[i+1], err)
+				e.log.Error("embedded store: snapshot failed; the journal keeps the data", "err", err)
 			}
-			p.ZAdd(ctx, en.K, redis.Z{Score: score, Member: en.V[i]})
+		case <-tick.C:
+			if err := e.jr.sync(); err != nil && failed == nil {
+				e.log.Error("embedded store: journal sync failed", "err", err)
+				failed = err
+			}
+			_, size := e.jr.state()
+			if compacting != nil || (time.Since(lastSnap) < e.every && size < maxSegment) {
+				continue
+			}
+			lastSnap = time.Now()
+			base, upto, err := e.cut()
+			if err != nil {
+				e.log.Error("embedded store: snapshot postponed", "err", err)
+				continue
+			}
+			if upto <= base {
+				continue
+			}
+			compacting = make(chan error, 1)
+			go func() { compacting <- e.snapshot(ctx, base, upto) }()
 		}
-	case "stream":
-		return restoreStream(ctx, p, en)
-	default:
-		return fmt.Errorf("key %s: unknown type %q", en.K, en.T)
 	}
-	if en.TTL > 0 {
-		p.PExpire(ctx, en.K, time.Duration(en.TTL)*time.Millisecond)
+}
+
+// cut closes the journal segment for the next snapshot, unless it is empty,
+// and returns the snapshot to start from and the last segment to replay.
+func (e *embedded) cut() (base, upto int, err error) {
+	seg, size := e.jr.state()
+	upto = seg - 1
+	if size > 0 {
+		if err := e.newSegment(seg + 1); err != nil {
+			return 0, 0, err
+		}
+		upto = seg
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.base, upto, nil
+}
+
+// snapshotNow writes the next snapshot at once.
+func (e *embedded) snapshotNow(ctx context.Context) error {
+	base, upto, err := e.cut()
+	if err != nil || upto <= base {
+		return err
+	}
+	return e.snapshot(ctx, base, upto)
+}
+
+// snapshot writes snapshot upto from snapshot base and the segments after it.
+func (e *embedded) snapshot(ctx context.Context, base, upto int) error {
+	e.compacting.Lock()
+	defer e.compacting.Unlock()
+	if err := compact(ctx, e.dir, base, upto); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.base = upto
 	return nil
 }
 
-func restoreStream(ctx context.Context, p redis.Pipeliner, en entry) error {
-	for i := 0; i+1 < len(en.V); i += 2 {
-		var fields []string
-		if err := json.Unmarshal([]byte(en.V[i+1]), &fields); err != nil && en.V[i+1] != "{}" {
-			return fmt.Errorf("stream %s entry %s: %w", en.K, en.V[i], err)
-		}
-		p.XAdd(ctx, &redis.XAddArgs{Stream: en.K, ID: en.V[i], Values: fields})
+// close stops the loop, fsyncs and closes the journal, and stops the server.
+func (e *embedded) close() error {
+	var err error
+	if e.stop != nil {
+		e.stop()
+		err = <-e.done
+		err = errors.Join(err, e.jr.rotate(nil, 0))
 	}
-	for i := 0; i+2 < len(en.G); i += 3 {
-		from := en.G[i+1]
-		if en.G[i+2] == "1" {
-			from = beforeID(from) // pending entries are delivered again
-		}
-		p.XGroupCreateMkStream(ctx, en.K, en.G[i], from)
+	_ = e.raw.Close()
+	if e.rdb != e.raw {
+		_ = e.rdb.Close()
 	}
-	return nil
+	e.srv.Close()
+	return errors.Join(err, e.unlock())
 }
 
-// beforeID returns the stream id just before id.
-func beforeID(id string) string {
-	ms, seq, _ := strings.Cut(id, "-")
-	n, _ := strconv.ParseUint(seq, 10, 64)
-	if n > 0 {
-		return ms + "-" + strconv.FormatUint(n-1, 10)
-	}
-	m, _ := strconv.ParseUint(ms, 10, 64)
-	if m == 0 {
-		return "0-0"
-	}
-	return strconv.FormatUint(m-1, 10) + "-18446744073709551615"
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
-}
+// readOnly reports whether the store was opened with Options.ReadOnly.
+func (e *embedded) readOnly() bool { return e.jr == nil }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"log/slog"
 	"maps"
 	"slices"
 	"testing"
@@ -13,102 +12,166 @@ import (
 	"github.com/herald-chat/herald/store"
 )
 
-func TestEmbeddedSnapshotRoundTrip(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	log := slog.New(slog.DiscardHandler)
-	e, err := store.StartEmbedded(ctx, dir, log)
+// MustOpen opens a store and closes it when tb ends.
+func MustOpen(tb testing.TB, o store.Options) *store.Store {
+	tb.Helper()
+	st, err := store.Open(context.Background(), o)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatalf("open: %v", err)
 	}
-	r := e.Client()
+	tb.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// queueScript is how the delivery queue posts: a stream id made by the server.
+var queueScript = redis.NewScript(`
+if redis.call('SET', KEYS[1], 'queued', 'NX', 'EX', ARGV[2]) == false then return 0 end
+return redis.call('XADD', KEYS[2], '*', 'm', ARGV[1])`)
+
+// fill writes every kind of data herald keeps, under prefix p, the ways
+// herald writes it: commands, pipelines, transactions and scripts.
+func fill(tb testing.TB, r redis.UniversalClient, p string) {
+	tb.Helper()
+	ctx := context.Background()
 	must := func(err error) {
-		t.Helper()
+		tb.Helper()
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	must(r.Set(ctx, "s", "héllo \"quoted\" {}", 0).Err())
-	must(r.Set(ctx, "ttl", "v", time.Hour).Err())
-	must(r.HSet(ctx, "h", "a", "1", "b", `{"v":{}}`).Err())
-	must(r.SAdd(ctx, "set", "x", "y").Err())
-	must(r.ZAdd(ctx, "z", redis.Z{Score: 1763802000123, Member: "m1"}, redis.Z{Score: 2.5, Member: "m2"}).Err())
-	must(r.RPush(ctx, "l", "1", "2", "3").Err())
-	for i := range 3 {
-		must(r.XAdd(ctx, &redis.XAddArgs{Stream: "q", ID: "", Values: []string{"n", string(rune('a' + i)), "body", "{}"}}).Err())
-	}
-	must(r.XGroupCreate(ctx, "q", "workers", "0").Err())
-	// One entry delivered and acknowledged, one delivered and pending, one never read.
-	got, err := r.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "workers", Consumer: "c1", Streams: []string{"q", ">"}, Count: 2}).Result()
+	must(r.Set(ctx, p+"s", "héllo \"quoted\" {}", 0).Err())
+	must(r.Set(ctx, p+"bin", "\xff\x00\xfe", 0).Err())
+	must(r.Set(ctx, p+"ttl", "v", time.Hour).Err())
+	must(r.HSet(ctx, p+"h", "a", "1", "b", `{"v":{}}`).Err())
+	must(r.HIncrBy(ctx, p+"h", "a", 41).Err())
+	must(r.SAdd(ctx, p+"set", "x", "y").Err())
+	must(r.ZAdd(ctx, p+"z", redis.Z{Score: 1763802000123, Member: "m1"}, redis.Z{Score: 2.5, Member: "m2"}).Err())
+	_, err := r.TxPipelined(ctx, func(tx redis.Pipeliner) error {
+		tx.RPush(ctx, p+"l", "1", "2", "3")
+		tx.ZIncrBy(ctx, p+"z", 1, "m2")
+		return nil
+	})
 	must(err)
-	must(r.XAck(ctx, "q", "workers", got[0].Messages[0].ID).Err())
-	must(e.Snapshot(ctx))
-	e.Close()
+	_, err = r.Pipelined(ctx, func(pl redis.Pipeliner) error {
+		pl.LPush(ctx, p+"l", "0")
+		pl.Get(ctx, p+"s")
+		return nil
+	})
+	must(err)
+	for i := range 3 {
+		must(queueScript.Run(ctx, r, []string{p + "idem:" + string(rune('a'+i)), p + "q"}, string(rune('a'+i)), 3600).Err())
+	}
+	must(r.XGroupCreate(ctx, p+"q", "workers", "0").Err())
+	// One entry delivered and acknowledged, one delivered and pending, one never read.
+	got, err := r.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "workers", Consumer: "c1", Streams: []string{p + "q", ">"}, Count: 2, Block: 10 * time.Millisecond}).Result()
+	must(err)
+	must(r.XAck(ctx, p+"q", "workers", got[0].Messages[0].ID).Err())
+	must(r.XDel(ctx, p+"q", got[0].Messages[0].ID).Err())
+	must(r.Set(ctx, p+"gone", "x", 0).Err())
+	must(r.Del(ctx, p+"gone").Err())
+}
 
-	e2, err := store.StartEmbedded(ctx, dir, log)
-	if err != nil {
-		t.Fatal(err)
+// check fails tb unless r holds what fill wrote. A pending stream entry may
+// come back pending or as new, but is delivered again either way.
+func check(tb testing.TB, r redis.UniversalClient, p string) {
+	tb.Helper()
+	ctx := context.Background()
+	if v := r.Get(ctx, p+"s").Val(); v != "héllo \"quoted\" {}" {
+		tb.Errorf("string: got %q", v)
 	}
-	defer e2.Close()
-	r2 := e2.Client()
-	if v := r2.Get(ctx, "s").Val(); v != "héllo \"quoted\" {}" {
-		t.Errorf("string: got %q", v)
+	if v := r.Get(ctx, p+"bin").Val(); v != "\xff\x00\xfe" {
+		tb.Errorf("binary string: got %q", v)
 	}
-	if ttl := r2.TTL(ctx, "ttl").Val(); ttl <= 0 || ttl > time.Hour {
-		t.Errorf("ttl: got %v, want (0, 1h]", ttl)
+	if ttl := r.TTL(ctx, p+"ttl").Val(); ttl <= 0 || ttl > time.Hour {
+		tb.Errorf("ttl: got %v, want (0, 1h]", ttl)
 	}
-	if h := r2.HGetAll(ctx, "h").Val(); !maps.Equal(h, map[string]string{"a": "1", "b": `{"v":{}}`}) {
-		t.Errorf("hash: got %v", h)
+	if h := r.HGetAll(ctx, p+"h").Val(); !maps.Equal(h, map[string]string{"a": "42", "b": `{"v":{}}`}) {
+		tb.Errorf("hash: got %v", h)
 	}
-	if s := r2.SMembers(ctx, "set").Val(); len(s) != 2 {
-		t.Errorf("set: got %v", s)
+	if s := r.SMembers(ctx, p+"set").Val(); len(s) != 2 {
+		tb.Errorf("set: got %v", s)
 	}
-	if z := r2.ZRangeWithScores(ctx, "z", 0, -1).Val(); len(z) != 2 || z[1].Score != 1763802000123 {
-		t.Errorf("zset: got %v", z)
+	want := []redis.Z{{Score: 3.5, Member: "m2"}, {Score: 1763802000123, Member: "m1"}}
+	if z := r.ZRangeWithScores(ctx, p+"z", 0, -1).Val(); !slices.Equal(z, want) {
+		tb.Errorf("zset: got %v, want %v", z, want)
 	}
-	if l := r2.LRange(ctx, "l", 0, -1).Val(); !slices.Equal(l, []string{"1", "2", "3"}) {
-		t.Errorf("list: got %v", l)
+	if l := r.LRange(ctx, p+"l", 0, -1).Val(); !slices.Equal(l, []string{"0", "1", "2", "3"}) {
+		tb.Errorf("list: got %v", l)
 	}
-	if n := r2.XLen(ctx, "q").Val(); n != 3 {
-		t.Errorf("stream length: got %d, want 3", n)
+	if n := r.Exists(ctx, p+"gone").Val(); n != 0 {
+		tb.Errorf("deleted key is back")
 	}
-	// The pending entry and the unread one are delivered again; the acknowledged one is not.
-	again, err := r2.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "workers", Consumer: "c2", Streams: []string{"q", ">"}, Count: 10}).Result()
-	if err != nil {
-		t.Fatalf("read after restore: %v", err)
+	if n := r.XLen(ctx, p+"q").Val(); n != 2 {
+		tb.Errorf("stream length: got %d, want 2", n)
+	}
+	if n := r.Exists(ctx, p+"idem:a", p+"idem:b", p+"idem:c").Val(); n != 3 {
+		tb.Errorf("script keys: got %d, want 3", n)
 	}
 	var ns []string
-	for _, m := range again[0].Messages {
-		ns = append(ns, m.Values["n"].(string))
+	pending, err := r.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: p + "q", Group: "workers", Start: "-", End: "+", Count: 10}).Result()
+	if err != nil {
+		tb.Fatalf("pending: %v", err)
 	}
-	if !slices.Equal(ns, []string{"b", "c"}) {
-		t.Errorf("redelivered: got %v, want [b c]", ns)
+	for _, pe := range pending {
+		msgs := r.XRange(ctx, p+"q", pe.ID, pe.ID).Val()
+		for _, m := range msgs {
+			ns = append(ns, m.Values["m"].(string))
+		}
+	}
+	again, err := r.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "workers", Consumer: "c2", Streams: []string{p + "q", ">"}, Count: 10, Block: -1}).Result()
+	if err != nil && err != redis.Nil {
+		tb.Fatalf("read again: %v", err)
+	}
+	for _, s := range again {
+		for _, m := range s.Messages {
+			ns = append(ns, m.Values["m"].(string))
+		}
+	}
+	if slices.Sort(ns); !slices.Equal(ns, []string{"b", "c"}) {
+		tb.Errorf("to deliver: got %v, want [b c]", ns)
 	}
 }
 
-func TestEmbeddedRunSnapshotsOnStop(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	e, err := store.StartEmbedded(ctx, dir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
+func TestEmbeddedKeepsWhatWasWritten(t *testing.T) {
+	tests := []struct {
+		name string
+		give func(tb testing.TB, st *store.Store)
+	}{
+		{"from the journal", func(tb testing.TB, st *store.Store) {
+			fill(tb, st.Client(), "herald:")
+		}},
+		{"from a snapshot", func(tb testing.TB, st *store.Store) {
+			fill(tb, st.Client(), "herald:")
+			if err := st.SnapshotNow(context.Background()); err != nil {
+				tb.Fatal(err)
+			}
+		}},
+		{"from a snapshot and the journal after it", func(tb testing.TB, st *store.Store) {
+			fill(tb, st.Client(), "a:")
+			if err := st.SnapshotNow(context.Background()); err != nil {
+				tb.Fatal(err)
+			}
+			fill(tb, st.Client(), "herald:")
+		}},
 	}
-	done := make(chan error)
-	go func() { done <- e.Run(ctx, time.Hour) }()
-	if err := e.Client().Set(ctx, "k", "v", 0).Err(); err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	e.Close()
-	e2, err := store.StartEmbedded(context.Background(), dir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e2.Close()
-	if v := e2.Client().Get(context.Background(), "k").Val(); v != "v" {
-		t.Errorf("got %q, want v", v)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st, err := store.Open(context.Background(), store.Options{DataDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.give(t, st)
+			if err := st.Close(); err != nil {
+				t.Fatalf("close: %v", err)
+			}
+			for round := range 2 { // and once more, after a start that wrote nothing
+				st := MustOpen(t, store.Options{DataDir: dir})
+				check(t, st.Client(), "herald:")
+				if err := st.Close(); err != nil {
+					t.Fatalf("close %d: %v", round, err)
+				}
+			}
+		})
 	}
 }

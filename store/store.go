@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -19,11 +20,17 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	group  *groupCommit // shout-outs and first-seen checks: many small transactions at once
+	emb    *embedded    // the embedded store, when Open started it
+	where  string
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ bot.ShoutoutStore = (*Store)(nil)
 
-// New returns a Store that keeps every key under prefix.
+// New returns a Store on rdb that keeps every key under prefix. Open is the
+// usual way to get one.
 func New(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix, group: &groupCommit{rdb: rdb}}
 }

@@ -23,6 +23,7 @@ type config struct {
 	ClusterAddrs []string
 	Prefix       string
 	DataDir      string
+	DataRecover  bool // start the embedded store from what is readable when a file is damaged
 	Addr         string
 	Admins       []string
 	Location     *time.Location
@@ -123,6 +124,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.RedisURL != "" && len(c.ClusterAddrs) == 0 {
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {
 			errs = append(errs, fmt.Errorf("REDIS_URL %q is not a redis:// or rediss:// URL: %v", c.RedisURL, err))
+		}
+	}
+	if v := get("HERALD_DATA_RECOVER", ""); v != "" {
+		var err error
+		if c.DataRecover, err = strconv.ParseBool(v); err != nil {
+			errs = append(errs, fmt.Errorf("HERALD_DATA_RECOVER %q: want 1 or 0", v))
 		}
 	}
 	tz := get("HERALD_TZ", "UTC")

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/herald-chat/herald/bot"
@@ -19,14 +18,6 @@ import (
 	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store"
-)
-
-const (
-	// snapshotEvery is how often the embedded store writes its snapshot.
-	snapshotEvery = 5 * time.Second
-	// redisTimeout bounds each Redis call, so that a lost Redis turns into a
-	// clear answer quickly instead of a hanging request.
-	redisTimeout = 2 * time.Second
 )
 
 // run is herald: it returns when ctx ends or, in the console, when input ends.
@@ -40,13 +31,18 @@ func runWithClock(ctx context.Context, clock bot.Clock, args []string, getenv fu
 	if len(args) > 1 {
 		switch args[1] {
 		case "version":
-			fmt.Fprintln(stdout, "herald", version)
+			fmt.Fprintln(stdout, currentBuild())
 			return nil
 		case "healthcheck":
 			if getenv, err = withDotenv(getenv); err != nil {
 				return err
 			}
 			return healthcheck(ctx, getenv, stdout)
+		case "backup", "restore":
+			if getenv, err = withDotenv(getenv); err != nil {
+				return err
+			}
+			return backupCommand(ctx, args[1], args[2:], getenv, stdout, stderr)
 		case "slack-manifest":
 			if getenv, err = withDotenv(getenv); err != nil {
 				return err
@@ -58,7 +54,7 @@ func runWithClock(ctx context.Context, clock bot.Clock, args []string, getenv fu
 			}
 			return teamsManifest(args[2:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q: want no argument, version, healthcheck, slack-manifest or teams-manifest", args[1])
+			return fmt.Errorf("unknown command %q: want no argument, version, healthcheck, backup, restore, slack-manifest or teams-manifest", args[1])
 		}
 	}
 	getenv, err = withDotenv(getenv)
@@ -72,28 +68,13 @@ func runWithClock(ctx context.Context, clock bot.Clock, args []string, getenv fu
 	cfg.Clock = clock
 	log := newLogger(cfg, stderr)
 
-	rdb, emb, err := connect(ctx, cfg, log)
+	st, err := openStore(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
-	st := store.New(rdb, cfg.Prefix)
 	// The store outlives the work: on a stop, handlers drain first, then the
-	// embedded store writes its last snapshot.
-	storeCtx, stopStore := context.WithCancel(context.WithoutCancel(ctx))
-	storeDone := make(chan error, 1)
-	if emb != nil {
-		go func() { storeDone <- emb.Run(storeCtx, snapshotEvery) }()
-	} else {
-		storeDone <- nil
-	}
-	defer func() {
-		stopStore()
-		err = errors.Join(err, <-storeDone)
-		_ = rdb.Close()
-		if emb != nil {
-			emb.Close()
-		}
-	}()
+	// store closes (the embedded store fsyncs its journal).
+	defer func() { err = errors.Join(err, st.Close()) }()
 
 	if cfg.consoleMode() {
 		return runConsole(ctx, cfg, log, st, stdin, stdout)
@@ -107,48 +88,6 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// connect returns a client for the configured Redis, or for the embedded store
-// when none is configured. It fails when Redis does not answer.
-func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.UniversalClient, *store.Embedded, error) {
-	var (
-		rdb redis.UniversalClient
-		emb *store.Embedded
-	)
-	switch {
-	case len(cfg.ClusterAddrs) > 0:
-		rdb = redis.NewClusterClient(&redis.ClusterOptions{
-			Addrs: cfg.ClusterAddrs, DialTimeout: redisTimeout, ReadTimeout: redisTimeout, WriteTimeout: redisTimeout,
-		})
-		log.Info("store: Redis Cluster", "seeds", cfg.ClusterAddrs)
-	case cfg.RedisURL != "":
-		opt, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
-			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
-		}
-		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = redisTimeout, redisTimeout, redisTimeout
-		rdb = redis.NewClient(opt)
-		log.Info("store: Redis", "addr", opt.Addr, "db", opt.DB)
-	default:
-		var err error
-		emb, err = store.StartEmbedded(ctx, cfg.DataDir, log)
-		if err != nil {
-			return nil, nil, err
-		}
-		rdb = emb.Client()
-		log.Info("store: embedded (no REDIS_URL set); data is kept in a snapshot", "file", emb.File(), "every", snapshotEvery)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		_ = rdb.Close()
-		if emb != nil {
-			emb.Close()
-		}
-		return nil, nil, fmt.Errorf("redis unreachable: %w", err)
-	}
-	return rdb, emb, nil
 }
 
 // newBot wires the core.

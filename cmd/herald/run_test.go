@@ -122,16 +122,6 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 	}
 }
 
-func TestVersion(t *testing.T) {
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"herald", "version"}, env(nil), nil, &out, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	if got := out.String(); got != "herald dev\n" {
-		t.Errorf("got %q, want %q", got, "herald dev\n")
-	}
-}
-
 func TestDotenvIsReadAndTheEnvironmentWins(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)

@@ -107,7 +107,7 @@ func teamsManifest(args []string, getenv func(string) string, stdout, stderr io.
 		cmds = append(cmds, teamsbot.Command{Title: c.Name, Description: c.Summary})
 	}
 	zip, err := teamsbot.Package(teamsbot.ManifestOptions{
-		AppID: appID, Version: manifestVersion(version), BaseURL: *base, Name: "herald",
+		AppID: appID, Version: manifestVersion(currentBuild().Version), BaseURL: *base, Name: "herald",
 		Description: cat.T("", "teams.app.short"), Long: cat.T("", "teams.app.full"), Commands: cmds, Modified: time.Now(),
 	})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -70,12 +69,12 @@ func client(tb testing.TB) redis.UniversalClient {
 		return mustPing(tb, redis.NewClient(&redis.Options{Addr: startRedisServer(tb)}))
 	}
 	tb.Logf("no REDIS_URL and no redis-server on PATH: testing against the embedded store")
-	e, err := store.StartEmbedded(context.Background(), tb.TempDir(), slog.Default())
+	st, err := store.Open(context.Background(), store.Options{DataDir: tb.TempDir()})
 	if err != nil {
 		tb.Fatalf("embedded store: %v", err)
 	}
-	tb.Cleanup(e.Close)
-	return mustPing(tb, e.Client())
+	tb.Cleanup(func() { _ = st.Close() })
+	return mustPing(tb, st.Client())
 }
 
 func hasRedisServer() bool {
