@@ -13,6 +13,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	teamsbot "github.com/herald-chat/herald/bot/teams"
+	"github.com/herald-chat/herald/outbox"
 )
 
 // config is herald's configuration, read from the environment (CONTRACT.md).
@@ -51,6 +52,8 @@ type config struct {
 	// Executives receive the monthly digest; DigestSchedule is when.
 	Executives     []bot.Ref
 	DigestSchedule string
+	// Pace is each platform's starting rate and ceiling per workspace.
+	Pace map[bot.Platform]outbox.Pace
 	// Clock is the time of the core and the scheduler; it is not read from
 	// the environment (run sets the system clock, tests a fake one).
 	Clock bot.Clock
@@ -161,6 +164,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.Executives = append(c.Executives, ref)
 	}
 	c.DigestSchedule = get("HERALD_DIGEST_SCHEDULE", "")
+	if c.Pace, err = loadPace(get); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return c, errs[0]
 	}
