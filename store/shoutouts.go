@@ -27,7 +27,7 @@ func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
 	}
 	key := s.shoutoutKey(sh.Author.Space(), sh.Month)
 	member := string(sh.Month) + "/" + sh.ID
-	err = s.group.do(ctx, func(p redis.Pipeliner) {
+	err = s.group.do(ctx, sh.Author.Space(), func(p redis.Pipeliner) {
 		p.HSet(ctx, key, sh.ID, data)
 		p.LPush(ctx, key+":idx", sh.ID)
 		for _, r := range sh.Recipients {
