@@ -191,6 +191,43 @@ func (o *Outbox) queue(ctx context.Context, p redis.Pipeliner, m bot.Message, no
 	return nil
 }
 
+// Prepare returns a function that adds to a transaction the commands that
+// queue msgs, so that a store writes data and the messages that announce it
+// in one atomic step: both or neither. Every message must be of the
+// workspace whose hash tag the transaction's other keys have. Like Post, it
+// queues a DeliveryID once. Returns EUNAVAILABLE when Redis can't be reached.
+func (o *Outbox) Prepare(ctx context.Context, msgs ...bot.Message) (func(redis.Pipeliner), error) {
+	o.mu.Lock()
+	var fresh []any
+	for _, m := range msgs {
+		if sp := m.To.Space(); !o.spaces[sp] {
+			fresh = append(fresh, sp)
+		}
+	}
+	o.mu.Unlock()
+	if len(fresh) > 0 { // outside the transaction: the set of workspaces is in another slot
+		if err := o.cfg.Redis.SAdd(ctx, o.spacesKey(), fresh...).Err(); err != nil {
+			return nil, bot.Unavailable("err.unavailable", fmt.Errorf("outbox: prepare: %w", err))
+		}
+		o.mu.Lock()
+		for _, sp := range fresh {
+			o.spaces[sp.(string)] = true
+		}
+		o.mu.Unlock()
+	}
+	now := micros(o.cfg.Clock.Now())
+	for _, m := range msgs {
+		if _, err := json.Marshal(m); err != nil {
+			return nil, fmt.Errorf("outbox: encode message: %w", err)
+		}
+	}
+	return func(p redis.Pipeliner) {
+		for _, m := range msgs {
+			_ = o.queue(ctx, p, m, now) // encoded above
+		}
+	}, nil
+}
+
 // Drain waits until every queued message has been dealt with, or until ctx
 // ends. The console uses it before it stops.
 func (o *Outbox) Drain(ctx context.Context) error {

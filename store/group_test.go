@@ -25,7 +25,7 @@ func TestShoutoutsOfTwoWorkspacesAtOnce(t *testing.T) {
 	for i := range each {
 		for _, ws := range []string{"T1", "T2"} {
 			wg.Go(func() {
-				errs <- st.AddShoutout(ctx, shoutout(user(ws, fmt.Sprint("UA", i)), user(ws, "UB"), at))
+				errs <- st.AddShoutout(ctx, shoutout(user(ws, fmt.Sprint("UA", i)), user(ws, "UB"), at), nil)
 			})
 		}
 	}

@@ -186,6 +186,7 @@ func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.St
 		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log, Pace: cfg.Pace,
 		Outcomes: bot.DeliveryLog{KeyMessages: st},
 	})
+	st.AnnounceThrough(d.outbox.Prepare)
 	b, err := newBot(cfg, log, st, d.outbox, dir, admins)
 	if err != nil {
 		return nil, err
