@@ -232,10 +232,16 @@ func (s *Store) Round(ctx context.Context, space, pulse string, n int) (*bot.Rou
 // in "pend" until the person has answered every question; then they become
 // one anonymous tuple in "tup" and the pending entry is deleted.
 //
-// KEYS: round, who bucket, cnt, pend, tup, txt.
+// KEYS[7] is the call's own token: a call Redis applied but whose answer was
+// lost, sent again by the client, finds it and is answered "recorded" as the
+// first time, not "duplicate". The token is random and names no one.
+//
+// KEYS: round, who bucket, cnt, pend, tup, txt, token.
 // ARGV: who, question, value, kind (c count, t text, s skip), questions, named.
 // Returns {status, mask}: 1 recorded, 2 duplicate, 3 closed, 4 not invited.
 var recordScript = redis.NewScript(`
+local done = redis.call('GET', KEYS[7])
+if done then return {1, tonumber(done)} end
 if redis.call('HGET', KEYS[1], 'closed') == '1' then return {3, 0} end
 local st = redis.call('HGET', KEYS[2], ARGV[1])
 if not st then return {4, 0} end
@@ -271,10 +277,12 @@ if nq > 1 or ARGV[6] ~= '' then
     redis.call('HSET', KEYS[4], ARGV[1], pend)
   end
 end
+redis.call('SET', KEYS[7], mask, 'EX', 600)
 return {1, mask}
 `)
 
-// RecordAnswer counts a once, atomically.
+// RecordAnswer counts a once, atomically; a call the client sends again
+// after losing Redis' answer is recognised as the same call.
 func (s *Store) RecordAnswer(ctx context.Context, a bot.Answer) (bot.AnswerStatus, uint64, error) {
 	key := s.roundKey(a.Space, a.Pulse, a.Round)
 	buckets := bucketsFor(a.Invited)
@@ -285,7 +293,8 @@ func (s *Store) RecordAnswer(ctx context.Context, a bot.Answer) (bot.AnswerStatu
 	case a.Text:
 		kind = "t"
 	}
-	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tup", key + ":txt"}
+	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tup", key + ":txt",
+		key + ":call:" + newID(time.Now())}
 	res, err := recordScript.Run(ctx, s.rdb, keys, a.Who, a.Question, a.Value, kind, a.Questions, a.Named).Int64Slice()
 	if err != nil {
 		return 0, 0, unavailable("record answer", err)
