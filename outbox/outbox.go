@@ -43,7 +43,7 @@ type Config struct {
 	Consumer string
 	// Lease is how long an entry a worker took stays its own without being
 	// renewed (default 8s): a dead replica's entries are taken over after it.
-	// The worker renews it every Lease/8.
+	// The worker renews it every Lease/16.
 	Lease time.Duration
 	// Poll is how often a worker looks for entries posted by other replicas
 	// (default 100ms); entries posted here, and entries due later, wake it at once.

@@ -39,4 +39,5 @@ const (
 	slowWindow  = 200 * time.Millisecond
 	minRate     = 0.5
 	probeWindow = 100 * time.Millisecond
+	probeCount  = 20
 )

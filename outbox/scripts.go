@@ -92,11 +92,11 @@ return out`)
 // entry raises its workspace's pace by ARGV[5] messages/s while no 429 was
 // seen (the pace grows exponentially in time), by ARGV[6] after that; while
 // the workspace measures what the platform takes after a 429 (see
-// againScript), it counts instead, and after ARGV[8] µs the pace is at most
-// what was delivered in that time, but not below the starting rate ARGV[9]
-// for that reason alone.
+// againScript), it counts instead, and after ARGV[8] µs and ARGV[10]
+// messages the pace is at most what was delivered in that time, but not
+// below the starting rate ARGV[9] for that reason alone.
 // KEYS due, lease, msg, pace, enq, idem; ARGV entry, state, f: key, ceiling,
-// growth at start, growth after a 429, now, probe window, start. Returns 0
+// growth at start, growth after a 429, now, probe window, start, probe count. Returns 0
 // when the entry was not there any more (recorded before).
 var doneScript = redis.NewScript(`
 local e, now = ARGV[1], tonumber(ARGV[7])
@@ -113,7 +113,7 @@ if had == 1 and ARGV[2] == 'sent' then
   if rate and rate > 0 then
     if probe then
       local pn = (tonumber(p[4]) or 0) + 1
-      if now - probe >= tonumber(ARGV[8]) then
+      if now - probe >= tonumber(ARGV[8]) and pn >= tonumber(ARGV[10]) then
         local took = pn * 1000000 / (now - probe)
         if took < rate then rate = math.max(took, math.min(rate, tonumber(ARGV[9]))) end
         redis.call('HDEL', KEYS[4], 'probe', 'pn')
@@ -149,13 +149,14 @@ redis.call('ZREM', KEYS[2], e)
 redis.call('ZADD', KEYS[1], string.format('%.0f', now + delay), e)
 if redis.call('GET', ARGV[2]) == e then redis.call('DEL', ARGV[2], ARGV[10]) end
 if ra > 0 then
-  local p = redis.call('HMGET', KEYS[4], 'hold', 'cut', 'rate')
+  local p = redis.call('HMGET', KEYS[4], 'hold', 'cut', 'rate', 'probe')
   local hold = math.max(tonumber(p[1]) or 0, now + ra)
   redis.call('HSET', KEYS[4], 'hold', string.format('%.0f', hold))
   local cut, rate = tonumber(p[2]) or 0, tonumber(p[3])
   if rate and rate > 0 and now - cut >= tonumber(ARGV[7]) then
     redis.call('HSET', KEYS[4], 'rate', math.max(tonumber(ARGV[8]), rate * tonumber(ARGV[6])),
-      'cut', string.format('%.0f', now), 'grow', '0', 'probe', string.format('%.0f', now), 'pn', 0)
+      'cut', string.format('%.0f', now), 'grow', '0')
+    if not p[4] then redis.call('HSET', KEYS[4], 'probe', string.format('%.0f', now), 'pn', 0) end
   end
 end
 return count`)

@@ -254,7 +254,7 @@ func (o *Outbox) write(ctx context.Context, r record) error {
 		r.state, r.again = "failed", 0
 	}
 	had, err := doneScript.Run(wctx, o.cfg.Redis, []string{k.due, k.lease, k.msg, k.pace, k.enq, k.idem(r.msg.DeliveryID)},
-		r.entry, r.state, k.inFlight(target), pace.Max, growStart, growAfter, micros(o.cfg.Clock.Now()), probeWindow.Microseconds(), pace.Start).Int64()
+		r.entry, r.state, k.inFlight(target), pace.Max, growStart, growAfter, micros(o.cfg.Clock.Now()), probeWindow.Microseconds(), pace.Start, probeCount).Int64()
 	if err != nil {
 		return fmt.Errorf("outbox: record %s: %w", r.state, err)
 	}
@@ -299,9 +299,9 @@ func (o *Outbox) report(ctx context.Context, m bot.Message, sendErr error) {
 }
 
 // keep renews this process's leases and records kept outcomes every
-// Lease/8 until ctx ends.
+// Lease/16 until ctx ends.
 func (o *Outbox) keep(ctx context.Context) {
-	t := time.NewTicker(o.cfg.Lease / 8)
+	t := time.NewTicker(o.cfg.Lease / 16)
 	defer t.Stop()
 	for {
 		select {
