@@ -6,13 +6,30 @@
 set -euo pipefail
 
 if [ "${1:-}" = stop ]; then
-  for pid in "$2"/*/pid; do kill "$(cat "$pid")" 2>/dev/null || true; done
+  pids=$(cat "$2"/*/pid 2>/dev/null || true)
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+  for pid in $pids; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
   rm -rf "$2"
   exit 0
 fi
 
 dir=$(mktemp -d)
-base=$(python3 -c 'import random; print(random.randrange(20000, 40000, 10))')
+# Six free ports in a row whose cluster bus ports (+10000) are free too.
+base=$(python3 -c '
+import random, socket
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+while True:
+    b = random.randrange(20000, 40000, 10)
+    if all(free(b + i) and free(b + i + 10000) for i in range(6)):
+        print(b); break
+')
 addrs=()
 for i in 0 1 2 3 4 5; do
   port=$((base + i))
@@ -23,12 +40,26 @@ for i in 0 1 2 3 4 5; do
   addrs+=("127.0.0.1:$port")
 done
 for a in "${addrs[@]}"; do
-  for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "${a##*:}" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 1 100); do redis-cli -h 127.0.0.1 -p "${a##*:}" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -h 127.0.0.1 -p "${a##*:}" ping >/dev/null 2>&1 || { echo "redis-cluster: ${a} did not start" >&2; cat "$dir/${a##*:}/log" >&2; exit 1; }
 done
 redis-cli --cluster create "${addrs[@]}" --cluster-replicas 1 --cluster-yes >"$dir/create.log"
-for _ in $(seq 1 100); do
-  redis-cli -p "$base" cluster info | grep -q 'cluster_state:ok' && break
+# Ready when every node sees the cluster ok and three replicas, and every
+# replica has synchronised with its master: until then a master that dies
+# could not fail over.
+for _ in $(seq 1 200); do
+  ready=yes
+  for a in "${addrs[@]}"; do
+    p=${a##*:}
+    redis-cli -p "$p" cluster info | grep -q 'cluster_state:ok' || ready=no
+    [ "$(redis-cli -p "$p" cluster nodes | grep -c slave)" = 3 ] || ready=no
+    if redis-cli -p "$p" info replication | grep -q role:slave; then
+      redis-cli -p "$p" info replication | grep -q master_link_status:up || ready=no
+    fi
+  done
+  [ $ready = yes ] && break
   sleep 0.1
 done
+[ $ready = yes ] || { echo "redis-cluster: not ready" >&2; exit 1; }
 echo "REDIS_CLUSTER_ADDRS=$(IFS=,; echo "${addrs[*]}")"
 echo "REDIS_CLUSTER_DIR=$dir"

@@ -27,6 +27,11 @@ const (
 	// redisTimeout bounds each Redis call, so that a lost Redis turns into a
 	// clear answer quickly instead of a hanging request.
 	redisTimeout = 2 * time.Second
+	// clusterReload is how often the Redis Cluster client reads the slot map.
+	// go-redis reloads it on MOVED but not when a master stops answering, and
+	// by default only every minute: herald would keep writing to a dead
+	// master for up to a minute after the cluster had failed over.
+	clusterReload = time.Second
 )
 
 // run is herald: it returns when ctx ends or, in the console, when input ends.
@@ -115,6 +120,7 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.Universal
 	case len(cfg.ClusterAddrs) > 0:
 		rdb = redis.NewClusterClient(&redis.ClusterOptions{
 			Addrs: cfg.ClusterAddrs, DialTimeout: redisTimeout, ReadTimeout: redisTimeout, WriteTimeout: redisTimeout,
+			ClusterStateReloadInterval: clusterReload,
 		})
 		log.Info("store: Redis Cluster", "seeds", cfg.ClusterAddrs)
 	case cfg.RedisURL != "":

@@ -72,7 +72,7 @@ func Backend() string {
 func client(tb testing.TB) redis.UniversalClient {
 	tb.Helper()
 	if addrs := os.Getenv("REDIS_CLUSTER_ADDRS"); addrs != "" {
-		return mustPing(tb, redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ",")}))
+		return mustPing(tb, redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ","), ClusterStateReloadInterval: time.Second}))
 	}
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		opt, err := redis.ParseURL(url)
