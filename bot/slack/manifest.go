@@ -76,7 +76,7 @@ var BotScopes = []string{
 	"commands",          // /herald
 	"chat:write",        // chat.postMessage, chat.postEphemeral
 	"chat:write.public", // post in the wins channel without being invited
-	"im:write",          // conversations.open for direct messages
+	"im:write",          // conversations.open, for the files of a reply to its requester
 	"channels:read",     // conversations.members of public channels
 	"groups:read",       // conversations.members of private channels herald is in
 	"usergroups:read",   // usergroups.users.list
