@@ -7,13 +7,15 @@ set -euo pipefail
 
 if [ "${1:-}" = stop ]; then
   pids=$(cat "$2"/*/pid 2>/dev/null || true)
-  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+  for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in $pids; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
   rm -rf "$2"
   exit 0
 fi
 
 dir=$(mktemp -d)
+# A start that fails stops what it started.
+trap '[ -n "${ready_done:-}" ] || "$0" stop "$dir"' EXIT
 # Six free ports in a row whose cluster bus ports (+10000) are free too.
 base=$(python3 -c '
 import random, socket
@@ -61,5 +63,6 @@ for _ in $(seq 1 200); do
   sleep 0.1
 done
 [ $ready = yes ] || { echo "redis-cluster: not ready" >&2; exit 1; }
+ready_done=yes
 echo "REDIS_CLUSTER_ADDRS=$(IFS=,; echo "${addrs[*]}")"
 echo "REDIS_CLUSTER_DIR=$dir"
