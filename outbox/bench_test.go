@@ -13,23 +13,28 @@ import (
 
 // BenchmarkFanout sends 2,000 DMs through three replicas to a platform whose
 // workspace ceiling (not told to the outbox) is 200 or 50 messages per
-// second, each call taking 20ms; it reports the time, 429s and doubles.
+// second, each call taking 20ms; it reports the time, 429s and doubles. The
+// platform's Retry-After is the exact wait, or whole seconds like Slack's.
 //
 //	go test -run '^$' -bench Fanout -benchtime 1x ./outbox/
 func BenchmarkFanout(b *testing.B) {
-	for _, rate := range []float64{200, 50} {
-		b.Run(map[float64]string{200: "200/s", 50: "50/s"}[rate], func(b *testing.B) {
+	for _, bb := range []struct {
+		name  string
+		rate  float64
+		whole bool
+	}{{"200/s", 200, false}, {"50/s", 50, false}, {"200/s-whole-seconds", 200, true}} {
+		b.Run(bb.name, func(b *testing.B) {
 			for range b.N {
-				fanout(b, 2000, rate)
+				fanout(b, 2000, bb.rate, bb.whole)
 			}
 		})
 	}
 }
 
-func fanout(b *testing.B, n int, rate float64) {
+func fanout(b *testing.B, n int, rate float64, wholeSeconds bool) {
 	b.StopTimer()
 	rdb, prefix := storetest.MustRedis(b)
-	p := &bottest.Platform{Rate: rate, PerTarget: time.Second, Latency: 20 * time.Millisecond}
+	p := &bottest.Platform{Rate: rate, PerTarget: time.Second, Latency: 20 * time.Millisecond, WholeSeconds: wholeSeconds}
 	rep := &reports{}
 	msgs := make([]bot.Message, n)
 	for i := range msgs {

@@ -28,10 +28,12 @@ var DefaultPace = map[bot.Platform]Pace{
 
 // How the pace of a workspace moves: it grows by growStart messages/s per
 // delivered message until the first 429 (so it grows exponentially in time,
-// by e in 1/growStart seconds), then by growAfter; each 429 multiplies it by
-// slowDown, at most once per slowWindow, never below minRate; then, for
-// probeWindow, it counts what the platform takes and keeps the pace at most
-// at that.
+// by e in 1/growStart seconds), then by growAfter (less when the platform's
+// Retry-After is longer than slowWindow: each 429 then costs more). Each 429
+// multiplies it by slowDown, at most once per slowWindow, never below
+// minRate; once the Retry-After ended, it counts what the platform takes for
+// at least probeWindow and probeCount messages and keeps the pace at most at
+// that.
 const (
 	growStart   = 5.0
 	growAfter   = 0.05

@@ -91,12 +91,15 @@ return out`)
 // doneScript records the outcome of an entry and removes it. A delivered
 // entry raises its workspace's pace by ARGV[5] messages/s while no 429 was
 // seen (the pace grows exponentially in time), by ARGV[6] after that; while
-// the workspace measures what the platform takes after a 429 (see
-// againScript), it counts instead, and after ARGV[8] µs and ARGV[10]
+// the workspace measures what the platform takes once a 429's Retry-After
+// ended (see againScript), it counts instead, and after ARGV[8] µs and ARGV[10]
 // messages the pace is at most what was delivered in that time, but not
 // below the starting rate ARGV[9] for that reason alone.
+// The growth after a 429 shrinks when the platform's last Retry-After was
+// longer than ARGV[11] µs: each 429 then costs the workspace that long.
 // KEYS due, lease, msg, pace, enq, idem; ARGV entry, state, f: key, ceiling,
-// growth at start, growth after a 429, now, probe window, start, probe count. Returns 0
+// growth at start, growth after a 429, now, probe window, start, probe
+// count, Retry-After that growth after a 429 is meant for. Returns 0
 // when the entry was not there any more (recorded before).
 var doneScript = redis.NewScript(`
 local e, now = ARGV[1], tonumber(ARGV[7])
@@ -108,10 +111,12 @@ redis.call('HDEL', KEYS[3], 'r:' .. e, 'e:' .. e)
 if redis.call('GET', ARGV[3]) == e then redis.call('DEL', ARGV[3]) end
 redis.call('SET', KEYS[6], ARGV[2], 'KEEPTTL')
 if had == 1 and ARGV[2] == 'sent' then
-  local p = redis.call('HMGET', KEYS[4], 'rate', 'grow', 'probe', 'pn')
+  local p = redis.call('HMGET', KEYS[4], 'rate', 'grow', 'probe', 'pn', 'ra')
   local rate, probe = tonumber(p[1]), tonumber(p[3])
   if rate and rate > 0 then
-    if probe then
+    if probe and now < probe then
+      -- sent before the Retry-After ended: not part of the measurement
+    elseif probe then
       local pn = (tonumber(p[4]) or 0) + 1
       if now - probe >= tonumber(ARGV[8]) and pn >= tonumber(ARGV[10]) then
         local took = pn * 1000000 / (now - probe)
@@ -122,7 +127,8 @@ if had == 1 and ARGV[2] == 'sent' then
         redis.call('HSET', KEYS[4], 'pn', pn)
       end
     else
-      local g = tonumber(ARGV[6])
+      -- the longer the platform's last Retry-After, the dearer a 429: rise slower
+      local g = tonumber(ARGV[6]) * math.min(1, tonumber(ARGV[11]) / math.max(1, tonumber(p[5]) or 1))
       if p[2] ~= '0' then g = tonumber(ARGV[5]) end
       redis.call('HSET', KEYS[4], 'rate', math.min(tonumber(ARGV[4]), rate + g))
     end
@@ -134,7 +140,7 @@ return had`)
 // (doubled with each transient failure, up to a minute). A 429 (ARGV[4] =
 // Retry-After in µs, > 0) holds the whole workspace until then and slows it
 // down by the factor ARGV[6], once per ARGV[7] µs however many workers saw
-// it, and starts measuring what the platform takes (doneScript).
+// it, and measures what the platform takes once the Retry-After ended (doneScript).
 // The target's slot is given back: the try that failed took none of the platform's.
 // KEYS due, lease, msg, pace; ARGV entry, f: key, delay, Retry-After, now,
 // slow-down factor, slow-down window, least rate, counter ("r" or "e"), t: key.
@@ -155,8 +161,10 @@ if ra > 0 then
   local cut, rate = tonumber(p[2]) or 0, tonumber(p[3])
   if rate and rate > 0 and now - cut >= tonumber(ARGV[7]) then
     redis.call('HSET', KEYS[4], 'rate', math.max(tonumber(ARGV[8]), rate * tonumber(ARGV[6])),
-      'cut', string.format('%.0f', now), 'grow', '0')
-    if not p[4] then redis.call('HSET', KEYS[4], 'probe', string.format('%.0f', now), 'pn', 0) end
+      'cut', string.format('%.0f', now), 'grow', '0', 'ra', ra)
+    if not p[4] or ra >= tonumber(ARGV[7]) then
+      redis.call('HSET', KEYS[4], 'probe', string.format('%.0f', hold), 'pn', 0)
+    end
   end
 end
 return count`)

@@ -25,6 +25,9 @@ type Platform struct {
 	Clock bot.Clock
 	// Accepted, when set, is called with each message delivered.
 	Accepted func(bot.Message)
+	// WholeSeconds rounds each Retry-After up to whole seconds, as Slack's
+	// header does; else it is the exact wait.
+	WholeSeconds bool
 
 	mu        sync.Mutex
 	tokens    float64
@@ -94,6 +97,9 @@ func (p *Platform) accept(m bot.Message) error {
 		if p.tokens < 1 {
 			p.throttled++
 			wait := max(time.Millisecond, time.Duration((1-p.tokens)/p.Rate*float64(time.Second)))
+			if p.WholeSeconds {
+				wait = (wait + time.Second - 1).Truncate(time.Second)
+			}
 			p.until[""] = [2]time.Time{now, now.Add(wait)}
 			return &bot.Error{Code: bot.EUNAVAILABLE, Key: "err.platform", RetryAfter: wait}
 		}
