@@ -59,7 +59,7 @@ type Config struct {
 type Outbox struct {
 	cfg   Config
 	log   *slog.Logger
-	stats *Stats
+	stats *stats
 
 	wake chan struct{} // a send finished or a message was posted here
 

@@ -10,8 +10,8 @@ import (
 	"github.com/herald-chat/herald/bot"
 )
 
-// Stats counts what an Outbox did since it was made, for metrics.
-type Stats struct {
+// stats counts what an Outbox did since it was made, for metrics.
+type stats struct {
 	mu sync.Mutex
 	c  Counts
 }
@@ -35,28 +35,28 @@ type Reason struct {
 	Reason   string
 }
 
-func newStats() *Stats {
-	return &Stats{c: Counts{
+func newStats() *stats {
+	return &stats{c: Counts{
 		Sent: map[bot.Platform]int64{}, Failed: map[Reason]int64{}, Retried: map[Reason]int64{},
 		Throttled: map[bot.Platform]int64{}, Takeovers: map[bot.Platform]int64{}, PossibleDoubles: map[bot.Platform]int64{},
 	}}
 }
 
-func (s *Stats) add(f func(c *Counts)) {
+func (s *stats) add(f func(c *Counts)) {
 	s.mu.Lock()
 	f(&s.c)
 	s.mu.Unlock()
 }
 
-func (s *Stats) sent(p bot.Platform)      { s.add(func(c *Counts) { c.Sent[p]++ }) }
-func (s *Stats) throttled(p bot.Platform) { s.add(func(c *Counts) { c.Throttled[p]++ }) }
-func (s *Stats) failed(p bot.Platform, why string) {
+func (s *stats) sent(p bot.Platform)      { s.add(func(c *Counts) { c.Sent[p]++ }) }
+func (s *stats) throttled(p bot.Platform) { s.add(func(c *Counts) { c.Throttled[p]++ }) }
+func (s *stats) failed(p bot.Platform, why string) {
 	s.add(func(c *Counts) { c.Failed[Reason{p, why}]++ })
 }
-func (s *Stats) retried(p bot.Platform, why string) {
+func (s *stats) retried(p bot.Platform, why string) {
 	s.add(func(c *Counts) { c.Retried[Reason{p, why}]++ })
 }
-func (s *Stats) takenOver(p bot.Platform, entries int) {
+func (s *stats) takenOver(p bot.Platform, entries int) {
 	s.add(func(c *Counts) { c.Takeovers[p]++; c.PossibleDoubles[p] += int64(entries) })
 }
 

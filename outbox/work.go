@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -153,12 +154,8 @@ func (o *Outbox) take(ctx context.Context, space string, now time.Time, n int) (
 
 // platformOf returns the platform of a workspace key ("slack:T1").
 func platformOf(space string) bot.Platform {
-	for i := range len(space) {
-		if space[i] == ':' {
-			return bot.Platform(space[:i])
-		}
-	}
-	return bot.Platform(space)
+	p, _, _ := strings.Cut(space, ":")
+	return bot.Platform(p)
 }
 
 // deliver sends one entry and records what became of it.
