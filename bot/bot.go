@@ -98,7 +98,7 @@ func New(cfg Config) (*Bot, error) {
 	sched := scheduleParser{schedules: cfg.Schedules, loc: cfg.Location}
 	scheduled := cfg.Schedules != nil
 
-	so := &shoutouts{store: cfg.Shoutouts, outbox: cfg.Outbox, wins: cfg.WinsChannel, loc: cfg.Location, cat: cat}
+	so := &shoutouts{store: cfg.Shoutouts, wins: cfg.WinsChannel, loc: cfg.Location, cat: cat}
 	b.home = &home{shoutouts: cfg.Shoutouts, loc: cfg.Location, log: cfg.Logger}
 	if scheduled && cfg.KeyMessages != nil {
 		b.keymsgs = &keyMessages{

@@ -38,7 +38,8 @@ func MustBot(tb testing.TB) *Bot {
 
 func mustBot(tb testing.TB, cfg Config) (*Bot, *memShoutouts, *fakeOutbox) {
 	tb.Helper()
-	st, out := &memShoutouts{}, &fakeOutbox{}
+	out := &fakeOutbox{}
+	st := &memShoutouts{out: out}
 	if cfg.Shoutouts == nil {
 		cfg.Shoutouts = st
 	}
@@ -58,17 +59,24 @@ func mustBot(tb testing.TB, cfg Config) (*Bot, *memShoutouts, *fakeOutbox) {
 	return b, st, out
 }
 
-// memShoutouts is the smallest ShoutoutStore: it keeps what it is given.
+// memShoutouts is the smallest ShoutoutStore: it keeps what it is given and
+// posts the broadcast to out, when set.
 type memShoutouts struct {
 	list []Shoutout
 	err  error
+	out  Outbox
 }
 
-func (m *memShoutouts) AddShoutout(_ context.Context, s *Shoutout) error {
+func (m *memShoutouts) AddShoutout(ctx context.Context, s *Shoutout, announce func(*Shoutout) Message) error {
 	if m.err != nil {
 		return m.err
 	}
 	s.ID = "s1"
+	if m.out != nil {
+		if err := m.out.Post(ctx, announce(s)); err != nil {
+			return err
+		}
+	}
 	m.list = append(m.list, *s)
 	return nil
 }
@@ -198,7 +206,8 @@ func TestFailuresReadPlainly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, _, _ := mustBot(t, Config{Shoutouts: &memShoutouts{err: tt.store}, Outbox: &fakeOutbox{err: tt.send}})
+			out := &fakeOutbox{err: tt.send}
+			b, _, _ := mustBot(t, Config{Shoutouts: &memShoutouts{err: tt.store, out: out}, Outbox: out})
 			reply := b.Handle(context.Background(), typed("shoutout <@UANNA> thanks"))
 			if reply == nil || !strings.Contains(reply.Text.String(), tt.want) {
 				t.Errorf("got %v, want %q", reply, tt.want)

@@ -31,6 +31,7 @@ func newRig(t *testing.T, now time.Time, cfg bot.Config) *rig {
 	t.Helper()
 	st := storetest.MustStore(t)
 	r := &rig{st: st, out: &bottest.Messenger{}, clock: bottest.NewClock(now)}
+	st.PostThrough(r.out)
 	cfg.Shoutouts, cfg.KeyMessages, cfg.Outbox, cfg.Clock = st, st, r.out, r.clock
 	cfg.Schedules = schedule.Parser{}
 	cfg.Admins = []string{"boss"}

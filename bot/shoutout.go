@@ -42,9 +42,12 @@ type ValueCount struct {
 
 // ShoutoutStore keeps shout-outs per workspace (Ref.Space).
 type ShoutoutStore interface {
-	// AddShoutout stores s and its leaderboard counts in one step, and sets s.ID.
-	// Returns EUNAVAILABLE when the database can't be reached; nothing is stored then.
-	AddShoutout(ctx context.Context, s *Shoutout) error
+	// AddShoutout stores s and its leaderboard counts, sets s.ID and queues
+	// the broadcast announce makes of s for delivery, all in one atomic step:
+	// a stored shout-out is always broadcast. A nil announce queues nothing.
+	// Returns EUNAVAILABLE when the database can't be reached; nothing is
+	// stored or queued then.
+	AddShoutout(ctx context.Context, s *Shoutout, announce func(*Shoutout) Message) error
 	// Shoutouts returns up to limit shout-outs of the space in month, newest first.
 	Shoutouts(ctx context.Context, space string, month Month, limit int) ([]Shoutout, error)
 	// ShoutoutBoard returns the month's leaderboard of the space, at most limit
@@ -66,11 +69,10 @@ const (
 // shoutouts is the shout-out feature: praise broadcast to the wins channel,
 // the month's list and its leaderboard.
 type shoutouts struct {
-	store  ShoutoutStore
-	outbox Outbox
-	wins   Channels // the wins channel by platform; none: where the command came from
-	loc    *time.Location
-	cat    *Catalog
+	store ShoutoutStore
+	wins  Channels // the wins channel by platform; none: where the command came from
+	loc   *time.Location
+	cat   *Catalog
 }
 
 func (so *shoutouts) commands() []command {
@@ -178,11 +180,8 @@ func (so *shoutouts) postShoutout(ctx context.Context, c *call, s *Shoutout) (*M
 	if id := so.wins.For(c.req.Channel.Platform); id != "" {
 		s.Channel = c.req.Channel.Same(ChannelRef, id, "")
 	}
-	if err := so.store.AddShoutout(ctx, s); err != nil {
+	if err := so.store.AddShoutout(ctx, s, so.shoutoutMessage); err != nil {
 		return nil, fmt.Errorf("add shoutout: %w", err)
-	}
-	if err := so.outbox.Post(ctx, so.shoutoutMessage(s)); err != nil {
-		return nil, fmt.Errorf("broadcast shoutout %s: %w", s.ID, err)
 	}
 	return reply(c.p().Text("shoutout.posted", joinRefs(s.Recipients), Text{Mention(s.Channel)})), nil
 }

@@ -59,6 +59,9 @@
 //	{s}:pulse:P:rN:tuples             zset   WHAT: anonymous answer tuple, scored by its count
 //	{s}:pulse:P:rN:texts              zset   WHAT: "<random nonce>␟<question>␟<free text>", score
 //	                                         0, so sorted by the nonce: no author, no order
+//	{s}:pulse:P:rN:calls              zset   random call token, scored by the answered-questions
+//	                                         mask: a call the client sends again is answered
+//	                                         alike; sorted by mask and token, deleted at close
 //	{s}:pulse:P:rN:pend               hash   respondent hash → answers given so far, until
 //	                                         the last question is answered (see below)
 //	{s}:goal:seq                      string last goal number (G1, G2, …)
@@ -93,9 +96,17 @@
 //
 //	sched:seen                        string unix ms up to which runs were considered
 //	sched:run:KIND:ID:DUE             string claim of one run (SET NX): "firing", then "done"
-//	{outbox}:stream                   stream one entry per message to deliver (consumer group "workers")
-//	{outbox}:idem:DELIVERYID          string "queued", "sent" or "failed": each delivery id is queued once
-//	{outbox}:pace:SCOPE               string next free send time (unix ms) of a channel or workspace
+//	{outbox}:spaces                   set    workspaces that have a delivery queue
+//	{s}:outbox:due                    zset   entry → when it may be sent (unix µs); 0: taken over
+//	{s}:outbox:lease                  zset   entry → when its worker's lease ends (unix µs)
+//	{s}:outbox:msg                    hash   entry → message JSON; r:/e: entry → 429s/errors so far
+//	{s}:outbox:enq                    zset   entry → when it was queued (unix µs)
+//	{s}:outbox:pace                   hash   the workspace's pace: rate, next slot, Retry-After hold
+//	{s}:outbox:t:TARGET / f:TARGET    string a channel's or person's next slot / entry in flight
+//	{s}:outbox:idem:DELIVERYID        string "queued", "sent" or "failed": each delivery id is queued once
+//
+// A shout-out and its broadcast's outbox entry are written in one transaction:
+// both carry the workspace's hash tag.
 //
 // # Pulse anonymity
 //

@@ -36,7 +36,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	for i := 0; ; i++ {
 		sh := shoutout(user("T1", fmt.Sprintf("U%d", i%50)), user("T1", "UANNA"), crashMonth, "teamwork")
-		if err := st.AddShoutout(context.Background(), sh); err != nil {
+		if err := st.AddShoutout(context.Background(), sh, nil); err != nil {
 			fmt.Println("add:", err)
 			os.Exit(1)
 		}

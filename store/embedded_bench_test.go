@@ -27,7 +27,7 @@ func fillShoutouts(tb testing.TB, st *store.Store, n int) {
 			for i := w; i < n; i += 16 {
 				from, to := user("T1", fmt.Sprintf("U%d", i%1000)), user("T1", fmt.Sprintf("U%d", (i*7+1)%1000))
 				at := start.AddDate(0, i*10/n, 0)
-				if err := st.AddShoutout(ctx, shoutout(from, to, at, "teamwork")); err != nil {
+				if err := st.AddShoutout(ctx, shoutout(from, to, at, "teamwork"), nil); err != nil {
 					errs <- err
 					return
 				}
@@ -58,7 +58,7 @@ func BenchmarkEmbeddedShoutoutLatency(b *testing.B) {
 	for i := range b.N {
 		sh := shoutout(user("T1", fmt.Sprintf("U%d", i%1000)), user("T1", "UANNA"), at, "teamwork")
 		start := time.Now()
-		if err := st.AddShoutout(ctx, sh); err != nil {
+		if err := st.AddShoutout(ctx, sh, nil); err != nil {
 			b.Fatal(err)
 		}
 		took = append(took, time.Since(start))

@@ -14,7 +14,9 @@ import (
 // Returns EUNAVAILABLE when Redis can't be reached.
 func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	var cmd *redis.BoolCmd
-	err := s.group.do(ctx, func(p redis.Pipeliner) { cmd = p.SetNX(ctx, s.prefix+"seen:"+key, 1, ttl) })
+	k := s.prefix + "seen:" + key
+	// Its own hash tag: seen keys lie in every slot of a cluster.
+	err := s.group.do(ctx, k, func(p redis.Pipeliner) { cmd = p.SetNX(ctx, k, 1, ttl) })
 	if err != nil {
 		return false, unavailable("first seen", err)
 	}

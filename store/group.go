@@ -14,6 +14,9 @@ import (
 // one larger transaction), a lone caller waits for no one, and a busy server
 // takes one write and one read per batch instead of per caller. It needs no
 // goroutine of its own: the caller that finds no write under way does it.
+// A Redis Cluster refuses a transaction whose keys lie in different slots
+// (CROSSSLOT), so each caller names the hash tag of its keys and a batch is
+// written as one transaction per tag.
 type groupCommit struct {
 	rdb redis.UniversalClient
 
@@ -24,6 +27,7 @@ type groupCommit struct {
 
 // pendingTx is one caller's transaction waiting to be written.
 type pendingTx struct {
+	tag   string // the hash tag of every key it writes
 	queue func(redis.Pipeliner)
 	done  chan error
 }
@@ -31,10 +35,11 @@ type pendingTx struct {
 // maxGroup bounds how many transactions one write carries.
 const maxGroup = 128
 
-// do runs queue's commands in a transaction, together with those of other
-// callers waiting at the same time, and returns when they were applied.
-func (g *groupCommit) do(ctx context.Context, queue func(redis.Pipeliner)) error {
-	tx := &pendingTx{queue: queue, done: make(chan error, 1)}
+// do runs queue's commands, whose keys all have the hash tag tag, in a
+// transaction, together with those of other callers with that tag waiting at
+// the same time, and returns when they were applied.
+func (g *groupCommit) do(ctx context.Context, tag string, queue func(redis.Pipeliner)) error {
+	tx := &pendingTx{tag: tag, queue: queue, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, tx)
 	if g.flushing {
@@ -51,19 +56,34 @@ func (g *groupCommit) do(ctx context.Context, queue func(redis.Pipeliner)) error
 		batch := g.queue[:min(len(g.queue), maxGroup)]
 		g.queue = g.queue[len(batch):]
 		g.mu.Unlock()
-		// The batch is everyone's: the leader's cancellation must not cut it.
-		_, err := g.rdb.TxPipelined(context.WithoutCancel(ctx), func(p redis.Pipeliner) error {
-			for _, t := range batch {
-				t.queue(p)
-			}
-			return nil
-		})
-		for _, t := range batch {
-			t.done <- err
-		}
+		g.write(context.WithoutCancel(ctx), batch) // everyone's: the leader's cancellation must not cut it
 		g.mu.Lock()
 	}
 	g.flushing = false
 	g.mu.Unlock()
 	return <-tx.done
+}
+
+// write sends batch as one transaction per hash tag, all at once, and tells
+// each caller the outcome of its own.
+func (g *groupCommit) write(ctx context.Context, batch []*pendingTx) {
+	byTag := map[string][]*pendingTx{}
+	for _, t := range batch {
+		byTag[t.tag] = append(byTag[t.tag], t)
+	}
+	var wg sync.WaitGroup
+	for _, txs := range byTag {
+		wg.Go(func() {
+			_, err := g.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				for _, t := range txs {
+					t.queue(p)
+				}
+				return nil
+			})
+			for _, t := range txs {
+				t.done <- err
+			}
+		})
+	}
+	wg.Wait()
 }

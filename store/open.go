@@ -61,6 +61,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	case len(o.ClusterAddrs) > 0:
 		rdb = redis.NewClusterClient(&redis.ClusterOptions{
 			Addrs: o.ClusterAddrs, DialTimeout: o.Timeout, ReadTimeout: o.Timeout, WriteTimeout: o.Timeout,
+			// go-redis reloads the slot map on MOVED, but not when a master
+			// stops answering, and by default only every minute: herald would
+			// write to a dead master for up to a minute after a failover.
+			ClusterStateReloadInterval: time.Second,
 		})
 		where = fmt.Sprintf("Redis Cluster %v", o.ClusterAddrs)
 	case o.URL != "":

@@ -93,6 +93,7 @@ func TestRedisOutageIsToldPlainlyAndRecoveredFrom(t *testing.T) {
 	defer rdb.Close()
 	st := store.New(rdb, prefix)
 	out := &bottest.Messenger{}
+	st.PostThrough(out)
 	b, err := bot.New(bot.Config{Shoutouts: st, Outbox: out, Lang: "en", Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)

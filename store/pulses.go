@@ -269,10 +269,18 @@ func (s *Store) Round(ctx context.Context, space, pulse string, n int) (*bot.Rou
 // the tuple of an anonymous pulse holds no free text, so that nothing at rest
 // links a text to scores.
 //
-// KEYS: round, who bucket, cnt, pend, tuples, texts.
-// ARGV: who, question, value, kind (c count, t text, s skip), questions, named, nonce.
+// ARGV[8] is the call's own random token, kept in the round's calls set
+// (KEYS[7], scored by the answered-questions mask, so sorted by mask and
+// token: no order of answering) until the round closes: a call Redis applied
+// but whose answer was lost, sent again by the client, finds it and is
+// answered "recorded" as the first time, not "duplicate". It names no one.
+//
+// KEYS: round, who bucket, cnt, pend, tuples, texts, calls.
+// ARGV: who, question, value, kind (c count, t text, s skip), questions, named, nonce, token.
 // Returns {status, mask}: 1 recorded, 2 duplicate, 3 closed, 4 not invited.
 var recordScript = redis.NewScript(`
+local done = redis.call('ZSCORE', KEYS[7], ARGV[8])
+if done then return {1, tonumber(done)} end
 if redis.call('HGET', KEYS[1], 'closed') == '1' then return {3, 0} end
 local st = redis.call('HGET', KEYS[2], ARGV[1])
 if not st then return {4, 0} end
@@ -308,10 +316,12 @@ if nq > 1 or ARGV[6] ~= '' then
     redis.call('HSET', KEYS[4], ARGV[1], pend)
   end
 end
+redis.call('ZADD', KEYS[7], mask, ARGV[8])
 return {1, mask}
 `)
 
-// RecordAnswer counts a once, atomically.
+// RecordAnswer counts a once, atomically; a call the client sends again
+// after losing Redis' answer is recognised as the same call.
 func (s *Store) RecordAnswer(ctx context.Context, a bot.Answer) (bot.AnswerStatus, uint64, error) {
 	key := s.roundKey(a.Space, a.Pulse, a.Round)
 	buckets := bucketsFor(a.Invited)
@@ -322,10 +332,12 @@ func (s *Store) RecordAnswer(ctx context.Context, a bot.Answer) (bot.AnswerStatu
 	case a.Text:
 		kind = "t"
 	}
-	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tuples", key + ":texts"}
-	var nonce [8]byte
+	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tuples", key + ":texts", key + ":calls"}
+	var nonce, token [8]byte
 	_, _ = rand.Read(nonce[:])
-	res, err := recordScript.Run(ctx, s.rdb, keys, a.Who, a.Question, a.Value, kind, a.Questions, a.Named, hex.EncodeToString(nonce[:])).Int64Slice()
+	_, _ = rand.Read(token[:])
+	res, err := recordScript.Run(ctx, s.rdb, keys, a.Who, a.Question, a.Value, kind, a.Questions, a.Named,
+		hex.EncodeToString(nonce[:]), hex.EncodeToString(token[:])).Int64Slice()
 	if err != nil {
 		return 0, 0, unavailable("record answer", err)
 	}
@@ -372,8 +384,8 @@ func (s *Store) Answered(ctx context.Context, space, pulse string, round int, wh
 // deletes who was asked. Partial tuples (of people who stopped midway) are
 // kept only when there are at least ARGV[1] of them; else they are dropped,
 // their answers staying in the counters.
-// KEYS: round, pend, tuples, then the "who" buckets. Returns 1 when it closed
-// the round, 0 when it was closed.
+// KEYS: round, pend, tuples, then the keys it deletes: the calls and the
+// "who" buckets. Returns 1 when it closed the round, 0 when it was closed.
 var closeScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
 redis.call('HSET', KEYS[1], 'closed', '1')
@@ -393,7 +405,7 @@ func (s *Store) CloseRound(ctx context.Context, space, pulse string, round, keep
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return false, unavailable("close round", err)
 	}
-	keys := []string{key, key + ":pend", key + ":tuples"}
+	keys := []string{key, key + ":pend", key + ":tuples", key + ":calls"}
 	for b := range buckets {
 		keys = append(keys, key+":who:"+strconv.Itoa(b))
 	}

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -15,32 +17,73 @@ func (s *Store) shoutoutKey(space string, m bot.Month) string {
 	return s.space(space) + "shoutout:" + string(m)
 }
 
-// AddShoutout stores sh, its leaderboard counts and the per-person indexes in
-// one MULTI/EXEC, sent together with those of other shout-outs arriving at
-// the same moment (groupCommit). A Lua script would do the same in one
-// command, but Redis spends about a third more time in it.
-func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout) error {
+// shoutoutScript stores a shout-out once: nothing when its id is stored
+// already, so that a transaction Redis applied but whose reply was lost may
+// be written again. KEYS: the month's hash, its index, people, values, the
+// author's "given" index, each recipient's "received" index. ARGV: id, JSON,
+// index member, index length, number of recipients, recipient keys…, values….
+var shoutoutScript = redis.NewScript(`
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[1])
+local nr = tonumber(ARGV[5])
+for i = 6, 5 + nr do redis.call('ZINCRBY', KEYS[3], 1, ARGV[i]) end
+for i = 6 + nr, #ARGV do redis.call('ZINCRBY', KEYS[4], 1, ARGV[i]) end
+for i = 5, #KEYS do
+  redis.call('LPUSH', KEYS[i], ARGV[3])
+  redis.call('LTRIM', KEYS[i], 0, tonumber(ARGV[4]) - 1)
+end
+return 1`)
+
+// AddShoutout stores sh, its leaderboard counts and the per-person indexes,
+// and queues the broadcast announce makes of it, in one MULTI/EXEC: a
+// shout-out is stored only with its broadcast, and an error means neither
+// was. The transaction is sent together with those of other shout-outs of
+// the workspace arriving at the same moment (groupCommit). Writing it twice
+// changes nothing, so when Redis' answer is lost the store asks whether it
+// was applied before it says it was not.
+func (s *Store) AddShoutout(ctx context.Context, sh *bot.Shoutout, announce func(*bot.Shoutout) bot.Message) error {
 	sh.ID = newID(sh.At)
 	data, err := json.Marshal(sh)
 	if err != nil {
 		return fmt.Errorf("encode shoutout: %w", err)
 	}
+	queue, post := func(redis.Pipeliner) {}, bot.Outbox(nil)
+	switch {
+	case announce == nil:
+	case s.announce != nil:
+		if queue, err = s.announce(ctx, announce(sh)); err != nil {
+			return fmt.Errorf("add shoutout: %w", err)
+		}
+	case s.post != nil:
+		post = s.post
+	default:
+		return errors.New("add shoutout: the store has no outbox to announce it through")
+	}
 	key := s.shoutoutKey(sh.Author.Space(), sh.Month)
 	member := string(sh.Month) + "/" + sh.ID
-	err = s.group.do(ctx, func(p redis.Pipeliner) {
-		p.HSet(ctx, key, sh.ID, data)
-		p.LPush(ctx, key+":idx", sh.ID)
-		for _, r := range sh.Recipients {
-			p.ZIncrBy(ctx, key+":people", 1, r.Key())
-		}
-		for _, v := range sh.Values {
-			p.ZIncrBy(ctx, key+":values", 1, v)
-		}
-		s.pushIndex(ctx, p, s.refIndexKey(sh.Author, "given"), member)
-		for _, r := range sh.Recipients {
-			s.pushIndex(ctx, p, s.refIndexKey(r, "received"), member)
-		}
+	keys := []string{key, key + ":idx", key + ":people", key + ":values", s.refIndexKey(sh.Author, "given")}
+	args := []any{sh.ID, data, member, refIndexLen, len(sh.Recipients)}
+	for _, r := range sh.Recipients {
+		keys = append(keys, s.refIndexKey(r, "received"))
+		args = append(args, r.Key())
+	}
+	for _, v := range sh.Values {
+		args = append(args, v)
+	}
+	err = s.group.do(ctx, sh.Author.Space(), func(p redis.Pipeliner) {
+		shoutoutScript.Eval(ctx, p, keys, args...)
+		queue(p)
 	})
+	if err != nil {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		if stored, _ := s.rdb.HExists(cctx, key, sh.ID).Result(); stored {
+			err = nil // applied; only the answer was lost
+		}
+	}
+	if err == nil && post != nil {
+		err = post.Post(ctx, announce(sh))
+	}
 	return unavailable("add shoutout", err)
 }
 

@@ -23,7 +23,7 @@ func TestShoutoutsOf(t *testing.T) {
 		for _, id := range to {
 			sh.Recipients = append(sh.Recipients, ref(id))
 		}
-		if err := s.AddShoutout(ctx, sh); err != nil {
+		if err := s.AddShoutout(ctx, sh, nil); err != nil {
 			t.Fatalf("AddShoutout: %v", err)
 		}
 	}

@@ -42,7 +42,7 @@ func TestShoutoutsAreListedNewestFirstPerSpaceAndMonth(t *testing.T) {
 		shoutout(anna, ben, nov.AddDate(0, 1, 0)),          // December
 		shoutout(other, user("T2", "UX"), nov, "teamwork"), // another workspace
 	} {
-		if err := st.AddShoutout(ctx, s); err != nil {
+		if err := st.AddShoutout(ctx, s, nil); err != nil {
 			t.Fatalf("add %d: %v", i, err)
 		}
 		if s.ID == "" {
@@ -95,7 +95,7 @@ func TestRefKeysWithColonsSurvive(t *testing.T) {
 	teamsUser := bot.Ref{Kind: bot.UserRef, Platform: bot.Teams, Workspace: "tenant-1", ID: "29:1aBcD"}
 	author := bot.Ref{Kind: bot.UserRef, Platform: bot.Teams, Workspace: "tenant-1", ID: "29:me"}
 	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
-	if err := st.AddShoutout(ctx, shoutout(author, teamsUser, at)); err != nil {
+	if err := st.AddShoutout(ctx, shoutout(author, teamsUser, at), nil); err != nil {
 		t.Fatal(err)
 	}
 	board, err := st.ShoutoutBoard(ctx, author.Space(), "2026-11", 10)
@@ -114,7 +114,7 @@ func TestRedisDownIsUnavailable(t *testing.T) {
 	ctx := context.Background()
 	s := shoutout(user("T1", "A"), user("T1", "B"), time.Now())
 	checks := map[string]error{
-		"add":   st.AddShoutout(ctx, s),
+		"add":   st.AddShoutout(ctx, s, nil),
 		"ping":  st.Ping(ctx),
 		"board": func() error { _, err := st.ShoutoutBoard(ctx, "slack:T1", "2026-11", 5); return err }(),
 		"list":  func() error { _, err := st.Shoutouts(ctx, "slack:T1", "2026-11", 5); return err }(),
@@ -138,7 +138,7 @@ func TestConcurrentShoutoutsAreEachStoredOnce(t *testing.T) {
 	for i := range n {
 		go func() {
 			author := user("T1", fmt.Sprintf("U%03d", i))
-			errs <- st.AddShoutout(ctx, shoutout(author, user("T1", "UANNA"), at.Add(time.Duration(i)*time.Millisecond), "teamwork"))
+			errs <- st.AddShoutout(ctx, shoutout(author, user("T1", "UANNA"), at.Add(time.Duration(i)*time.Millisecond), "teamwork"), nil)
 		}()
 	}
 	for range n {

@@ -17,15 +17,32 @@ import (
 
 // Store implements the core's store interfaces on Redis.
 type Store struct {
-	rdb    redis.UniversalClient
-	prefix string
-	group  *groupCommit // shout-outs and first-seen checks: many small transactions at once
-	emb    *embedded    // the embedded store, when Open started it
-	where  string
+	rdb      redis.UniversalClient
+	prefix   string
+	group    *groupCommit // shout-outs and first-seen checks: many small transactions at once
+	announce Announcer
+	post     bot.Outbox
+	emb      *embedded // the embedded store, when Open started it
+	where    string
 
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// Announcer prepares messages for delivery in a transaction of the store's:
+// the function it returns adds the commands that queue them
+// (outbox.Outbox.Prepare). It lets the store write a shout-out and its
+// broadcast in one atomic step.
+type Announcer func(ctx context.Context, msgs ...bot.Message) (func(redis.Pipeliner), error)
+
+// AnnounceThrough makes s queue the messages that announce what it stores
+// through a, in the same transaction. Call it before s is used.
+func (s *Store) AnnounceThrough(a Announcer) { s.announce = a }
+
+// PostThrough makes s post the messages that announce what it stores to out
+// after its transaction, not in it: for an Outbox that does not live in this
+// Redis, such as a test's fake. Call it before s is used.
+func (s *Store) PostThrough(out bot.Outbox) { s.post = out }
 
 var _ bot.ShoutoutStore = (*Store)(nil)
 

@@ -20,6 +20,14 @@ type Platform struct {
 	Gone      map[string]string
 	// Latency is how long each call takes.
 	Latency time.Duration
+	// Clock, when set, is the time the platform's limits are counted in (a
+	// fake clock in tests); else the system clock.
+	Clock bot.Clock
+	// Accepted, when set, is called with each message delivered.
+	Accepted func(bot.Message)
+	// WholeSeconds rounds each Retry-After up to whole seconds, as Slack's
+	// header does; else it is the exact wait.
+	WholeSeconds bool
 
 	mu        sync.Mutex
 	tokens    float64
@@ -29,8 +37,9 @@ type Platform struct {
 	tries     map[string]int
 	total     int
 	throttled int
-	until     map[string]time.Time // Retry-After announced, by target key and "" for all
+	until     map[string][2]time.Time // Retry-After announced (when, until), by target key and "" for all
 	ignored   int
+	order     []string
 }
 
 var _ bot.Messenger = (*Platform)(nil)
@@ -44,10 +53,21 @@ func (p *Platform) Send(ctx context.Context, m bot.Message) error {
 			return bot.Unavailable("err.platform", ctx.Err())
 		}
 	}
+	if err := p.accept(m); err != nil {
+		return err
+	}
+	if p.Accepted != nil {
+		p.Accepted(m)
+	}
+	return nil
+}
+
+// accept counts m as delivered, or refuses it.
+func (p *Platform) accept(m bot.Message) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.last == nil {
-		p.last, p.got, p.tries, p.until = map[string]time.Time{}, map[string]int{}, map[string]int{}, map[string]time.Time{}
+		p.last, p.got, p.tries, p.until = map[string]time.Time{}, map[string]int{}, map[string]int{}, map[string][2]time.Time{}
 	}
 	key := m.To.Key()
 	p.tries[key]++
@@ -55,13 +75,16 @@ func (p *Platform) Send(ctx context.Context, m bot.Message) error {
 		return bot.Errorf(code, "err.platform")
 	}
 	now := time.Now()
-	if now.Before(p.until[key]) || now.Before(p.until[""]) {
+	if p.Clock != nil {
+		now = p.Clock.Now()
+	}
+	if p.ignores(key, now) || p.ignores("", now) {
 		p.ignored++
 	}
 	if last, ok := p.last[key]; ok && p.PerTarget > 0 && now.Sub(last) < p.PerTarget {
 		p.throttled++
 		wait := p.PerTarget - now.Sub(last)
-		p.until[key] = now.Add(wait)
+		p.until[key] = [2]time.Time{now, now.Add(wait)}
 		return &bot.Error{Code: bot.EUNAVAILABLE, Key: "err.platform", RetryAfter: wait}
 	}
 	if p.Rate > 0 {
@@ -73,8 +96,11 @@ func (p *Platform) Send(ctx context.Context, m bot.Message) error {
 		p.filled = now
 		if p.tokens < 1 {
 			p.throttled++
-			wait := time.Duration((1 - p.tokens) / p.Rate * float64(time.Second))
-			p.until[""] = now.Add(wait)
+			wait := max(time.Millisecond, time.Duration((1-p.tokens)/p.Rate*float64(time.Second)))
+			if p.WholeSeconds {
+				wait = (wait + time.Second - 1).Truncate(time.Second)
+			}
+			p.until[""] = [2]time.Time{now, now.Add(wait)}
 			return &bot.Error{Code: bot.EUNAVAILABLE, Key: "err.platform", RetryAfter: wait}
 		}
 		p.tokens--
@@ -82,6 +108,7 @@ func (p *Platform) Send(ctx context.Context, m bot.Message) error {
 	p.last[key] = now
 	p.got[key]++
 	p.total++
+	p.order = append(p.order, m.DeliveryID)
 	return nil
 }
 
@@ -118,9 +145,23 @@ func (p *Platform) Tries(key string) int {
 }
 
 // Ignored returns how many sends came while a Retry-After the platform had
-// announced to that target, or to everyone, was still running.
+// announced to that target, or to everyone, was still running; a send at the
+// very moment of the 429 was under way with it and does not count.
 func (p *Platform) Ignored() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.ignored
+}
+
+// Order returns the delivery ids of the messages delivered, in order.
+func (p *Platform) Order() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.order...)
+}
+
+// ignores reports whether a send at now ignores the Retry-After announced for key.
+func (p *Platform) ignores(key string, now time.Time) bool {
+	u := p.until[key]
+	return now.After(u[0]) && now.Before(u[1])
 }

@@ -10,23 +10,30 @@ import (
 	"github.com/herald-chat/herald/bot"
 )
 
-// Shoutouts is an in-memory bot.ShoutoutStore. Set Err to make every call fail.
+// Shoutouts is an in-memory bot.ShoutoutStore. Set Err to make every call
+// fail. Outbox, when set, is given the broadcast of each shout-out added.
 type Shoutouts struct {
-	mu   sync.Mutex
-	list []bot.Shoutout
-	Err  error
+	mu     sync.Mutex
+	list   []bot.Shoutout
+	Err    error
+	Outbox bot.Outbox
 }
 
 var _ bot.ShoutoutStore = (*Shoutouts)(nil)
 
-// AddShoutout stores s and gives it an id.
-func (f *Shoutouts) AddShoutout(_ context.Context, s *bot.Shoutout) error {
+// AddShoutout stores s, gives it an id and posts its broadcast to Outbox.
+func (f *Shoutouts) AddShoutout(ctx context.Context, s *bot.Shoutout, announce func(*bot.Shoutout) bot.Message) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.Err != nil {
 		return f.Err
 	}
 	s.ID = fmt.Sprint(len(f.list) + 1)
+	if f.Outbox != nil && announce != nil {
+		if err := f.Outbox.Post(ctx, announce(s)); err != nil {
+			return err
+		}
+	}
 	f.list = append(f.list, *s)
 	return nil
 }

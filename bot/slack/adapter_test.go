@@ -73,7 +73,7 @@ func newEnv(t *testing.T, workers, queue int, configure ...func(*slackbot.Config
 	fake := fakeslack.New(t)
 	client := slackbot.NewClient(slack.New("xoxb-test", slack.OptionAPIURL(fake.GetAPIURL())), quietLog())
 	b, err := bot.New(bot.Config{
-		Shoutouts: &bottest.Shoutouts{}, Outbox: bot.Messengers{bot.Slack: client}, Directory: client,
+		Shoutouts: &bottest.Shoutouts{Outbox: bot.Messengers{bot.Slack: client}}, Outbox: bot.Messengers{bot.Slack: client}, Directory: client,
 		Lang: "en", WinsChannel: bot.Channels{Default: "C0WINS"}, Logger: quietLog(),
 	})
 	if err != nil {

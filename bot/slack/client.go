@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -15,17 +14,12 @@ import (
 )
 
 // Client sends herald's messages to Slack through the Web API, and expands
-// channels and user groups into their members. A 429 is waited out (its
-// Retry-After) and retried up to Retries times, so nothing is dropped.
+// channels and user groups into their members. It never retries a 429: it
+// returns it with its Retry-After, and the outbox, which paces every replica,
+// decides when to try again.
 type Client struct {
 	api *slack.Client
 	log *slog.Logger
-	// Retries is how often one call waits out a 429 and tries again before it
-	// returns EUNAVAILABLE with RetryAfter set. A durable delivery queue that
-	// paces itself may set it to 0.
-	Retries int
-	// MaxWait caps one wait for a 429; a longer Retry-After is returned at once.
-	MaxWait time.Duration
 	// Revocations, when set, records a workspace that uninstalled herald or
 	// revoked its token, and Send refuses to write there until AuthTest
 	// succeeds for it again.
@@ -59,15 +53,16 @@ func NewClient(api *slack.Client, log *slog.Logger) *Client {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Client{api: api, log: log, Retries: 5, MaxWait: time.Minute}
+	return &Client{api: api, log: log}
 }
 
 // API returns the slack-go client, for Socket Mode.
 func (c *Client) API() *slack.Client { return c.api }
 
-// Send delivers m to a channel (chat.postMessage) or a person (a direct
-// message: conversations.open, then chat.postMessage); the core expands user
-// groups into people through Members before it sends.
+// Send delivers m to a channel or a person with one chat.postMessage: a user
+// id as the channel posts to the person's direct messages with the app, no
+// conversations.open needed. The core expands user groups into people
+// through Members before it sends.
 // An image or file in m is uploaded to the same conversation after the text.
 // Returns EUNAVAILABLE (with RetryAfter on a 429 that lasted) when Slack can't
 // be reached, ENOTFOUND for channel_not_found and user_not_found, and
@@ -78,27 +73,28 @@ func (c *Client) Send(ctx context.Context, m bot.Message) error {
 		return err
 	}
 	switch m.To.Kind {
-	case bot.ChannelRef:
+	case bot.ChannelRef, bot.UserRef:
 		return c.post(ctx, m.To.ID, m)
-	case bot.UserRef:
-		ch, err := c.openDM(ctx, m.To.ID)
-		if err != nil {
-			return err
-		}
-		return c.post(ctx, ch, m)
 	}
 	return fmt.Errorf("slack send: no target in %q", m.To.Key())
 }
 
+// post sends m to channel, a channel or user id; its image and file go to
+// the conversation Slack posted it in (a user's is the direct message).
 func (c *Client) post(ctx context.Context, channel string, m bot.Message) error {
+	var posted string
 	err := c.call(ctx, "chat.postMessage", func() error {
-		_, _, err := c.api.PostMessageContext(ctx, channel, content(m)...)
+		var err error
+		posted, _, err = c.api.PostMessageContext(ctx, channel, content(m)...)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.attach(ctx, channel, m)
+	if posted == "" {
+		posted = channel
+	}
+	return c.attach(ctx, posted, m)
 }
 
 // content is m's blocks and notification text; a message that is only an
@@ -140,7 +136,8 @@ func (c *Client) upload(ctx context.Context, channel, name, title, alt string, c
 	})
 }
 
-// openDM returns the id of the direct message conversation with user.
+// openDM returns the id of the direct message conversation with user, for
+// uploads that go with a reply (messages need none: see Send).
 func (c *Client) openDM(ctx context.Context, user string) (string, error) {
 	var ch *slack.Channel
 	err := c.call(ctx, "conversations.open", func() error {
@@ -300,40 +297,27 @@ func (c *Client) refuseRevoked(ctx context.Context, to bot.Ref) error {
 	return nil
 }
 
-// call runs one Web API call, waits out and retries 429s, and turns a failure
-// into a *bot.Error. Failures are logged here with the method and Slack's
-// error code, since callers see only the bot.Error code.
+// call runs one Web API call and turns a failure into a *bot.Error; a 429
+// comes back at once with its Retry-After (the outbox paces and retries). A
+// revoked token is recorded for the workspace, logged once there. Other
+// failures are logged here with the method and Slack's error code, since
+// callers see only the bot.Error code.
 func (c *Client) call(ctx context.Context, method string, f func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := f()
-		var rl *slack.RateLimitedError
-		if errors.As(err, &rl) && attempt < c.Retries && rl.RetryAfter <= c.MaxWait {
-			wait := max(rl.RetryAfter, 100*time.Millisecond)
-			c.log.Info("slack rate limited; waiting", "method", method, "retry_after", wait, "attempt", attempt+1)
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-				continue
-			case <-ctx.Done():
-				t.Stop()
-				err = ctx.Err()
-			}
+	err := f()
+	if err == nil {
+		return nil
+	}
+	berr := mapError(method, err)
+	if berr.Key == "slack.err.revoked" {
+		// Permanent until herald is installed again: record it, and log it
+		// once there rather than on every call.
+		if team, _ := c.team.Load().(string); team != "" {
+			_ = c.Revoke(ctx, team, errorName(err))
 		}
-		if err == nil {
-			return nil
-		}
-		berr := mapError(method, err)
-		if berr.Key == "slack.err.revoked" {
-			// Permanent until herald is installed again: record it, and
-			// log it once there rather than on every call.
-			if team, _ := c.team.Load().(string); team != "" {
-				_ = c.Revoke(ctx, team, errorName(err))
-			}
-			return berr
-		}
-		c.log.Warn("slack call failed", "method", method, "error", errorName(err), "code", berr.Code)
 		return berr
 	}
+	c.log.Warn("slack call failed", "method", method, "error", errorName(err), "code", berr.Code, "retry_after", berr.RetryAfter)
+	return berr
 }
 
 // errorName is Slack's error code of err ("channel_not_found"), or its text.

@@ -82,7 +82,7 @@ var BotScopes = []string{
 	"commands",          // /herald
 	"chat:write",        // chat.postMessage, chat.postEphemeral
 	"chat:write.public", // post in the wins channel without being invited
-	"im:write",          // conversations.open for direct messages
+	"im:write",          // conversations.open, for the files of a reply to its requester
 	"im:history",        // message.im: commands written in herald's Messages tab
 	"app_mentions:read", // app_mention: "@herald help" in a channel
 	"channels:read",     // conversations.members of public channels

@@ -102,7 +102,7 @@ func TestSocketMode(t *testing.T) {
 
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fake.GetAPIURL()), slack.OptionAppLevelToken("xapp-test"))
 	client := slackbot.NewClient(api, quietLog())
-	b, err := bot.New(bot.Config{Shoutouts: &bottest.Shoutouts{}, Outbox: bot.Messengers{bot.Slack: client}, Lang: "en", Logger: quietLog()})
+	b, err := bot.New(bot.Config{Shoutouts: &bottest.Shoutouts{Outbox: bot.Messengers{bot.Slack: client}}, Outbox: bot.Messengers{bot.Slack: client}, Lang: "en", Logger: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}

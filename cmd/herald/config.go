@@ -14,6 +14,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	teamsbot "github.com/herald-chat/herald/bot/teams"
+	"github.com/herald-chat/herald/outbox"
 )
 
 // config is herald's configuration, read from the environment (the README's
@@ -54,6 +55,8 @@ type config struct {
 	// Executives receive the monthly digest; DigestSchedule is when.
 	Executives     []bot.Ref
 	DigestSchedule string
+	// Pace is each platform's starting rate and ceiling per workspace.
+	Pace map[bot.Platform]outbox.Pace
 	// Clock is the time of the core and the scheduler; it is not read from
 	// the environment (run sets the system clock, tests a fake one).
 	Clock bot.Clock
@@ -198,6 +201,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.PrivacyText = get("HERALD_PRIVACY_TEXT", "")
 	c.TermsText = get("HERALD_TERMS_TEXT", "")
+	if c.Pace, err = loadPace(get); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return c, errs[0]
 	}

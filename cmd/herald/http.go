@@ -76,6 +76,7 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	if err != nil {
 		return err
 	}
+	reg.MustRegister(newOutboxMetrics(d.outbox))
 
 	// Adapters drain after the HTTP server stopped taking requests.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))

@@ -127,9 +127,10 @@ type delivery struct {
 func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, ms bot.Messengers, dir bot.Directory, admins []string) (*delivery, error) {
 	d := &delivery{}
 	d.outbox = outbox.New(outbox.Config{
-		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log,
+		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log, Pace: cfg.Pace,
 		Outcomes: bot.DeliveryLog{KeyMessages: st},
 	})
+	st.AnnounceThrough(d.outbox.Prepare)
 	b, err := newBot(cfg, log, st, d.outbox, dir, admins)
 	if err != nil {
 		return nil, err

@@ -154,7 +154,7 @@ func (w *slackWorld) dm(user string, n int) []reply {
 	ok := bottest.Eventually(w.t, slackWait, func() bool {
 		out = nil
 		for _, c := range w.fake.Calls("chat.postMessage") {
-			if c.Form.Get("channel") == "D"+user {
+			if c.Form.Get("channel") == user { // a user id as the channel: the DM
 				out = append(out, parseReply(w.t, []byte(`{"blocks":`+c.Form.Get("blocks")+`}`)))
 			}
 		}

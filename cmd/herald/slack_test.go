@@ -93,7 +93,8 @@ func TestSlackShoutoutEndToEnd(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	metrics, _ := io.ReadAll(resp.Body)
-	for _, want := range []string{"herald_slack_queued 0", "herald_slack_busy_total 0"} {
+	for _, want := range []string{"herald_slack_queued 0", "herald_slack_busy_total 0",
+		`herald_outbox_backlog{platform="slack",workspace="slack:`, `herald_outbox_pace_per_second{platform="slack",workspace="slack:`} {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("metrics: want a line %q", want)
 		}

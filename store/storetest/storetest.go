@@ -1,5 +1,6 @@
-// Package storetest gives tests a real Redis to talk to: REDIS_URL when set,
-// else a redis-server from PATH started on a free port, else the embedded store.
+// Package storetest gives tests a real Redis to talk to: a Redis Cluster
+// when REDIS_CLUSTER_ADDRS names its seeds, else REDIS_URL when set, else a
+// redis-server from PATH started on a free port, else the embedded store.
 package storetest
 
 import (
@@ -10,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,9 +30,17 @@ func MustRedis(tb testing.TB) (redis.UniversalClient, string) {
 	prefix := "heraldtest:" + hex.EncodeToString(b[:]) + ":"
 	tb.Cleanup(func() {
 		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
+		del := func(ctx context.Context, node *redis.Client) error {
+			iter := node.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+			for iter.Next(ctx) {
+				rdb.Del(ctx, iter.Val())
+			}
+			return iter.Err()
+		}
+		if c, ok := rdb.(*redis.ClusterClient); ok {
+			_ = c.ForEachMaster(ctx, del)
+		} else {
+			_ = del(ctx, rdb.(*redis.Client))
 		}
 		_ = rdb.Close()
 	})
@@ -47,6 +57,8 @@ func MustStore(tb testing.TB) *store.Store {
 // Backend names the Redis the tests run against, for logs.
 func Backend() string {
 	switch {
+	case os.Getenv("REDIS_CLUSTER_ADDRS") != "":
+		return "Redis Cluster (REDIS_CLUSTER_ADDRS)"
 	case os.Getenv("REDIS_URL") != "":
 		return "REDIS_URL"
 	case hasRedisServer():
@@ -58,6 +70,9 @@ func Backend() string {
 
 func client(tb testing.TB) redis.UniversalClient {
 	tb.Helper()
+	if addrs := os.Getenv("REDIS_CLUSTER_ADDRS"); addrs != "" {
+		return mustPing(tb, redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ","), ClusterStateReloadInterval: time.Second}))
+	}
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		opt, err := redis.ParseURL(url)
 		if err != nil {

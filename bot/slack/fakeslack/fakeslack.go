@@ -63,7 +63,7 @@ func New(tb testing.TB, extra ...slacktest.Binder) *Server {
 	}
 	routes := map[string]func(c Call) any{
 		"/chat.postMessage": func(c Call) any {
-			return map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": fmt.Sprint(time.Now().UnixNano())}
+			return map[string]any{"ok": true, "channel": postedIn(c.Form.Get("channel")), "ts": fmt.Sprint(time.Now().UnixNano())}
 		},
 		"/chat.postEphemeral": func(Call) any { return map[string]any{"ok": true, "message_ts": "1.2"} },
 		"/chat.update": func(c Call) any {
@@ -240,4 +240,14 @@ func multipartFile(contentType string, body []byte) (string, []byte) {
 			return part.FileName(), data
 		}
 	}
+}
+
+// postedIn is the conversation chat.postMessage answers with: like Slack, a
+// user id as the channel posts to the direct message with the app, "D" and
+// the user id here (what conversations.open answers too).
+func postedIn(channel string) string {
+	if strings.HasPrefix(channel, "U") || strings.HasPrefix(channel, "W") {
+		return "D" + channel
+	}
+	return channel
 }
