@@ -36,6 +36,8 @@ type GoalStore interface {
 	AddGoal(ctx context.Context, g *Goal) error
 	// Goals returns the goals of a space, oldest first.
 	Goals(ctx context.Context, space string) ([]Goal, error)
+	// DeleteGoal removes a goal. Returns ENOTFOUND if it does not exist.
+	DeleteGoal(ctx context.Context, space, id string) error
 }
 
 // GoalStatus is a goal with its progress.
@@ -60,7 +62,7 @@ func (gs *goals) commands() []command {
 	return []command{{
 		name: "goal", admin: true, noSub: "goal.err.sub",
 		usage: "cmd.goal.usage", summary: "cmd.goal.summary", help: "cmd.goal.help",
-		subs: []subcommand{{name: "add", run: gs.add}, {name: "list", run: gs.goalList}},
+		subs: []subcommand{{name: "add", run: gs.add}, {name: "list", run: gs.goalList}, {name: "delete", run: gs.goalDelete}},
 	}}
 }
 
@@ -144,6 +146,8 @@ func (gs *goals) parseGoal(ctx context.Context, c *call, args []string) (*Goal, 
 		return nil, usageError("goal", "goal.err.by", "")
 	case g.Metric == MetricENPS && g.Target > 100:
 		return nil, Errorf(EINVALID, "goal.err.target.enps", g.Target)
+	case g.Metric == MetricShoutouts && g.Target < 1:
+		return nil, Errorf(EINVALID, "goal.err.target.low", g.Target)
 	}
 	return g, nil
 }

@@ -52,6 +52,7 @@ func (ps *pulses) commands() []command {
 			{name: "remind", run: ps.withRound("remind", ps.remindCmd)},
 			{name: "export", run: ps.withRound("export", ps.exportCmd)},
 			{name: "stop", run: ps.pulseStop},
+			{name: "delete", run: ps.pulseDelete},
 		},
 	}, {
 		name: "answer", private: true, run: ps.answerCmd,
@@ -158,8 +159,7 @@ func (ps *pulses) pulseTemplate(ctx context.Context, c *call) (*Message, error) 
 	if err != nil {
 		return nil, err
 	}
-	title, qs := ps.templatePulse(name)
-	return ps.startPulse(ctx, c, &Pulse{Title: title, Template: name, Questions: qs}, o)
+	return ps.startPulse(ctx, c, ps.templatePulse(name), o)
 }
 
 // startPulse stores a new pulse and opens its first round now.
@@ -178,7 +178,7 @@ func (ps *pulses) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOpti
 	if err != nil {
 		return nil, err
 	}
-	text := c.t("pulse.started", p.ID, p.Title, r.Invited, c.when(r.Closes, ps.loc))
+	text := c.t("pulse.started", p.ID, title(c.p(), p), r.Invited, c.when(r.Closes, ps.loc))
 	if p.Every != "" {
 		text += "\n" + c.t("pulse.started.every", p.Every)
 	}
@@ -358,7 +358,7 @@ func (ps *pulses) textAction(ctx context.Context, c *call) (*Message, error) {
 		hint = c.t("pulse.dm.named", p.Owner.Label())
 	}
 	m.Form = &Form{
-		Title: c.t("pulse.form.title"), Label: p.Questions[q-1].Text, Hint: hint, Submit: c.t("pulse.form.submit"),
+		Title: c.t("pulse.form.title"), Label: questionText(c.p(), p, q), Hint: hint, Submit: c.t("pulse.form.submit"),
 		Action: ActionPulseText, Value: c.req.Action.Value, Multiline: true, MaxLength: maxTextAnswer,
 	}
 	return m, nil

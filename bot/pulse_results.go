@@ -142,34 +142,11 @@ func matrixOf(p *Pulse, t *Tally, seg int) (Matrix, bool) {
 	return m, true
 }
 
-// headline is the one number that sums up a round: the can/want share of
-// able and willing, else the eNPS, else the first scale's average, else the
-// first yes/no question's share of yes.
+// headline is the one number that sums up a round, with its name in lang
+// (see headlineOf).
 func (ps *pulses) headline(lang string, p *Pulse, t *Tally, seg int) (label string, value float64, ok bool) {
-	pr := ps.cat.Printer(lang)
-	if m, ok := matrixOf(p, t, seg); ok {
-		return pr.T("pulse.res.aw.short"), float64(pct(m.AbleWilling, m.Total())), m.Total() > 0 && !ps.withheld(p, m.Total())
-	}
-	for _, typ := range []QuestionType{QNPS, QScale5, QYesNo} {
-		for i, q := range p.Questions {
-			if q.Type != typ {
-				continue
-			}
-			c := t.counts(i+1, seg)
-			if total(c) == 0 || ps.withheld(p, total(c)) {
-				return "", 0, false
-			}
-			switch typ {
-			case QNPS:
-				return "eNPS", float64(npsOf(c).Score), true
-			case QScale5:
-				return pr.T("pulse.res.avg.short"), math.Round(average(c)*10) / 10, true
-			default:
-				return pr.T("pulse.res.yes.short"), float64(pct(c["yes"], total(c))), true
-			}
-		}
-	}
-	return "", 0, false
+	kind, value, ok := ps.headlineOf(p, t, seg)
+	return ps.cat.T(lang, headlineKey(kind)), value, ok
 }
 
 // formatHeadline renders a headline value: eNPS with a sign, shares with %.
@@ -210,7 +187,7 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 	if err != nil {
 		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 	}
-	m := &Message{Ephemeral: true, Header: pr.T("pulse.res.header", p.Title, r.ID())}
+	m := &Message{Ephemeral: true, Header: pr.T("pulse.res.header", title(pr, p), r.ID())}
 	state := pr.T("pulse.res.open", pr.When(r.Closes, ps.loc))
 	if r.Closed {
 		state = pr.T("pulse.res.closed")
@@ -299,7 +276,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 		return nil
 	}
 	pr := ps.cat.Printer(lang)
-	c := Chart{Title: p.Title, TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: pr.T("pulse.res.answers")}
+	c := Chart{Title: title(pr, p), TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: pr.T("pulse.res.answers")}
 	mx, isMatrix := matrixOf(p, t, allSegments)
 	switch {
 	case isMatrix && !ps.withheld(p, mx.Total()):
@@ -320,7 +297,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 		ps.log.Error("results chart failed; results sent without it", "pulse", p.ID, "err", err)
 		return nil
 	}
-	return &Image{PNG: png, Alt: pr.T("pulse.res.chart.alt", p.Title)}
+	return &Image{PNG: png, Alt: pr.T("pulse.res.chart.alt", title(pr, p))}
 }
 
 // firstDistribution returns the answers to the first counted question, unless
@@ -382,7 +359,7 @@ func (ps *pulses) valueLabel(lang string, q Question, v string) string {
 func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int) Field {
 	pr := ps.cat.Printer(lang)
 	question := p.Questions[q-1]
-	f := Field{Label: fmt.Sprintf("%d. %s", q, question.Text)}
+	f := Field{Label: fmt.Sprintf("%d. %s", q, questionText(pr, p, q))}
 	counts := t.counts(q, allSegments)
 	n := total(counts)
 	if question.Type != QText && ps.withheld(p, n) {
@@ -485,8 +462,8 @@ func (ps *pulses) export(ctx context.Context, lang string, p *Pulse, r *Round) (
 	if !p.Anonymous {
 		head = append(head, pr.T("pulse.csv.person"))
 	}
-	for i, q := range p.Questions {
-		head = append(head, fmt.Sprintf("%d. %s", i+1, q.Text))
+	for i := range p.Questions {
+		head = append(head, fmt.Sprintf("%d. %s", i+1, questionText(pr, p, i+1)))
 	}
 	var rows [][]string
 	row := func(seg int, named string, vals map[int]string) []string {

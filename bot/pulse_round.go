@@ -365,7 +365,8 @@ func valueHint(q Question) string {
 func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, reminder bool) Message {
 	pr := ps.cat.Printer(lang)
 	question := p.Questions[q-1]
-	title := p.Title
+	text := questionText(pr, p, q)
+	title := title(pr, p)
 	if p.Template == "" {
 		title = pr.T("pulse.dm.header", p.Owner.Label())
 	}
@@ -374,10 +375,13 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 		m.Header = pr.T("pulse.reminder.header", title)
 	}
 	intro := pr.T("pulse.dm.intro")
-	if len(p.Questions) > 1 {
+	switch {
+	case len(p.Questions) > 1:
 		intro = pr.T("pulse.dm.step", q, len(p.Questions))
+	case question.Type == QText:
+		intro = pr.T("pulse.dm.intro.text")
 	}
-	m.Text = Text{Str(intro + "\n"), Bold(question.Text)}
+	m.Text = Text{Str(intro + "\n"), Bold(text)}
 	value := r.ID() + "|" + strconv.Itoa(q)
 	switch question.Type {
 	case QNPS:
@@ -406,7 +410,7 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 		anon = pr.T("pulse.dm.named", p.Owner.Label())
 	}
 	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc))
-	m.Fallback = title + ": " + question.Text
+	m.Fallback = title + ": " + text
 	return m
 }
 

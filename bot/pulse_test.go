@@ -384,11 +384,11 @@ func TestPulseTrendOverRounds(t *testing.T) {
 	mustContain(t, "trend", got, h.t("pulse.res.trend", "eNPS")+": R1: +0 → R2: +100")
 	old := text(h.run(h.owner, "pulse results P1.1"))
 	mustContain(t, "round 1 closed", old, h.t("pulse.res.closed"))
-	hl, err := h.bot.PulseHeadlines(t.Context(), "slack:T1", "2026-11")
+	hl, err := h.bot.PulseHeadlines(t.Context(), "slack:T1", "2026-11", "en")
 	if err != nil {
 		t.Fatalf("headlines: %v", err)
 	}
-	if len(hl) != 2 || hl[1].Value != 100 || !hl[1].HasPrevious || hl[1].Previous != 0 || hl[1].Label != "eNPS" {
+	if len(hl) != 2 || hl[1].Value != 100 || !hl[1].HasPrevious || hl[1].Previous != 0 || hl[1].Kind != bot.HeadENPS {
 		t.Errorf("got headlines %+v, want R1 +0 and R2 +100 after +0", hl)
 	}
 }

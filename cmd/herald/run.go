@@ -155,6 +155,7 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 		Admins:          admins,
 		WinsChannel:     cfg.WinsChannel,
 		AnonymityMin:    cfg.AnonymityMin,
+		MinInterval:     cfg.MinInterval,
 		FeedbackChannel: cfg.FeedbackChannel,
 		Executives:      cfg.Executives,
 		DigestSchedule:  cfg.DigestSchedule,
