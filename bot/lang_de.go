@@ -494,5 +494,12 @@ func german() map[string]catalog.Message {
 			"=0", "%[2]s: keine schriftlichen Antworten",
 			plural.One, "%[2]s: %[1]d schriftliche Antwort",
 			plural.Other, "%[2]s: %[1]d schriftliche Antworten"),
+		"console.help": s("In dieser Konsole: as @name <Befehl> handelt als jemand anderes (as @anna answer P1 9), und click N drückt die Schaltfläche N einer Nachricht oben (click 3, oder click 3 9 bei einer Bewertung). Diagramme und Exporte werden als Dateien gespeichert; ihr Pfad wird angezeigt."),
+		"console.click.none": plural.Selectf(2, "%d",
+			"=0", "Eine Schaltfläche %[1]d gibt es nicht: Bisher wurde keine Schaltfläche angezeigt.",
+			plural.Other, "Eine Schaltfläche %[1]d gibt es nicht: Die bisher angezeigten Schaltflächen haben die Nummern 1 bis %[2]d."),
+		"console.saved":       s("(%s: gespeichert als %s)"),
+		"console.save.failed": s("(%s: konnte nicht gespeichert werden: %s)"),
+		"help.aliases":        s("Auf Deutsch: %s."),
 	}
 }

@@ -494,5 +494,12 @@ func english() map[string]catalog.Message {
 			"=0", "%[2]s: no written answers",
 			plural.One, "%[2]s: %[1]d written answer",
 			plural.Other, "%[2]s: %[1]d written answers"),
+		"console.help": s("In this console: as @name <command> acts as someone else (as @anna answer P1 9), and click N presses button N of a message above (click 3, or click 3 9 for a rating). Charts and exports are saved as files; their path is printed."),
+		"console.click.none": plural.Selectf(2, "%d",
+			"=0", "There is no button %[1]d: no button has been printed yet.",
+			plural.Other, "There is no button %[1]d: the buttons printed so far are numbered 1 to %[2]d."),
+		"console.saved":       s("(%s: saved as %s)"),
+		"console.save.failed": s("(%s: could not be saved: %s)"),
+		"help.aliases":        s("Also: %s."),
 	}
 }

@@ -14,8 +14,10 @@ type handler func(ctx context.Context, c *call) (*Message, error)
 // mean", the admin refusal and the answers to a missing or unknown subcommand
 // all come from here, the same way for every command.
 type command struct {
-	name  string
-	admin bool // only admins may run it
+	name string
+	// aliases are other words for the command: its German ones (aliases.go).
+	aliases []string
+	admin   bool // only admins may run it
 	// Catalog keys: the one-line usage, the summary help lists, the details of
 	// "help <name>", and (with subs) the answer when no subcommand is given.
 	usage, summary, help, noSub string
@@ -30,8 +32,9 @@ type command struct {
 
 // subcommand is the second word of a command, as in "keymsg add".
 type subcommand struct {
-	name string
-	run  handler
+	name    string
+	aliases []string // other words for it: its German ones
+	run     handler
 }
 
 // subNames returns the words of cmd's subcommands.
@@ -42,6 +45,18 @@ func (cmd *command) subNames() []string {
 	}
 	return names
 }
+
+// subWords returns every word of cmd's subcommands: names and aliases.
+func (cmd *command) subWords() []string {
+	var words []string
+	for _, s := range cmd.subs {
+		words = append(append(words, s.name), s.aliases...)
+	}
+	return words
+}
+
+// is reports whether word names s.
+func (s *subcommand) is(word string) bool { return s.name == word || slices.Contains(s.aliases, word) }
 
 // features are the parts of the core that answer commands; nil ones are off.
 type features struct {
@@ -87,13 +102,14 @@ func newRegistry(f features) registry {
 		r.commands = append(r.commands, f.digest.commands()...)
 	}
 	r.commands[0].run = r.helpCmd
+	withAliases(r.commands)
 	return r
 }
 
-// find returns the command called name, or nil.
+// find returns the command called name or one of its aliases, or nil.
 func (r *registry) find(name string) *command {
 	for i := range r.commands {
-		if r.commands[i].name == name {
+		if r.commands[i].name == name || slices.Contains(r.commands[i].aliases, name) {
 			return &r.commands[i]
 		}
 	}
@@ -107,6 +123,15 @@ func (r *registry) names() []string {
 		names[i] = cmd.name
 	}
 	return names
+}
+
+// words returns every command word, names and aliases, for "did you mean".
+func (r *registry) words() []string {
+	var words []string
+	for _, cmd := range r.commands {
+		words = append(append(words, cmd.name), cmd.aliases...)
+	}
+	return words
 }
 
 // usageKey returns the catalog key of the usage line of the command called
@@ -145,12 +170,12 @@ func (r *registry) dispatch(ctx context.Context, c *call) (*Message, error) {
 	}
 	cmd := r.find(strings.ToLower(words[0]))
 	if cmd == nil {
-		if near, ok := closest(strings.ToLower(words[0]), r.names()); ok {
+		if near, ok := closest(strings.ToLower(words[0]), r.words()); ok {
 			return nil, Errorf(EINVALID, "err.unknown.near", words[0], near)
 		}
 		return nil, Errorf(EINVALID, "err.unknown", words[0])
 	}
-	h, args, err := cmd.route(words[1:], c.admin)
+	h, args, err := cmd.route(strings.ToLower(words[0]), words[1:], c.admin)
 	if err != nil {
 		return nil, err
 	}
@@ -158,9 +183,9 @@ func (r *registry) dispatch(ctx context.Context, c *call) (*Message, error) {
 	return h(ctx, c)
 }
 
-// route picks the handler of cmd for args and the words it takes, or the
-// answer for a refused or unknown request.
-func (cmd *command) route(args []string, admin bool) (handler, []string, error) {
+// route picks the handler of cmd, typed as word, for args and the words it
+// takes, or the answer for a refused or unknown request.
+func (cmd *command) route(word string, args []string, admin bool) (handler, []string, error) {
 	if cmd.admin && !admin {
 		return nil, nil, Errorf(EFORBIDDEN, "err.admin")
 	}
@@ -168,9 +193,9 @@ func (cmd *command) route(args []string, admin bool) (handler, []string, error) 
 		return cmd.run, args, nil
 	}
 	if len(args) > 0 {
-		word := strings.ToLower(args[0])
+		sub := strings.ToLower(args[0])
 		for _, s := range cmd.subs {
-			if s.name == word {
+			if s.is(sub) {
 				return s.run, args[1:], nil
 			}
 		}
@@ -181,7 +206,7 @@ func (cmd *command) route(args []string, admin bool) (handler, []string, error) 
 	if len(args) == 0 {
 		return nil, nil, usageError(cmd.name, cmd.noSub)
 	}
-	return nil, nil, unknownSub(cmd.name, args[0], cmd.subNames())
+	return nil, nil, unknownSub(word, args[0], cmd.subWords())
 }
 
 // unknownSub is the error for a subcommand word that does not exist.
@@ -209,7 +234,11 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
 		var lines []string
 		for _, cmd := range r.commands[1:] {
-			lines = append(lines, "• "+c.t(cmd.usage)+"\n    "+c.t(cmd.summary))
+			line := "• " + c.t(cmd.usage) + "\n    " + c.t(cmd.summary)
+			if c.lang == "de" && len(cmd.aliases) > 0 {
+				line += " " + c.t("help.aliases", cmd.aliases[0])
+			}
+			lines = append(lines, line)
 		}
 		return &Message{
 			Ephemeral: true,
@@ -219,16 +248,16 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 		}, nil
 	}
 	topic := strings.ToLower(c.args[0])
-	if cmd := r.find(topic); cmd != nil && topic != "help" {
+	if cmd := r.find(topic); cmd != nil && cmd.name != "help" {
 		return &Message{
 			Ephemeral: true,
-			Header:    c.t("help.topic", topic),
+			Header:    c.t("help.topic", cmd.name),
 			Text:      Plain(c.t(cmd.help)),
 			Context:   c.t(cmd.summary),
 		}, nil
 	}
 	topics := r.names()[1:]
-	if near, ok := closest(topic, topics); ok {
+	if near, ok := closest(topic, r.words()); ok {
 		return nil, Errorf(EINVALID, "err.unknown.near", "help "+c.args[0], "help "+near)
 	}
 	return nil, Errorf(EINVALID, "help.unknown", c.args[0], strings.Join(topics, ", "))

@@ -12,10 +12,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/herald-chat/herald/bot"
 )
@@ -38,9 +41,18 @@ type Adapter struct {
 
 	cat *bot.Catalog // set by Run
 
-	mu      sync.Mutex // guards out and buttons
+	// files is the folder charts and exports are written to; "" prints their size only.
+	files string
+
+	mu      sync.Mutex // guards out, buttons, added and saved
 	buttons map[int]button
+	added   chan struct{} // closed and replaced whenever a button is printed
+	saved   int           // charts written so far
 }
+
+// clickWait is how long "click N" waits for button N when it is not printed
+// yet: a message on its way through the outbox.
+const clickWait = 3 * time.Second
 
 // button is a printed button that "click N" presses.
 type button struct {
@@ -62,6 +74,7 @@ func New(out io.Writer, user string, members []string) *Adapter {
 		user:    Ref(bot.UserRef, user),
 		channel: Ref(bot.ChannelRef, "general"),
 		buttons: map[int]button{},
+		added:   make(chan struct{}),
 	}
 	for _, m := range append([]string{user}, members...) {
 		m = strings.TrimPrefix(m, "@")
@@ -71,6 +84,10 @@ func New(out io.Writer, user string, members []string) *Adapter {
 	}
 	return a
 }
+
+// SaveFilesIn makes the console write charts and exports into dir and print
+// their path.
+func (a *Adapter) SaveFilesIn(dir string) { a.files = dir }
 
 // Members returns the console's people for any channel or group.
 func (a *Adapter) Members(_ context.Context, r bot.Ref) ([]bot.Ref, error) {
@@ -128,6 +145,9 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 				}
 				a.print(*m, "")
 			}
+			if isHelp(req.Text) {
+				a.say(a.cat.T("", "console.help") + "\n")
+			}
 		}
 	}
 }
@@ -150,16 +170,23 @@ func (a *Adapter) Request(line string) (req bot.Request, problem string) {
 	return a.text(user, line), ""
 }
 
+// isHelp reports whether text asks for the command overview.
+func isHelp(text string) bool {
+	w := strings.Fields(strings.ToLower(text))
+	return len(w) == 1 && (w[0] == "help" || w[0] == "hilfe")
+}
+
 func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
-	n := -1
+	n, err := -1, error(nil)
 	if len(args) > 0 {
-		n, _ = strconv.Atoi(args[0])
+		n, err = strconv.Atoi(args[0])
 	}
-	a.mu.Lock()
-	btn, ok := a.buttons[n]
-	a.mu.Unlock()
-	if !ok {
+	if err != nil || n < 1 {
 		return bot.Request{}, a.cat.T("", "console.click.usage")
+	}
+	btn, ok, printed := a.button(n)
+	if !ok {
+		return bot.Request{}, a.cat.T("", "console.click.none", n, printed)
 	}
 	action := btn.action
 	if btn.rating {
@@ -175,6 +202,27 @@ func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
 		user = btn.to // a button in someone's direct message is pressed by them
 	}
 	return bot.Request{User: user, Channel: a.channel, Action: &action}, ""
+}
+
+// button returns printed button n, waiting up to clickWait for it to be
+// printed, and how many buttons are printed.
+func (a *Adapter) button(n int) (btn button, ok bool, printed int) {
+	timeout := time.NewTimer(clickWait)
+	defer timeout.Stop()
+	for {
+		a.mu.Lock()
+		btn, ok = a.buttons[n]
+		printed, added := len(a.buttons), a.added
+		a.mu.Unlock()
+		if ok {
+			return btn, true, printed
+		}
+		select {
+		case <-added:
+		case <-timeout.C:
+			return button{}, false, printed
+		}
+	}
 }
 
 func (a *Adapter) text(user bot.Ref, line string) bot.Request {
@@ -221,6 +269,8 @@ func (a *Adapter) Send(_ context.Context, m bot.Message) error {
 func (a *Adapter) addButton(b button) int {
 	n := len(a.buttons) + 1
 	a.buttons[n] = b
+	close(a.added)
+	a.added = make(chan struct{})
 	return n
 }
 
@@ -260,10 +310,14 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 		line(strings.Join(row, " "))
 	}
 	if m.Image != nil {
-		line(fmt.Sprintf("(image: %s, %d bytes)", m.Image.Alt, len(m.Image.PNG)))
+		a.mu.Lock()
+		a.saved++
+		name := fmt.Sprintf("chart-%d.png", a.saved)
+		a.mu.Unlock()
+		line(a.save(name, m.Image.PNG, m.Image.Alt))
 	}
 	if f := m.File; f != nil {
-		line(fmt.Sprintf("(file %s, %d bytes)", f.Name, len(f.Content)))
+		line(a.save(f.Name, f.Content, f.Name))
 		if strings.HasPrefix(f.Type, "text/") {
 			line(string(f.Content))
 		}
@@ -275,4 +329,22 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	fmt.Fprint(a.out, b.String())
+}
+
+// save writes a chart or an export into the files folder and returns the
+// line that says where it is, or, without a folder or when writing fails,
+// what it is.
+func (a *Adapter) save(name string, data []byte, what string) string {
+	if a.files != "" {
+		path := filepath.Join(a.files, filepath.Base(name))
+		err := os.MkdirAll(a.files, 0o750)
+		if err == nil {
+			err = os.WriteFile(path, data, 0o640)
+		}
+		if err == nil {
+			return a.cat.T("", "console.saved", what, path)
+		}
+		return a.cat.T("", "console.save.failed", what, err.Error())
+	}
+	return fmt.Sprintf("(%s, %d bytes)", what, len(data))
 }

@@ -3,6 +3,9 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -42,6 +45,7 @@ func TestConsoleTurnsLinesIntoRequests(t *testing.T) {
 		"as @anna click 1 9",
 		"click 1",
 		"click 99",
+		"click",
 		"as nobody help",
 	}, "\n")
 	if err := a.Run(context.Background(), strings.NewReader(input), h); err != nil {
@@ -67,8 +71,10 @@ func TestConsoleTurnsLinesIntoRequests(t *testing.T) {
 		"[1: 0…10] 0 = not at all, 10 = very  (click 1 <number>)",
 		"[2: Yes] [3: No]",
 		"click N <number>: this button is a rating",
-		"click N [value]",
-		"as @name <command>",
+		h.Catalog().T("en", "console.click.none", 99, 12),
+		h.Catalog().T("en", "console.click.usage"),
+		h.Catalog().T("en", "console.as.usage"),
+		h.Catalog().T("en", "console.help"), // after "as @ben help"
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
@@ -99,5 +105,58 @@ func TestConsolePrintsPostsWithTheirChannel(t *testing.T) {
 	want := "[#wins] 🎉 Shout-out\n        @you praised @anna\n        Values: #teamwork\n\n"
 	if got := out.String(); got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestConsoleClickWaitsForAButtonOnItsWay(t *testing.T) {
+	var out bytes.Buffer
+	a := console.New(&out, "you", nil)
+	in, typing := io.Pipe()
+	h := &recorder{}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(context.Background(), in, h) }()
+	// The click is typed before the message with its button is delivered.
+	clicked := make(chan struct{})
+	go func() {
+		_, _ = io.WriteString(typing, "click 1\n")
+		close(clicked)
+	}()
+	<-clicked
+	if err := a.Send(context.Background(), bot.Message{To: console.Ref(bot.ChannelRef, "general"), Text: bot.Plain("vote"),
+		Buttons: []bot.Button{{Label: "Go", Action: "t.go", Value: "g"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_ = typing.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) != 1 || h.got[0].Action == nil || h.got[0].Action.Name != "t.go" {
+		t.Errorf("got requests %+v, want the click on t.go:\n%s", h.got, out.String())
+	}
+}
+
+func TestConsoleSavesChartsAndExports(t *testing.T) {
+	var out bytes.Buffer
+	dir := filepath.Join(t.TempDir(), "files")
+	a := console.New(&out, "you", nil)
+	a.SaveFilesIn(dir)
+	h := &recorder{}
+	if err := a.Run(context.Background(), strings.NewReader(""), h); err != nil { // sets the catalog
+		t.Fatal(err)
+	}
+	err := a.Send(context.Background(), bot.Message{To: console.Ref(bot.UserRef, "you"), Text: bot.Plain("results"),
+		Image: &bot.Image{PNG: []byte("png"), Alt: "Chart of P1"},
+		File:  &bot.File{Name: "P1.1.csv", Type: "text/csv", Content: []byte("round,answer\n1,yes\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ name, content, alt string }{{"chart-1.png", "png", "Chart of P1"}, {"P1.1.csv", "round,answer\n1,yes\n", "P1.1.csv"}} {
+		path := filepath.Join(dir, f.name)
+		if got, err := os.ReadFile(path); err != nil || string(got) != f.content {
+			t.Errorf("%s: got %q, %v, want %q", path, got, err, f.content)
+		}
+		if want := h.Catalog().T("en", "console.saved", f.alt, path); !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }

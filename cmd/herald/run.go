@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -202,6 +203,7 @@ func (d *delivery) run(ctx context.Context, g *errgroup.Group) {
 
 func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, stdin io.Reader, stdout io.Writer) error {
 	con := console.New(stdout, cfg.ConsoleUser, cfg.ConsoleMembers)
+	con.SaveFilesIn(filepath.Join(cfg.DataDir, "files"))
 	d, err := newDelivery(ctx, cfg, log, st, bot.Messengers{bot.Console: con}, bot.Directories{bot.Console: con}, append(cfg.Admins, cfg.ConsoleUser))
 	if err != nil {
 		return err
@@ -215,6 +217,9 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Sto
 		defer stop()
 		if err := con.Run(gctx, stdin, d.bot); err != nil {
 			return err
+		}
+		if ctx.Err() != nil {
+			return nil // stopped (Ctrl-C, SIGTERM): a clean stop, the queue keeps what waits
 		}
 		// Input ended: let the queue deliver what is waiting, briefly.
 		dctx, cancel := context.WithTimeout(gctx, drainWait)

@@ -1,0 +1,36 @@
+package bot_test
+
+import (
+	"testing"
+
+	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/scheduler"
+)
+
+func TestGermanCommandWords(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.Lang = "de"; c.Schedules = scheduler.Parser{}; c.AnonymityMin = 1 })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	de := func(key string, args ...any) string { return h.bot.Catalog().T("de", key, args...) }
+	anna := user("UANNA")
+	tests := []struct {
+		who  bot.Ref
+		give string
+		want string
+	}{
+		{h.owner, "hilfe", de("help.intro")},
+		{h.owner, "hilfe", de("help.aliases", "umfrage")},
+		{h.owner, "hilfe umfrage", de("help.topic", "pulse")},
+		{h.owner, "lob liste", de("shoutout.list.empty")},
+		{h.owner, `umfrage neu "Klappt es?" type=yesno to=#team`, de("pulse.started", "P1", "Klappt es?", 2, "Do. 2026-11-26 10:00 UTC")},
+		{h.owner, "umfrage ergebnisse P1", de("pulse.res.header", "Klappt es?", "P1.1")},
+		{h.owner, "umfrage lösch P1", de("err.unknown.near", "umfrage lösch", "umfrage löschen")},
+		{h.owner, "umfrag liste", de("err.unknown.near", "umfrag", "umfrage")},
+		{h.owner, "ziel liste", de("goal.list.empty")},
+		{anna, "antwort P1 ja", de("pulse.thanks")},
+		{anna, "sprache en", h.t("language.set")},
+		{anna, "help", h.t("help.intro")},
+	}
+	for _, tt := range tests {
+		mustContain(t, tt.give, text(h.run(tt.who, tt.give, team)), tt.want)
+	}
+}
