@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,7 +76,7 @@ func (ks *keyMessages) keymsgAdd(ctx context.Context, c *call) (*Message, error)
 		return nil, usageError("keymsg", "keymsg.err.noschedule")
 	}
 	spec := args[0]
-	if w := strings.ToLower(spec); w == "every" || w == "on" {
+	if w := strings.ToLower(spec); slices.Contains([]string{"every", "on", "jeden", "jede", "alle", "am"}, w) {
 		return nil, usageError("keymsg", "keymsg.err.quote")
 	}
 	sched, _, err := ks.sched.parseRepeat(spec, c.now, true)

@@ -105,7 +105,7 @@ func german() map[string]catalog.Message {
 		"cmd.pulse.help": s("Stell deinen Leuten eine Frage direkt im Chat. Alle im Publikum bekommen eine Direktnachricht und antworten mit einem Klick; Antworten sind anonym, außer du schreibst anonymous=no.\n\n" +
 			"• pulse new \"Wie klar ist unser Ziel für Q1?\" type=scale5 to=#team\n" +
 			"• pulse new \"Welche Schulung wünschst du dir?\" type=choice:CRM|Reporting|Mobil to=#vertrieb closes=2d\n" +
-			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
+			"• pulse template enps|canwant|adoption to=#team [every=\"jeden Monat am 1. um 9:00\"]\n" +
 			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n" +
 			"• pulse stop ID: eine wiederkehrende Umfrage öffnet keine Runden mehr\n\n" +
 			"Typen: nps (0–10), scale5 (1–5), yesno, choice (2–10 Optionen), text. Eine Runde endet nach 3 Tagen, außer du setzt closes= (36h, 2d, 1w). Ergebnisse bleiben verborgen, bis genug Leute geantwortet haben, auch für jedes Team."),
@@ -129,7 +129,7 @@ func german() map[string]catalog.Message {
 		"pulse.err.key":            s("%q ist hier keine Einstellung."),
 		"pulse.err.target":         s("%q ist kein Kanal, keine Person und keine Gruppe. Schreib to=#Kanal, to=@Person oder beides."),
 		"pulse.err.target.unknown": s("herald sieht nicht, wer in %s ist. Lade herald in den Kanal ein oder prüf den Namen."),
-		"pulse.err.every":          s("%q ist kein Zeitplan, den ich lesen kann. Probier every=\"every monday at 9:00\"."),
+		"pulse.err.every":          s("%q ist kein Zeitplan, den ich lesen kann. Probier every=\"jeden Montag um 9:00\"."),
 		"pulse.err.closes":         s("%q ist keine Dauer. Schreib sie wie 36h, 2d oder 1w."),
 		"pulse.err.closes.range":   s("closes=%s geht nicht: Eine Runde bleibt zwischen 1 Stunde und 30 Tagen offen."),
 		"pulse.err.anonymous":      s("anonymous=%s: Schreib anonymous=yes oder anonymous=no."),
@@ -297,34 +297,39 @@ func german() map[string]catalog.Message {
 		"keymsg.never": s("keine weiteren Termine"),
 		"quote":        s("„%s“"),
 
-		"schedule.err.empty":    s("Der Zeitplan ist leer. Beispiel: keymsg add \"every monday at 9:00\" #general Unser Update."),
-		"schedule.err.bad":      s("Den Zeitplan %q verstehe ich nicht. Schreib eine Angabe wie \"every monday at 9:00\", \"every weekday at 10:00\", \"every 2 weeks on friday at 15:00\", \"every month on the 1st at 9:00\", \"every month on the first monday at 9:00\" oder \"on 2027-01-15 at 9:00\", auf Wunsch gefolgt von einer Zeitzone wie Europe/Berlin; oder einen Cron-Ausdruck wie \"0 9 * * 1-5\"."),
-		"schedule.err.noat":     s("Dem Zeitplan %q fehlt die Uhrzeit. Beispiel: every monday at 9:00."),
-		"schedule.err.time":     s("%q ist keine Uhrzeit. Schreib sie als HH:MM im 24-Stunden-Format, zum Beispiel 9:00 oder 15:30."),
-		"schedule.err.zone":     s("Die Zeitzone %q kenne ich nicht. Nimm einen IANA-Namen wie Europe/Berlin oder America/New_York."),
-		"schedule.err.cron":     s("%q ist kein gültiger Cron-Ausdruck: %s. Cron hat fünf Felder (Minute Stunde Tag Monat Wochentag), zum Beispiel \"0 9 * * 1-5\" für werktags um 9:00."),
-		"schedule.err.day":      s("%q ist kein Wochentag. Beispiel: every monday at 9:00."),
-		"schedule.err.date":     s("%q ist kein Datum. Schreib es als JJJJ-MM-TT, zum Beispiel on 2027-01-15 at 9:00."),
-		"schedule.err.past":     s("Der %s ist schon vorbei. Wähl ein Datum in der Zukunft, zum Beispiel on 2027-01-15 at 9:00."),
-		"schedule.err.never":    s("Den Zeitplan %q gibt es nie (wie den 30. Februar). Beispiel: every month on the 1st at 9:00."),
-		"schedule.err.interval": s("%q ist keine Zahl von Wochen zwischen 1 und 52. Beispiel: every 2 weeks on friday at 15:00."),
-		"schedule.err.dom":      s("%q ist kein Tag im Monat. Schreib 1st bis 31st, oder first/second/third/fourth/last mit einem Wochentag, zum Beispiel every month on the first monday at 9:00."),
-
-		"cmd.keymsg.usage":   s("keymsg add \"<Zeitplan>\" <#Kanal oder @Person…> <Text> | list | show ID | preview ID | pause ID | resume ID | delete ID | send ID"),
-		"cmd.keymsg.summary": s("Wiederkehrende Kernbotschaften mit Bestätigungsknopf (Admins)."),
+		"schedule.err.empty":        s("Der Zeitplan ist leer. Beispiel: keymsg add \"jeden Montag um 9:00\" #general Unser Update."),
+		"schedule.err.bad":          s("Den Zeitplan %q verstehe ich nicht. Schreib ihn wie \"jeden Montag um 9:00\", \"jeden Werktag um 10 Uhr\", \"alle 2 Wochen am Freitag um 15:00\", \"jeden Monat am 1. um 9:00\", \"am ersten Montag im Monat um 8:30\" oder \"am 15.01.2027 um 9:00\", auf Wunsch gefolgt von einer Zeitzone wie Europe/Berlin; englische Angaben (every monday at 9:00) und Cron-Ausdrücke wie \"0 9 * * 1-5\" gehen auch."),
+		"schedule.err.noat":         s("Dem Zeitplan %q fehlt die Uhrzeit. Beispiel: jeden Montag um 9:00."),
+		"schedule.err.time":         s("%q ist keine Uhrzeit. Schreib sie im 24-Stunden-Format, zum Beispiel 9:00, 15:30 oder 10 Uhr."),
+		"schedule.err.zone":         s("Die Zeitzone %q kenne ich nicht. Nimm einen IANA-Namen wie Europe/Berlin oder America/New_York."),
+		"schedule.err.cron":         s("%q ist kein Cron-Ausdruck, den ich lesen kann. Cron hat fünf Felder (Minute Stunde Tag Monat Wochentag), zum Beispiel \"0 9 * * 1-5\" für werktags um 9:00."),
+		"schedule.err.cron.minute":  s("In %[2]q liegt die Minute %[1]q außerhalb des Bereichs: Minuten gehen von 0 bis 59. Beispiel: \"30 9 * * 1-5\" ist werktags um 9:30."),
+		"schedule.err.cron.hour":    s("In %[2]q liegt die Stunde %[1]q außerhalb des Bereichs: Stunden gehen von 0 bis 23. Beispiel: \"0 15 * * 1-5\" ist werktags um 15:00."),
+		"schedule.err.cron.day":     s("In %[2]q liegt der Tag %[1]q außerhalb des Bereichs: Tage im Monat gehen von 1 bis 31. Beispiel: \"0 9 1 * *\" ist jeder 1. des Monats um 9:00."),
+		"schedule.err.cron.month":   s("In %[2]q liegt der Monat %[1]q außerhalb des Bereichs: Monate gehen von 1 bis 12. Beispiel: \"0 9 1 1,7 *\" ist der 1. Januar und der 1. Juli um 9:00."),
+		"schedule.err.cron.weekday": s("In %[2]q liegt der Wochentag %[1]q außerhalb des Bereichs: Wochentage gehen von 0 (Sonntag) bis 6 (Samstag). Beispiel: \"0 9 * * 1-5\" ist Montag bis Freitag um 9:00."),
+		"schedule.err.trailing":     s("%q nach der Uhrzeit in %q verstehe ich nicht. Beende den Zeitplan mit der Uhrzeit (und auf Wunsch einer Zeitzone), zum Beispiel jeden Montag um 9:00."),
+		"schedule.err.day":          s("%q ist kein Wochentag. Beispiel: jeden Montag um 9:00."),
+		"schedule.err.date":         s("%q ist kein Datum. Schreib es als TT.MM.JJJJ oder JJJJ-MM-TT, zum Beispiel am 15.01.2027 um 9:00."),
+		"schedule.err.past":         s("Der %s ist schon vorbei. Wähl ein Datum in der Zukunft, zum Beispiel am 15.01.2027 um 9:00."),
+		"schedule.err.never":        s("Den Zeitplan %q gibt es nie (wie den 30. Februar). Beispiel: jeden Monat am 1. um 9:00."),
+		"schedule.err.interval":     s("%q ist keine Zahl von Wochen zwischen 1 und 52. Beispiel: alle 2 Wochen am Freitag um 15:00."),
+		"schedule.err.dom":          s("%q ist kein Tag im Monat. Schreib 1. bis 31., oder ersten/zweiten/dritten/vierten/letzten mit einem Wochentag, zum Beispiel am ersten Montag im Monat um 9:00."),
+		"cmd.keymsg.usage":          s("keymsg add \"<Zeitplan>\" <#Kanal oder @Person…> <Text> | list | show ID | preview ID | pause ID | resume ID | delete ID | send ID"),
+		"cmd.keymsg.summary":        s("Wiederkehrende Kernbotschaften mit Bestätigungsknopf (Admins)."),
 		"cmd.keymsg.help": s("Kernbotschaften gehen nach Zeitplan an Kanäle, Personen und Gruppen. Jede hat einen Knopf „✅ Ich habe das mit meinem Team geteilt“, und herald zählt, wer ihn gedrückt hat.\n\n" +
-			"• keymsg add \"every weekday at 9:00 Europe/Berlin\" #leadership Denkt dran: Das neue CRM startet am Montag.\n" +
+			"• keymsg add \"jeden Werktag um 9:00 Europe/Berlin\" #leadership Denkt dran: Das neue CRM startet am Montag.\n" +
 			"• keymsg list: alle Kernbotschaften und ihr nächster Versand\n" +
 			"• keymsg preview ID: die nächsten 5 Versandtermine\n" +
 			"• keymsg show ID: die letzten Versände: zugestellt, fehlgeschlagen, bestätigt, und wer noch nicht bestätigt hat\n" +
 			"• keymsg pause ID / resume ID / delete ID\n" +
 			"• keymsg send ID: jetzt einmal senden\n\n" +
-			"Zeitpläne: every monday at 9:00, every weekday at 10:00, every 2 weeks on friday at 15:00, every month on the 1st at 9:00, every month on the first monday at 9:00, on 2027-01-15 at 9:00, oder Cron (0 9 * * 1-5). Am Ende darf eine Zeitzone wie Europe/Berlin stehen; Standard ist die Zeitzone aus HERALD_TZ."),
+			"Zeitpläne: jeden Montag um 9:00, jeden Werktag um 10 Uhr, alle 2 Wochen am Freitag um 15:00, jeden Monat am 1. um 9:00, am ersten Montag im Monat um 9:00, am 15.01.2027 um 9:00, die englischen Angaben (every monday at 9:00) oder Cron (0 9 * * 1-5). Am Ende darf eine Zeitzone wie Europe/Berlin stehen; Standard ist die Zeitzone aus HERALD_TZ."),
 		"keymsg.err.nosub":      s("Was soll ich mit Kernbotschaften tun? Probier keymsg list."),
 		"keymsg.err.noid":       s("Welche Kernbotschaft? Schreib %s ID; keymsg list zeigt die IDs."),
 		"keymsg.err.notfound":   s("Eine Kernbotschaft %q gibt es nicht. keymsg list zeigt die IDs."),
 		"keymsg.err.noschedule": s("Wann soll sie rausgehen? Schreib zuerst den Zeitplan in Anführungszeichen."),
-		"keymsg.err.quote":      s("Setz den Zeitplan in Anführungszeichen, zum Beispiel: keymsg add \"every monday at 9:00\" #general Unser Wochenupdate."),
+		"keymsg.err.quote":      s("Setz den Zeitplan in Anführungszeichen, zum Beispiel: keymsg add \"jeden Montag um 9:00\" #general Unser Wochenupdate."),
 		"keymsg.err.notarget":   s("Wer soll sie bekommen? Erwähne nach dem Zeitplan mindestens einen #Kanal, eine @Person oder eine @Gruppe."),
 		"keymsg.err.targets":    s("Eine Kernbotschaft kann an höchstens %d Kanäle, Personen oder Gruppen gehen."),
 		"keymsg.err.notext":     s("Was soll drinstehen? Schreib den Text nach den Empfängern."),
@@ -332,7 +337,7 @@ func german() map[string]catalog.Message {
 		"keymsg.added":          s("Kernbotschaft %s ist geplant. Erster Versand: %s."),
 		"keymsg.added.hint":     s("keymsg preview %s zeigt die nächsten Termine."),
 		"keymsg.list.header":    s("Kernbotschaften"),
-		"keymsg.list.empty":     s("Es gibt noch keine Kernbotschaften. Fang an mit keymsg add \"every monday at 9:00\" #general Dein Text."),
+		"keymsg.list.empty":     s("Es gibt noch keine Kernbotschaften. Fang an mit keymsg add \"jeden Montag um 9:00\" #general Dein Text."),
 		"keymsg.status.paused":  s("pausiert"),
 		"keymsg.status.next":    s("nächster Versand: %s"),
 		"keymsg.preview.header": s("Nächste Versände der Kernbotschaft %s"),
@@ -435,7 +440,7 @@ func german() map[string]catalog.Message {
 		"slack.pulse.channels.hint": s("Wähl Channels, Personen oder beides."),
 		"slack.pulse.people":        s("Frag diese Personen"),
 		"slack.pulse.every":         s("Wiederholen"),
-		"slack.pulse.every.hint":    s("Leer lassen, um einmal zu fragen, oder einen Zeitplan eintragen, z. B.: every monday at 9:00"),
+		"slack.pulse.every.hint":    s("Leer lassen, um einmal zu fragen, oder einen Zeitplan eintragen, z. B.: jeden Montag um 9:00"),
 		"slack.pulse.closes":        s("Offen für"),
 		"slack.pulse.closes.hint":   s("Zum Beispiel 36h, 2d oder 1w. Leer: 3 Tage."),
 		"slack.pulse.anonymous":     s("Anonym?"),

@@ -191,6 +191,7 @@ func (Parser) Parse(text string, loc *time.Location, anchor time.Time) (bot.Sche
 	if len(words) == 0 {
 		return nil, bot.Errorf(bot.EINVALID, "schedule.err.empty")
 	}
+	words = fromGerman(words) // phrases_de.go
 	var (
 		s   *spec
 		err error
@@ -222,7 +223,7 @@ func parseCron(expr string, loc *time.Location, text string) (*spec, error) {
 	}
 	sched, err := cronParser.Parse(expr)
 	if err != nil {
-		return nil, bot.Errorf(bot.EINVALID, "schedule.err.cron", text, err.Error())
+		return nil, cronError(expr, text) // schedule_errors.go: which field, in plain words
 	}
 	cs := sched.(*cron.SpecSchedule)
 	return &spec{loc: loc, minute: cs.Minute &^ starBit, hour: cs.Hour &^ starBit, rule: cronDays,
@@ -321,6 +322,9 @@ func parseOnce(w []string, loc *time.Location, text string) (*spec, error) {
 
 // cutAt splits "… at HH:MM" into the words before "at" and the time.
 func cutAt(w []string, text string) (rest []string, h, m int, err error) {
+	if err := trailingError(w, text); err != nil {
+		return nil, 0, 0, err
+	}
 	if len(w) < 2 || w[len(w)-2] != "at" {
 		return nil, 0, 0, bot.Errorf(bot.EINVALID, "schedule.err.noat", text)
 	}
