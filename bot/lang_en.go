@@ -507,5 +507,8 @@ func english() map[string]catalog.Message {
 		"console.saved":       s("(%s: saved as %s)"),
 		"console.save.failed": s("(%s: could not be saved: %s)"),
 		"help.aliases":        s("Also: %s."),
+		"layout.day":          s("Jan 2"),
+		"shoutout.list.more":  s("… and %d more; shoutout top sums up the whole month."),
+		"shoutout.list.none":  s("No shout-outs were given in %s."),
 	}
 }

@@ -90,6 +90,11 @@ func (p Printer) When(t time.Time, loc *time.Location) string {
 	return p.Weekday(t.Weekday()) + " " + t.Format("2006-01-02 15:04 MST")
 }
 
+// Day renders the date of t in loc, short, as the language writes it: "Dec 1", "01.12.".
+func (p Printer) Day(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format(p.T("layout.day"))
+}
+
 // MonthName renders m as "November 2026".
 func (p Printer) MonthName(m Month) string {
 	t, _ := time.Parse("2006-01", string(m))

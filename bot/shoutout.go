@@ -225,22 +225,53 @@ func (so *shoutouts) list(ctx context.Context, c *call) (*Message, error) {
 	}
 	m := &Message{Ephemeral: true, Header: c.t("shoutout.list.header", c.monthName(month))}
 	if len(list) == 0 {
-		m.Text = Plain(c.t("shoutout.list.empty"))
+		m.Text = Plain(so.noneYet(c, month))
 		return m, nil
 	}
+	pr := c.p()
 	for i, s := range list {
 		if i > 0 {
 			m.Text = append(m.Text, Str("\n"))
 		}
-		m.Text = append(m.Text, Str("• "+s.At.In(so.loc).Format("02.01. ")), Mention(s.Author), Str(" → "))
+		m.Text = append(m.Text, Str("• "+pr.Day(s.At, so.loc)+" "), Mention(s.Author), Str(" → "))
 		m.Text = append(m.Text, joinRefs(s.Recipients)...)
 		m.Text = append(m.Text, Str(": "))
 		m.Text = append(m.Text, s.Text...)
-		if len(s.Values) > 0 {
-			m.Text = append(m.Text, Str(" "+hashtags(s.Values)))
+		if tags := hashtags(valuesNotIn(s.Values, s.Text.String())); tags != "" {
+			m.Text = append(m.Text, Str(" "+tags))
+		}
+	}
+	if len(list) == listLimit {
+		board, err := so.store.ShoutoutBoard(ctx, c.req.User.Space(), month, 1)
+		if err != nil {
+			return nil, fmt.Errorf("shoutout board: %w", err)
+		}
+		if more := board.Total - len(list); more > 0 {
+			m.Text = append(m.Text, Str("\n"+c.t("shoutout.list.more", more)))
 		}
 	}
 	return m, nil
+}
+
+// noneYet says that month has no shout-outs: an invitation for this month,
+// a plain fact for another.
+func (so *shoutouts) noneYet(c *call, month Month) string {
+	if month == MonthOf(c.now, so.loc) {
+		return c.t("shoutout.list.empty")
+	}
+	return c.t("shoutout.list.none", c.monthName(month))
+}
+
+// valuesNotIn returns the values not written as #value in text already.
+func valuesNotIn(values []string, text string) []string {
+	text = strings.ToLower(text)
+	var out []string
+	for _, v := range values {
+		if !strings.Contains(text, "#"+v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // top handles "shoutout top [YYYY-MM]".
@@ -255,7 +286,7 @@ func (so *shoutouts) top(ctx context.Context, c *call) (*Message, error) {
 	}
 	m := &Message{Ephemeral: true, Header: c.t("shoutout.top.header", c.monthName(month))}
 	if board.Total == 0 {
-		m.Text = Plain(c.t("shoutout.list.empty"))
+		m.Text = Plain(so.noneYet(c, month))
 		return m, nil
 	}
 	m.Text = Plain(c.t("shoutout.top.total", board.Total))

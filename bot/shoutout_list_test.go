@@ -1,0 +1,33 @@
+package bot_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/herald-chat/herald/bot"
+)
+
+func TestShoutoutListReadsRight(t *testing.T) {
+	for _, lang := range []string{"en", "de"} {
+		t.Run(lang, func(t *testing.T) {
+			h := MustHarness(t, func(c *bot.Config) { c.Lang = lang })
+			tr := func(key string, args ...any) string { return h.bot.Catalog().T(lang, key, args...) }
+			anna, ben := user("UANNA"), user("UBEN")
+			for i := range 14 {
+				h.run(h.owner, fmt.Sprintf("shoutout @uanna thanks %d #value-with-ümlaut #123 #", i), anna)
+			}
+			h.run(h.owner, "shoutout @uben great demo #teamwork", ben)
+			list := text(h.run(h.owner, "shoutout list"))
+			wantDay := map[string]string{"en": "Nov 23", "de": "23.11."}[lang]
+			mustContain(t, "date as the language writes it", list, "• "+wantDay+" @uboss → @uben: great demo #teamwork")
+			if strings.Contains(list, "#teamwork #teamwork") || strings.Contains(list, "# #value-with-ümlaut") {
+				t.Errorf("values shown twice:\n%s", list)
+			}
+			mustContain(t, "and N more", list, tr("shoutout.list.more", 5))
+			mustContain(t, "past month", text(h.run(h.owner, "shoutout list 2026-10")), tr("shoutout.list.none", h.bot.Catalog().Printer(lang).MonthName("2026-10")))
+			mustContain(t, "a month to come", text(h.run(ben, "shoutout list 2026-12")), tr("shoutout.list.none", h.bot.Catalog().Printer(lang).MonthName("2026-12")))
+			mustContain(t, "old month", text(h.run(ben, "shoutout top 1999-01")), tr("shoutout.list.none", h.bot.Catalog().Printer(lang).MonthName("1999-01")))
+		})
+	}
+}
