@@ -161,7 +161,7 @@ func german() map[string]catalog.Message {
 		"pulse.list.more":     s("… und %d weitere"),
 		"pulse.list.open":     s("offen bis %s"),
 		"pulse.list.closed":   s("geschlossen"),
-		"pulse.list.line":     s("%s „%s“ · Runde %d %s · %d von %d geantwortet"),
+		"pulse.list.line":     s("%[3]s „%[2]s“ · %[4]s · %[5]d von %[6]d haben geantwortet"),
 		"pulse.closed.now":    s("Runde %s ist geschlossen; es werden keine Antworten mehr angenommen."),
 		"pulse.reminded": plural.Selectf(1, "%d",
 			"=0", "Alle haben Runde %[2]s schon beantwortet; keine Erinnerung nötig.",
@@ -384,7 +384,7 @@ func german() map[string]catalog.Message {
 		"cmd.digest.help": s("Der Überblick fasst einen Monat für die Geschäftsleitung zusammen: wie viele Shout-outs, wer und welche Werte herausstachen, dazu einige Zitate; Puls- und Zielergebnisse, soweit vorhanden.\n\n" +
 			"• digest preview [JJJJ-MM]: selbst ansehen (Standard: dieser Monat)\n" +
 			"• digest send [JJJJ-MM]: jetzt an die Geschäftsleitung senden\n\n" +
-			"Er geht außerdem von selbst am ersten Werktag jedes Monats um 9:00 raus, über den Vormonat."),
+			"Er geht außerdem von selbst am ersten Werktag jedes Monats um 9:00 raus und fasst den Vormonat zusammen. Werktage sind Montag bis Freitag: Feiertage kennt herald nicht, am 1. Januar geht er also raus, wenn das ein Wochentag ist."),
 		"digest.err.nosub":  s("Ansehen oder senden? Probier digest preview."),
 		"digest.err.noexec": s("Für diesen Workspace ist keine Geschäftsleitung eingetragen, es gibt also niemanden, der den Überblick bekommt. Der Betrieb trägt sie in HERALD_EXECUTIVES ein."),
 		"digest.sent": plural.Selectf(2, "%d",
@@ -503,11 +503,14 @@ func german() map[string]catalog.Message {
 		"console.click.none": plural.Selectf(2, "%d",
 			"=0", "Eine Schaltfläche %[1]d gibt es nicht: Bisher wurde keine Schaltfläche angezeigt.",
 			plural.Other, "Eine Schaltfläche %[1]d gibt es nicht: Die bisher angezeigten Schaltflächen haben die Nummern 1 bis %[2]d."),
-		"console.saved":       s("(%s: gespeichert als %s)"),
-		"console.save.failed": s("(%s: konnte nicht gespeichert werden: %s)"),
-		"help.aliases":        s("Auf Deutsch: %s."),
-		"layout.day":          s("02.01."),
-		"shoutout.list.more":  s("… und %d weitere; shoutout top fasst den ganzen Monat zusammen."),
-		"shoutout.list.none":  s("Im %s gab es keine Shout-outs."),
+		"console.saved":           s("(%s: gespeichert als %s)"),
+		"console.save.failed":     s("(%s: konnte nicht gespeichert werden: %s)"),
+		"help.aliases":            s("Auf Deutsch: %s."),
+		"layout.day":              s("02.01."),
+		"shoutout.list.more":      s("… und %d weitere; shoutout top fasst den ganzen Monat zusammen."),
+		"shoutout.list.none":      s("Im %s gab es keine Shout-outs."),
+		"pulse.err.remind.closed": s("Runde %s ist geschlossen, es gibt also niemanden mehr zu erinnern."),
+		"pulse.list.stopped":      s("gestoppt: keine weiteren Runden"),
+		"pulse.list.every":        s("wiederholt sich %s"),
 	}
 }

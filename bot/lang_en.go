@@ -161,7 +161,7 @@ func english() map[string]catalog.Message {
 		"pulse.list.more":     s("… and %d more"),
 		"pulse.list.open":     s("open until %s"),
 		"pulse.list.closed":   s("closed"),
-		"pulse.list.line":     s("%s “%s” · round %d %s · %d of %d answered"),
+		"pulse.list.line":     s("%[3]s “%[2]s” · %[4]s · %[5]d of %[6]d answered"),
 		"pulse.closed.now":    s("Round %s is closed; no more answers are taken."),
 		"pulse.reminded": plural.Selectf(1, "%d",
 			"=0", "Everyone has answered round %[2]s already; no reminder needed.",
@@ -385,7 +385,7 @@ func english() map[string]catalog.Message {
 		"cmd.digest.help": s("The digest sums up a month for the executives: how many shout-outs, who and which values stood out, and a few quotes; pulse and goal results as they exist.\n\n" +
 			"• digest preview [YYYY-MM]: see it yourself (default: this month)\n" +
 			"• digest send [YYYY-MM]: send it to the executives now\n\n" +
-			"It also goes out by itself on the first working day of each month at 9:00, covering the month before."),
+			"It also goes out by itself on the first working day of each month at 9:00, covering the month before. A working day is Monday to Friday: herald knows no public holidays, so on 1 January it goes out if that is a weekday."),
 		"digest.err.nosub":  s("Preview or send? Try digest preview."),
 		"digest.err.noexec": s("No executives are set up for this workspace, so there is no one to send the digest to. An operator sets them in HERALD_EXECUTIVES."),
 		"digest.sent": plural.Selectf(2, "%d",
@@ -504,11 +504,14 @@ func english() map[string]catalog.Message {
 		"console.click.none": plural.Selectf(2, "%d",
 			"=0", "There is no button %[1]d: no button has been printed yet.",
 			plural.Other, "There is no button %[1]d: the buttons printed so far are numbered 1 to %[2]d."),
-		"console.saved":       s("(%s: saved as %s)"),
-		"console.save.failed": s("(%s: could not be saved: %s)"),
-		"help.aliases":        s("Also: %s."),
-		"layout.day":          s("Jan 2"),
-		"shoutout.list.more":  s("… and %d more; shoutout top sums up the whole month."),
-		"shoutout.list.none":  s("No shout-outs were given in %s."),
+		"console.saved":           s("(%s: saved as %s)"),
+		"console.save.failed":     s("(%s: could not be saved: %s)"),
+		"help.aliases":            s("Also: %s."),
+		"layout.day":              s("Jan 2"),
+		"shoutout.list.more":      s("… and %d more; shoutout top sums up the whole month."),
+		"shoutout.list.none":      s("No shout-outs were given in %s."),
+		"pulse.err.remind.closed": s("Round %s is closed, so there is no one left to remind."),
+		"pulse.list.stopped":      s("stopped: no more rounds"),
+		"pulse.list.every":        s("repeats %s"),
 	}
 }

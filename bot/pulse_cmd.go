@@ -84,6 +84,9 @@ func (ps *pulses) exportCmd(ctx context.Context, c *call, p *Pulse, r *Round) (*
 }
 
 func (ps *pulses) remindCmd(ctx context.Context, c *call, p *Pulse, r *Round) (*Message, error) {
+	if r.Closed {
+		return nil, Errorf(ECONFLICT, "pulse.err.remind.closed", r.ID())
+	}
 	n, err := ps.remind(ctx, p, r)
 	if err != nil {
 		return nil, err
@@ -222,9 +225,12 @@ func (ps *pulses) pulseList(ctx context.Context, c *call) (*Message, error) {
 		if r.Closed {
 			state = c.t("pulse.list.closed")
 		}
-		line := c.t("pulse.list.line", p.ID, p.Title, r.N, state, t.Respondents, r.Invited)
-		if p.Every != "" {
-			line += " · " + p.Every
+		line := c.t("pulse.list.line", p.ID, title(c.p(), p), r.ID(), state, t.Respondents, r.Invited)
+		switch {
+		case p.Every != "" && p.Stopped:
+			line += " · " + c.t("pulse.list.stopped")
+		case p.Every != "":
+			line += " · " + c.t("pulse.list.every", p.Every)
 		}
 		lines = append(lines, "• "+line)
 	}
@@ -243,7 +249,7 @@ func (ps *pulses) pulseClose(ctx context.Context, c *call, p *Pulse, r *Round) (
 	if err != nil {
 		return nil, err
 	}
-	res.Context = strings.TrimSpace(c.t("pulse.closed.now", r.ID()) + "\n" + res.Context)
+	res.Context = c.t("pulse.closed.now", r.ID()) // says it is closed, in place of the results' own "Closed."
 	return res, nil
 }
 

@@ -289,7 +289,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 	case !isMatrix:
 		c.Dist = ps.firstDistribution(lang, p, t)
 	}
-	if len(c.Dist) == 0 && len(c.Trend) == 0 {
+	if len(c.Dist) == 0 && len(c.Trend) < 2 { // one round is no trend
 		return nil
 	}
 	png, err := ps.charts.Draw(c)

@@ -257,12 +257,12 @@ func (ps *pulses) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("answered %s: %w", r.ID(), err)
 	}
-	all := uint64(1)<<len(p.Questions) - 1
+	required := requiredQuestions(p)
 	langs := ps.langs.of(ctx, refs)
 	var msgs []Message
 	for i, u := range refs {
 		got, invited := answered[who[i]]
-		if !invited || got == all {
+		if !invited || got&required == required {
 			continue
 		}
 		m := ps.questionMessage(ps.cat.Lang(langs[u.Key()]), p, r, nextQuestion(got, len(p.Questions)), true)
@@ -276,6 +276,23 @@ func (ps *pulses) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
 		return 0, Unavailable("err.platform", fmt.Errorf("send reminders %s: %w", r.ID(), err))
 	}
 	return len(msgs), nil
+}
+
+// requiredQuestions returns, as bits (question q is bit q-1), the questions a
+// reminder waits for: every rating and choice, while a free-text question
+// is optional, unless the pulse asks nothing else.
+func requiredQuestions(p *Pulse) uint64 {
+	var all, required uint64
+	for i, q := range p.Questions {
+		all |= 1 << i
+		if q.Type != QText {
+			required |= 1 << i
+		}
+	}
+	if required == 0 {
+		return all
+	}
+	return required
 }
 
 // nextQuestion returns the first question (1-based) not in answered, or 0.

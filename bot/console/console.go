@@ -290,9 +290,9 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 	}
 	for _, f := range m.Fields {
 		if v := f.Value.String(); strings.Contains(v, "\n") {
-			line(f.Label + ":\n  " + strings.ReplaceAll(v, "\n", "\n  "))
+			line(labelled(f.Label) + "\n  " + strings.ReplaceAll(v, "\n", "\n  "))
 		} else {
-			line(f.Label + ": " + v)
+			line(labelled(f.Label) + " " + v)
 		}
 	}
 	a.mu.Lock()
@@ -329,6 +329,15 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	fmt.Fprint(a.out, b.String())
+}
+
+// labelled ends a field's label with a colon, unless it ends with a
+// sentence mark already (a question: "How clear is our goal?").
+func labelled(label string) string {
+	if strings.HasSuffix(label, "?") || strings.HasSuffix(label, ".") || strings.HasSuffix(label, "!") || strings.HasSuffix(label, ":") {
+		return label
+	}
+	return label + ":"
 }
 
 // save writes a chart or an export into the files folder and returns the

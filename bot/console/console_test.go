@@ -160,3 +160,20 @@ func TestConsoleSavesChartsAndExports(t *testing.T) {
 		}
 	}
 }
+
+func TestConsoleFieldLabelsEndOnce(t *testing.T) {
+	var out bytes.Buffer
+	a := console.New(&out, "you", nil)
+	err := a.Send(context.Background(), bot.Message{To: console.Ref(bot.UserRef, "you"), Fields: []bot.Field{
+		{Label: "1. How clear is our goal?", Value: bot.Plain("Average 4.2 of 5")},
+		{Label: "2. I can work the new way.", Value: bot.Plain("Average 3.0 of 5")},
+		{Label: "Values", Value: bot.Plain("#teamwork")},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[@you] 1. How clear is our goal? Average 4.2 of 5\n       2. I can work the new way. Average 3.0 of 5\n       Values: #teamwork\n\n"
+	if got := out.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
