@@ -156,7 +156,7 @@ func (ps *pulses) pulseTemplate(ctx context.Context, c *call) (*Message, error) 
 		if near, ok := closest(name, templates); ok {
 			return nil, Errorf(EINVALID, "err.unknown.near", "pulse template "+args[0], "pulse template "+near)
 		}
-		return nil, usageError("pulse", "pulse.err.template", strings.Join(templates, ", "))
+		return nil, Errorf(EINVALID, "pulse.err.template.unknown", args[0], strings.Join(templates, ", "))
 	}
 	o, err := ps.parseOptions(c, "pulse", args[1:], false)
 	if err != nil {
@@ -303,8 +303,11 @@ func (ps *pulses) answerCmd(ctx context.Context, c *call) (*Message, error) {
 	q, rest := 1, c.args[1:]
 	if len(p.Questions) > 1 {
 		n, err := strconv.Atoi(strings.TrimPrefix(strings.ToLower(rest[0]), "q"))
-		if err != nil || n < 1 || n > len(p.Questions) || len(rest) < 2 {
+		switch {
+		case err != nil || len(rest) < 2:
 			return nil, Errorf(EINVALID, "answer.err.question", p.ID, len(p.Questions))
+		case n < 1 || n > len(p.Questions):
+			return nil, Errorf(EINVALID, "answer.err.question.range", p.ID, len(p.Questions), n)
 		}
 		q, rest = n, rest[1:]
 	}

@@ -47,7 +47,7 @@ func TestPulseDefinitionErrors(t *testing.T) {
 		{give: `pulse new "Q" type=nps to=#team every=`, want: "pulse.err.every", args: []any{""}},
 		{give: `pulse new "` + strings.Repeat("x", 301) + `" type=nps to=#team`, want: "pulse.err.question.long", args: []any{301, 300}},
 		{give: `pulse new "Q" type=nps to=#nowhere`, want: "pulse.err.target.unknown", args: []any{"#nowhere"}},
-		{give: `pulse template stars to=#team`, want: "pulse.err.template", args: []any{"enps, canwant, adoption"}},
+		{give: `pulse template stars to=#team`, want: "pulse.err.template.unknown", args: []any{"stars", "enps, canwant, adoption"}},
 		{give: `pulse template enpss to=#team`, want: "err.unknown.near", args: []any{"pulse template enpss", "pulse template enps"}},
 		{give: `pulse template enps type=nps to=#team`, want: "pulse.err.key", args: []any{"type"}},
 		{give: `pulse results P9`, want: "pulse.err.notfound", args: []any{"P9"}},

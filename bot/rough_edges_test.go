@@ -45,3 +45,23 @@ func TestKeyMessageSenderIsNotAskedToAcknowledge(t *testing.T) {
 		t.Errorf("the sender is listed as not yet acknowledged:\n%s", show)
 	}
 }
+
+func TestAnswersSayWhatIsWrong(t *testing.T) {
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.run(h.owner, `pulse template adoption to=#team`, team)
+	tests := []struct {
+		who  bot.Ref
+		give string
+		want string
+		args []any
+	}{
+		{user("UANNA"), "answer P1 99 5", "answer.err.question.range", []any{"P1", 3, 99}},
+		{user("UANNA"), "answer P1 5", "answer.err.question", []any{"P1", 3}},
+		{h.owner, "pulse template foo to=#team", "pulse.err.template.unknown", []any{"foo", "enps, canwant, adoption"}},
+		{h.owner, `pulse new "Q?" type=yesno to=#team every="jeden Montag um 9:00 bitte"`, "schedule.err.trailing", []any{"bitte", "jeden Montag um 9:00 bitte"}},
+	}
+	for _, tt := range tests {
+		mustContain(t, tt.give, text(h.run(tt.who, tt.give, team)), h.t(tt.want, tt.args...))
+	}
+}
