@@ -14,7 +14,7 @@ func german() map[string]catalog.Message {
 		"err.unavailable":    s("herald erreicht seine Datenbank gerade nicht. Es wurde nichts geändert; bitte versuch es in einer Minute noch einmal."),
 		"err.platform":       s("herald erreicht den Chat-Dienst gerade nicht. Es geht nichts verloren; herald versucht es erneut."),
 		"err.admin":          s("Das dürfen nur herald-Admins. Frag dein Change-Team, wenn du es brauchst."),
-		"err.unknown":        s("%q kenne ich nicht. Mit help siehst du, was ich kann."),
+		"err.unknown":        s("%q kenne ich nicht. Mit hilfe siehst du, was ich kann."),
 		"err.unknown.near":   s("%q kenne ich nicht. Meintest du: %s?"),
 		"err.unknown.sub":    s("%q kenne ich nach %s nicht."),
 		"err.usage":          s("So geht's: %s"),
@@ -43,8 +43,8 @@ func german() map[string]catalog.Message {
 
 		// --- help ---
 		"help.header":  s("herald"),
-		"help.intro":   s("herald hilft deiner Organisation, eine Veränderung durchzutragen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
-		"help.more":    s("Mit help <Befehl> bekommst du Details und Beispiele."),
+		"help.intro":   s("herald hilft deiner Organisation, eine Veränderung umzusetzen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
+		"help.more":    s("Mit hilfe <Befehl> bekommst du Details und Beispiele."),
 		"help.topic":   s("Hilfe: %s"),
 		"help.unknown": s("Zu %q gibt es keine Hilfe. Themen: %s."),
 
@@ -102,7 +102,7 @@ func german() map[string]catalog.Message {
 		// --- pulses ---
 		"cmd.pulse.usage":   s("pulse new \"<Frage>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#Kanal @Person…> [every=\"<Zeitplan>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Kurze anonyme Pulsumfragen: eNPS, Skalen, Können/Wollen; Ergebnisse, Erinnerungen und CSV (Admins)."),
-		"cmd.pulse.help": s("Stell deinen Leuten eine Frage direkt im Chat. Alle im Publikum bekommen eine Direktnachricht und antworten mit einem Klick; Antworten sind anonym, außer du schreibst anonymous=no.\n\n" +
+		"cmd.pulse.help": s("Stell deinen Leuten eine Frage direkt im Chat. Alle Empfänger bekommen eine Direktnachricht und antworten meist mit einem Klick; Antworten sind anonym, außer du schreibst anonymous=no.\n\n" +
 			"• pulse new \"Wie klar ist unser Ziel für Q1?\" type=scale5 to=#team\n" +
 			"• pulse new \"Welche Schulung wünschst du dir?\" type=choice:CRM|Reporting|Mobil to=#vertrieb closes=2d\n" +
 			"• pulse template enps|canwant|adoption to=#team [every=\"jeden Monat am 1. um 9:00\"]\n" +
@@ -146,7 +146,7 @@ func german() map[string]catalog.Message {
 			plural.One, "Eine Auswahl braucht %[2]d bis %[3]d Optionen; diese hat nur %[1]d.",
 			plural.Other, "Eine Auswahl braucht %[2]d bis %[3]d Optionen; diese hat %[1]d."),
 		"pulse.err.nodirectory":    s("herald kann hier keine Kanalmitglieder nachschlagen und diese Umfrage daher nicht senden."),
-		"pulse.err.nobody":         s("In diesem Publikum ist niemand, also gibt es niemanden zu fragen."),
+		"pulse.err.nobody":         s("Unter den Empfängern ist niemand, also gibt es niemanden zu fragen."),
 		"pulse.err.notinvited":     s("Die Umfrage %s ging nicht an dich, deshalb kannst du sie nicht beantworten."),
 		"pulse.err.closed.already": s("Runde %s ist schon geschlossen."),
 		"pulse.started": plural.Selectf(3, "%d",
@@ -174,7 +174,7 @@ func german() map[string]catalog.Message {
 		"pulse.reminder.header":    s("⏰ Erinnerung: 📊 %s"),
 		"pulse.dm.header":          s("Pulsumfrage von %s"),
 		"pulse.dm.intro":           s("Eine kurze Frage, ein Klick genügt:"),
-		"pulse.dm.step":            s("Frage %d von %d, je ein Klick:"),
+		"pulse.dm.step":            s("Frage %d von %d:"),
 		"pulse.dm.anon":            s("🔒 Anonym: Deine Antwort wird ohne deinen Namen gespeichert, und Ergebnisse erscheinen erst, wenn mindestens %d Leute geantwortet haben."),
 		"pulse.dm.named":           s("👤 Nicht anonym: %s sieht deinen Namen neben deinen Antworten."),
 		"pulse.dm.closes":          s("Endet %s."),
@@ -201,7 +201,7 @@ func german() map[string]catalog.Message {
 		"pulse.tpl.canwant.title":  s("Können/Wollen-Check"),
 		"pulse.tpl.canwant.q1":     s("Ich kann auf die neue Art arbeiten: Ich habe die Fähigkeiten, die Werkzeuge und die Zeit."),
 		"pulse.tpl.canwant.q2":     s("Ich will auf die neue Art arbeiten: Ich sehe, warum es wichtig ist."),
-		"pulse.tpl.adoption.title": s("Adoptions-Check"),
+		"pulse.tpl.adoption.title": s("Nutzungs-Check"),
 		"pulse.tpl.adoption.q1":    s("Ich nutze die neue Arbeitsweise in meinem Alltag."),
 		"pulse.tpl.adoption.q2":    s("Ich weiß, wo ich Hilfe bekomme, wenn ich nicht weiterkomme."),
 		"pulse.tpl.adoption.q3":    s("Was steht dir im Weg?"),
@@ -210,7 +210,7 @@ func german() map[string]catalog.Message {
 		"pulse.res.open":           s("Offen bis %s; die Zahlen können sich noch ändern."),
 		"pulse.res.closed":         s("Geschlossen."),
 		"pulse.res.rate":           s("Rücklauf: %d von %d (%d %%)"),
-		"pulse.res.withheld":       s("Die Ergebnisse bleiben zum Schutz der Anonymität verborgen: %d von %d nötigen Antworten."),
+		"pulse.res.withheld":       s("Zum Schutz der Anonymität erscheinen die Ergebnisse erst, wenn mindestens %[2]d Leute geantwortet haben; bisher sind es %[1]d."),
 		"pulse.res.enps":           s("eNPS %+d · Promotoren %d %% · Passive %d %% · Kritiker %d %%"),
 		"pulse.res.avg":            s("Durchschnitt %.1f von 5"),
 		"pulse.res.yesno":          s("Ja %d %% (%d) · Nein %d %% (%d)"),
@@ -231,17 +231,17 @@ func german() map[string]catalog.Message {
 		"pulse.res.aw.short":      s("können & wollen"),
 		"pulse.res.avg.short":     s("Durchschnitt"),
 		"pulse.res.yes.short":     s("ja"),
-		"pulse.res.segments":      s("Nach Publikum"),
+		"pulse.res.segments":      s("Nach Empfängergruppe"),
 		"pulse.res.seg":           s("%s %s (%d geantwortet)"),
 		"pulse.res.seg.none":      s("%d geantwortet"),
-		"pulse.res.seg.withheld":  s("verborgen (%d von %d nötig)"),
-		"pulse.res.part.withheld": s("zum Schutz der Anonymität verborgen: %d von %d nötigen Antworten"),
+		"pulse.res.seg.withheld":  s("verborgen, bis %[2]d geantwortet haben (bisher %[1]d)"),
+		"pulse.res.part.withheld": s("zum Schutz der Anonymität verborgen, bis mindestens %[2]d Leute diese Frage beantwortet haben (bisher %[1]d)"),
 		"pulse.res.trend":         s("Verlauf (%s)"),
 		"pulse.res.round":         s("R%d"),
 		"pulse.res.answers":       s("Antworten"),
 		"pulse.res.chart.alt":     s("Diagramm der Ergebnisse von %s: Verlauf über die Runden und Verteilung der Antworten"),
 		"pulse.csv.round":         s("Runde"),
-		"pulse.csv.segment":       s("Publikum"),
+		"pulse.csv.segment":       s("Empfängergruppe"),
 		"pulse.csv.person":        s("Person"),
 		"pulse.export.done": plural.Selectf(1, "%d",
 			plural.One, "%d Antwortzeile aus Runde %s, ohne Namen.",
@@ -277,14 +277,14 @@ func german() map[string]catalog.Message {
 		// --- feedback ---
 		"cmd.feedback.usage":   s("feedback <deine Idee>"),
 		"cmd.feedback.summary": s("Schick dem Change-Team anonym eine Verbesserungsidee."),
-		"cmd.feedback.help": s("Schick dem Change-Team eine Idee oder ein Bedenken ohne deinen Namen. herald postet den Text im Feedback-Kanal und merkt sich nicht, wer ihn geschickt hat.\n\n" +
+		"cmd.feedback.help": s("Schick dem Change-Team eine Idee oder ein Anliegen ohne deinen Namen. herald postet den Text im Feedback-Kanal und merkt sich nicht, wer ihn geschickt hat.\n\n" +
 			"• feedback Das neue Tool würde mit einem kurzen Video pro Funktion mehr helfen"),
 		"feedback.err.off":     s("Anonymes Feedback ist hier noch nicht eingerichtet. Bitte dein Change-Team, HERALD_FEEDBACK_CHANNEL zu setzen."),
 		"feedback.err.empty":   s("Schreib deine Idee hinter feedback, zum Beispiel feedback mehr Zeit für Schulungen."),
 		"feedback.err.toolong": s("Dieses Feedback hat %d Zeichen; erlaubt sind %d. Bitte kürze es."),
 		"feedback.err.post":    s("herald erreicht den Chat-Dienst gerade nicht, dein Feedback wurde daher nicht gepostet. Bitte versuch es in ein paar Minuten noch einmal."),
 		"feedback.header":      s("💡 Anonymes Feedback"),
-		"feedback.context":     s("Gesendet mit feedback; herald weiß nicht, wer es geschrieben hat, und speichert es nicht."),
+		"feedback.context":     s("Gesendet mit feedback. herald weiß nicht, wer es geschrieben hat, und speichert auch keinen Namen dazu."),
 		"feedback.posted":      s("Danke! Deine Idee steht jetzt anonym in %v. Dein Name wird nirgends gespeichert."),
 		// --- key messages, schedules and the digest ---
 		"weekday.0":    s("So."),
@@ -294,7 +294,7 @@ func german() map[string]catalog.Message {
 		"weekday.4":    s("Do."),
 		"weekday.5":    s("Fr."),
 		"weekday.6":    s("Sa."),
-		"keymsg.never": s("keine weiteren Termine"),
+		"keymsg.never": s("kein weiterer Versand"),
 		"quote":        s("„%s“"),
 
 		"schedule.err.empty":        s("Der Zeitplan ist leer. Beispiel: keymsg add \"jeden Montag um 9:00\" #general Unser Update."),
@@ -316,8 +316,8 @@ func german() map[string]catalog.Message {
 		"schedule.err.interval":     s("%q ist keine Zahl von Wochen zwischen 1 und 52. Beispiel: alle 2 Wochen am Freitag um 15:00."),
 		"schedule.err.dom":          s("%q ist kein Tag im Monat. Schreib 1. bis 31., oder ersten/zweiten/dritten/vierten/letzten mit einem Wochentag, zum Beispiel am ersten Montag im Monat um 9:00."),
 		"cmd.keymsg.usage":          s("keymsg add \"<Zeitplan>\" <#Kanal oder @Person…> <Text> | list | show ID | preview ID | pause ID | resume ID | delete ID | send ID"),
-		"cmd.keymsg.summary":        s("Wiederkehrende Kernbotschaften mit Bestätigungsknopf (Admins)."),
-		"cmd.keymsg.help": s("Kernbotschaften gehen nach Zeitplan an Kanäle, Personen und Gruppen. Jede hat einen Knopf „✅ Ich habe das mit meinem Team geteilt“, und herald zählt, wer ihn gedrückt hat.\n\n" +
+		"cmd.keymsg.summary":        s("Wiederkehrende Kernbotschaften mit einer Schaltfläche zum Bestätigen (Admins)."),
+		"cmd.keymsg.help": s("Kernbotschaften gehen nach Zeitplan an Kanäle, Personen und Gruppen. Jede hat eine Schaltfläche „✅ Ich habe das mit meinem Team geteilt“, und herald zählt, wer sie gedrückt hat.\n\n" +
 			"• keymsg add \"jeden Werktag um 9:00 Europe/Berlin\" #leadership Denkt dran: Das neue CRM startet am Montag.\n" +
 			"• keymsg list: alle Kernbotschaften und ihr nächster Versand\n" +
 			"• keymsg preview ID: die nächsten 5 Versandtermine\n" +
@@ -341,7 +341,7 @@ func german() map[string]catalog.Message {
 		"keymsg.status.paused":  s("pausiert"),
 		"keymsg.status.next":    s("nächster Versand: %s"),
 		"keymsg.preview.header": s("Nächste Versände der Kernbotschaft %s"),
-		"keymsg.preview.none":   s("Dieser Zeitplan hat keine weiteren Termine."),
+		"keymsg.preview.none":   s("Es ist kein weiterer Versand geplant."),
 		"keymsg.preview.zone":   s("Zeitplan „%s“, Zeiten in %s."),
 		"keymsg.preview.paused": s("Sie ist pausiert: Es geht nichts raus bis keymsg resume %s."),
 		"keymsg.show.header":    s("Kernbotschaft %s"),
@@ -457,7 +457,7 @@ func german() map[string]catalog.Message {
 		"teams.file.toolarge":  s("%s ist zu groß, um in Teams angezeigt zu werden. Bitte deinen herald-Admin, den Export in der Konsole auszuführen."),
 		"teams.image.toolarge": s("Das Diagramm ist zu groß für Teams; die Zahlen oben sagen dasselbe."),
 		"teams.app.short":      s("Kernbotschaften, Shout-outs und Pulsumfragen für eure Veränderung."),
-		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung durchzuziehen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
+		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung umzusetzen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
 
 		// --- language ---
 		"cmd.language.usage":   s("language [en|de|auto]"),
@@ -466,7 +466,7 @@ func german() map[string]catalog.Message {
 			"• language: welche Sprache herald mit dir spricht, und warum\n" +
 			"• language de: sprich Deutsch mit mir (oder: language deutsch)\n" +
 			"• language en: sprich Englisch mit mir\n" +
-			"• language auto: meine Wahl vergessen; die Sprache meiner Chat-App nutzen, sonst die Voreinstellung des Workspace"),
+			"• language auto: meine eigene Wahl löschen; die Sprache meiner Chat-App nutzen, sonst die Voreinstellung des Workspace"),
 		"language.name.en":      s("English"),
 		"language.name.de":      s("Deutsch"),
 		"language.current":      s("herald spricht %s mit dir (%s). Ändern mit language en oder language de."),
@@ -474,7 +474,7 @@ func german() map[string]catalog.Message {
 		"language.how.platform": s("aus deiner Chat-App"),
 		"language.how.default":  s("die Voreinstellung des Workspace"),
 		"language.set":          s("Ab jetzt spreche ich Deutsch mit dir."),
-		"language.auto":         s("Deine Wahl ist vergessen; ich spreche jetzt %s mit dir, aus deiner Chat-App oder der Voreinstellung des Workspace."),
+		"language.auto":         s("Erledigt: Deine eigene Wahl ist gelöscht. Ich spreche jetzt %s mit dir, die Sprache deiner Chat-App oder sonst die Voreinstellung des Workspace."),
 		"language.err.unknown":  s("%q spreche ich nicht. Ich spreche: %s."),
 
 		// --- guardrails, deleting, headlines ---

@@ -102,7 +102,7 @@ func english() map[string]catalog.Message {
 		// --- pulses ---
 		"cmd.pulse.usage":   s("pulse new \"<question>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#channel @person…> [every=\"<schedule>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Short anonymous pulse surveys: eNPS, scales, can/want; results, reminders and CSV (admins)."),
-		"cmd.pulse.help": s("Ask your people a question right in chat. Everyone in the audience gets a direct message and answers with one click; answers are anonymous unless you say anonymous=no.\n\n" +
+		"cmd.pulse.help": s("Ask your people a question right in chat. Everyone asked gets a direct message and answers, mostly with one click; answers are anonymous unless you say anonymous=no.\n\n" +
 			"• pulse new \"How clear is our goal for Q1?\" type=scale5 to=#team\n" +
 			"• pulse new \"Which training do you want?\" type=choice:CRM|Reporting|Mobile to=#sales closes=2d\n" +
 			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
@@ -174,7 +174,7 @@ func english() map[string]catalog.Message {
 		"pulse.reminder.header":    s("⏰ Reminder: 📊 %s"),
 		"pulse.dm.header":          s("Pulse survey from %s"),
 		"pulse.dm.intro":           s("A quick question, one click to answer:"),
-		"pulse.dm.step":            s("Question %d of %d, one click each:"),
+		"pulse.dm.step":            s("Question %d of %d:"),
 		"pulse.dm.anon":            s("🔒 Anonymous: your answer is stored without your name, and results show only once at least %d people have answered."),
 		"pulse.dm.named":           s("👤 Not anonymous: %s will see your name next to your answers."),
 		"pulse.dm.closes":          s("Closes %s."),
@@ -210,7 +210,7 @@ func english() map[string]catalog.Message {
 		"pulse.res.open":           s("Open until %s; numbers may still change."),
 		"pulse.res.closed":         s("Closed."),
 		"pulse.res.rate":           s("Response rate: %d of %d (%d%%)"),
-		"pulse.res.withheld":       s("Results are withheld to protect anonymity: %d of %d answers needed."),
+		"pulse.res.withheld":       s("To protect anonymity, results show once at least %[2]d people have answered; %[1]d have so far."),
 		"pulse.res.enps":           s("eNPS %+d · promoters %d%% · passives %d%% · detractors %d%%"),
 		"pulse.res.avg":            s("Average %.1f of 5"),
 		"pulse.res.yesno":          s("Yes %d%% (%d) · No %d%% (%d)"),
@@ -234,8 +234,8 @@ func english() map[string]catalog.Message {
 		"pulse.res.segments":      s("By audience"),
 		"pulse.res.seg":           s("%s %s (%d answered)"),
 		"pulse.res.seg.none":      s("%d answered"),
-		"pulse.res.seg.withheld":  s("withheld (%d of %d needed)"),
-		"pulse.res.part.withheld": s("withheld to protect anonymity: %d of %d answers needed"),
+		"pulse.res.seg.withheld":  s("hidden until %[2]d have answered (%[1]d so far)"),
+		"pulse.res.part.withheld": s("hidden to protect anonymity until at least %[2]d people answer this question (%[1]d so far)"),
 		"pulse.res.trend":         s("Trend (%s)"),
 		"pulse.res.round":         s("R%d"),
 		"pulse.res.answers":       s("answers"),
@@ -294,7 +294,7 @@ func english() map[string]catalog.Message {
 		"weekday.4":    s("Thu"),
 		"weekday.5":    s("Fri"),
 		"weekday.6":    s("Sat"),
-		"keymsg.never": s("no more runs"),
+		"keymsg.never": s("no more sends"),
 		"quote":        s("“%s”"),
 
 		"schedule.err.empty":        s("The schedule is empty. Example: keymsg add \"every monday at 9:00\" #general Our update."),
@@ -342,7 +342,7 @@ func english() map[string]catalog.Message {
 		"keymsg.status.paused":  s("paused"),
 		"keymsg.status.next":    s("next: %s"),
 		"keymsg.preview.header": s("Next sends of key message %s"),
-		"keymsg.preview.none":   s("This schedule has no more runs."),
+		"keymsg.preview.none":   s("No more sends are scheduled."),
 		"keymsg.preview.zone":   s("Schedule “%s”, times in %s."),
 		"keymsg.preview.paused": s("It is paused: nothing goes out until keymsg resume %s."),
 		"keymsg.show.header":    s("Key message %s"),
@@ -467,7 +467,7 @@ func english() map[string]catalog.Message {
 			"• language: which language herald uses with you, and why\n" +
 			"• language de: speak German with me (or: language deutsch)\n" +
 			"• language en: speak English with me\n" +
-			"• language auto: forget my choice; use my chat app's language, else the workspace default"),
+			"• language auto: clear my choice; use my chat app's language, else the workspace default"),
 		"language.name.en":      s("English"),
 		"language.name.de":      s("Deutsch"),
 		"language.current":      s("herald speaks %s with you (%s). Change it with language en or language de."),
@@ -475,7 +475,7 @@ func english() map[string]catalog.Message {
 		"language.how.platform": s("from your chat app"),
 		"language.how.default":  s("the workspace default"),
 		"language.set":          s("From now on I speak English with you."),
-		"language.auto":         s("Your choice is forgotten; I speak %s with you now, from your chat app or the workspace default."),
+		"language.auto":         s("Done: your own choice is cleared. I now speak %s with you, the language of your chat app or else the workspace default."),
 		"language.err.unknown":  s("I don't speak %q. I speak: %s."),
 
 		// --- guardrails, deleting, headlines ---
