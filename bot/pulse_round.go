@@ -227,7 +227,8 @@ func (ps *pulses) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) er
 	if !closed || by.Key() == p.Owner.Key() {
 		return nil
 	}
-	card, err := ps.results(ctx, "", p, r)
+	lang := ps.langs.of(ctx, []Ref{p.Owner})[p.Owner.Key()] // the owner reads the results in their language
+	card, err := ps.results(ctx, lang, p, r)
 	if err != nil {
 		return err
 	}
