@@ -21,7 +21,7 @@ func TestGermanCommandWords(t *testing.T) {
 		{h.owner, "hilfe", de("help.aliases", "umfrage")},
 		{h.owner, "hilfe umfrage", de("help.topic", "pulse")},
 		{h.owner, "lob liste", de("shoutout.list.empty")},
-		{h.owner, `umfrage neu "Klappt es?" type=yesno to=#team`, de("pulse.started", "P1", "Klappt es?", 2, "Do. 2026-11-26 10:00 UTC")},
+		{h.owner, `umfrage neu "Klappt es?" type=yesno to=#team`, de("pulse.started", "P1", "Klappt es?", 2, "Do. 26.11.2026 10:00 UTC")},
 		{h.owner, "umfrage ergebnisse P1", de("pulse.res.header", "Klappt es?", "P1.1")},
 		{h.owner, "umfrage lösch P1", de("err.unknown.near", "umfrage lösch", "umfrage löschen")},
 		{h.owner, "umfrag liste", de("err.unknown.near", "umfrag", "umfrage")},

@@ -41,7 +41,7 @@ func TestHomeScheduledNext(t *testing.T) {
 				"\n• Mon 2026-11-23 09:00 CET · Key message K1 → #general: “Town hall on Friday”" +
 				"\n• Tue 2026-12-01 09:00 UTC · Monthly digest to the executives"},
 		{name: "in German", lang: "de", execs: []bot.Ref{user("exec")}, who: "boss",
-			want: "Als Nächstes geplant\n• Di. 2026-12-01 09:00 UTC · Monatlicher Überblick an die Geschäftsleitung"},
+			want: "Als Nächstes geplant\n• Di. 01.12.2026 09:00 UTC · Monatlicher Überblick an die Geschäftsleitung"},
 		{name: "more than fit", lang: "en", who: "boss",
 			say: []string{
 				`keymsg add "on 2026-11-21 at 9:00" @anna a`, `keymsg add "on 2026-11-22 at 9:00" @anna b`,

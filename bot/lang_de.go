@@ -506,6 +506,7 @@ func german() map[string]catalog.Message {
 		"console.saved":              s("(%s: gespeichert als %s)"),
 		"console.save.failed":        s("(%s: konnte nicht gespeichert werden: %s)"),
 		"help.aliases":               s("Auf Deutsch: %s."),
+		"layout.when":                s("02.01.2006 15:04 MST"),
 		"layout.day":                 s("02.01."),
 		"shoutout.list.more":         s("… und %d weitere; shoutout top fasst den ganzen Monat zusammen."),
 		"shoutout.list.none":         s("Im %s gab es keine Shout-outs."),

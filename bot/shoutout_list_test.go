@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-chat/herald/bot"
 )
@@ -29,5 +30,28 @@ func TestShoutoutListReadsRight(t *testing.T) {
 			mustContain(t, "a month to come", text(h.run(ben, "shoutout list 2026-12")), tr("shoutout.list.none", h.bot.Catalog().Printer(lang).MonthName("2026-12")))
 			mustContain(t, "old month", text(h.run(ben, "shoutout top 1999-01")), tr("shoutout.list.none", h.bot.Catalog().Printer(lang).MonthName("1999-01")))
 		})
+	}
+}
+
+func TestDatesAsEachLanguageWritesThem(t *testing.T) {
+	cat, err := bot.NewCatalog("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := start.Add(-time.Hour) // Monday, 2026-11-23 09:00 UTC
+	tests := []struct {
+		lang, wantDay, wantWhen string
+	}{
+		{"en", "Nov 23", "Mon 2026-11-23 09:00 UTC"},
+		{"de", "23.11.", "Mo. 23.11.2026 09:00 UTC"},
+	}
+	for _, tt := range tests {
+		pr := cat.Printer(tt.lang)
+		if got := pr.Day(at, time.UTC); got != tt.wantDay {
+			t.Errorf("%s Day: got %q, want %q", tt.lang, got, tt.wantDay)
+		}
+		if got := pr.When(at, time.UTC); got != tt.wantWhen {
+			t.Errorf("%s When: got %q, want %q", tt.lang, got, tt.wantWhen)
+		}
 	}
 }
