@@ -9,6 +9,7 @@ package console
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -317,7 +318,7 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 		line(a.save(name, m.Image.PNG, m.Image.Alt))
 	}
 	if f := m.File; f != nil {
-		line(a.save(f.Name, f.Content, f.Name))
+		line(a.save(f.Name, f.Content, ""))
 		if strings.HasPrefix(f.Type, "text/") {
 			line(string(f.Content))
 		}
@@ -340,9 +341,9 @@ func labelled(label string) string {
 	return label + ":"
 }
 
-// save writes a chart or an export into the files folder and returns the
-// line that says where it is, or, without a folder or when writing fails,
-// what it is.
+// save writes a chart or an export called name into the files folder and
+// returns the line that says where it is and, for a chart, what it shows;
+// without a folder, what it is.
 func (a *Adapter) save(name string, data []byte, what string) string {
 	if a.files != "" {
 		path := filepath.Join(a.files, filepath.Base(name))
@@ -350,10 +351,13 @@ func (a *Adapter) save(name string, data []byte, what string) string {
 		if err == nil {
 			err = os.WriteFile(path, data, 0o640)
 		}
-		if err == nil {
-			return a.cat.T("", "console.saved", what, path)
+		switch {
+		case err != nil:
+			return a.cat.T("", "console.save.failed", name, err.Error())
+		case what == "":
+			return a.cat.T("", "console.saved.file", path)
 		}
-		return a.cat.T("", "console.save.failed", what, err.Error())
+		return a.cat.T("", "console.saved", what, path)
 	}
-	return fmt.Sprintf("(%s, %d bytes)", what, len(data))
+	return fmt.Sprintf("(%s, %d bytes)", cmp.Or(what, name), len(data))
 }

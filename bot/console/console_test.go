@@ -150,12 +150,19 @@ func TestConsoleSavesChartsAndExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []struct{ name, content, alt string }{{"chart-1.png", "png", "Chart of P1"}, {"P1.1.csv", "round,answer\n1,yes\n", "P1.1.csv"}} {
+	for _, f := range []struct{ name, content, key string }{
+		{"chart-1.png", "png", "console.saved"},
+		{"P1.1.csv", "round,answer\n1,yes\n", "console.saved.file"},
+	} {
 		path := filepath.Join(dir, f.name)
 		if got, err := os.ReadFile(path); err != nil || string(got) != f.content {
 			t.Errorf("%s: got %q, %v, want %q", path, got, err, f.content)
 		}
-		if want := h.Catalog().T("en", "console.saved", f.alt, path); !strings.Contains(out.String(), want) {
+		args := []any{path}
+		if f.key == "console.saved" {
+			args = []any{"Chart of P1", path}
+		}
+		if want := h.Catalog().T("en", f.key, args...); !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}

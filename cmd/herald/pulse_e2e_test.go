@@ -67,7 +67,7 @@ func TestConsolePulseCanWant(t *testing.T) {
 				tr("pulse.res.q.anw") + ": 1 (20%)",
 				tr("pulse.res.q.wna") + ": 1 (20%)",
 				tr("pulse.res.q.none") + ": 1 (20%)",
-				"(" + tr("pulse.res.chart.alt", tr("pulse.tpl.canwant.title")) + ": ",
+				"(" + tr("pulse.res.chart.alt", tr("pulse.tpl.canwant.title")) + "; ",
 				tr("pulse.already"),
 				"1,1,1\n1,2,5\n1,4,2\n1,4,4\n1,5,5\n",
 				tr("pulse.closed.now", "P1.1"),
