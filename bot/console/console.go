@@ -27,10 +27,12 @@ import (
 // Workspace is the workspace id of everything in the console.
 const Workspace = "local"
 
-// Handler runs a request and tells the console's own words; *bot.Bot is one.
+// Handler runs a request and tells the console's own words and the
+// language of each person; *bot.Bot is one.
 type Handler interface {
 	Handle(ctx context.Context, req bot.Request) *bot.Message
 	Catalog() *bot.Catalog
+	Lang(ctx context.Context, req bot.Request) string
 }
 
 // Adapter prints messages to out and runs input lines as User.
@@ -40,7 +42,8 @@ type Adapter struct {
 	channel bot.Ref
 	members []bot.Ref
 
-	cat *bot.Catalog // set by Run
+	cat    *bot.Catalog         // set by Run
+	langOf func(bot.Ref) string // the language of a person; set by Run
 
 	// files is the folder charts and exports are written to; "" prints their size only.
 	files string
@@ -106,6 +109,7 @@ func Ref(kind bot.RefKind, id string) bot.Ref {
 // Run reads command lines from in until it ends or ctx is done.
 func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 	a.cat = h.Catalog()
+	a.langOf = func(u bot.Ref) string { return h.Lang(ctx, bot.Request{User: u}) }
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -144,10 +148,10 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 				if m.To.IsZero() && req.Action != nil {
 					m.To = req.User // buttons of a clicked message stay with whoever clicked
 				}
-				a.print(*m, "")
+				a.print(*m, "", req.User)
 			}
 			if isHelp(req.Text) {
-				a.say(a.cat.T("", "console.help") + "\n")
+				a.say(a.t(req.User, "console.help") + "\n")
 			}
 		}
 	}
@@ -161,7 +165,7 @@ func (a *Adapter) Request(line string) (req bot.Request, problem string) {
 	if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "as "); ok {
 		who, cmd, _ := strings.Cut(strings.TrimSpace(rest), " ")
 		if !strings.HasPrefix(who, "@") || len(who) < 2 || strings.TrimSpace(cmd) == "" {
-			return req, a.cat.T("", "console.as.usage")
+			return req, a.t(user, "console.as.usage")
 		}
 		user, line = Ref(bot.UserRef, who[1:]), cmd
 	}
@@ -183,22 +187,22 @@ func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
 		n, err = strconv.Atoi(args[0])
 	}
 	if err != nil || n < 1 {
-		return bot.Request{}, a.cat.T("", "console.click.usage")
+		return bot.Request{}, a.t(user, "console.click.usage")
 	}
 	btn, ok, printed := a.button(n)
 	if !ok {
-		return bot.Request{}, a.cat.T("", "console.click.none", n, printed)
+		return bot.Request{}, a.t(user, "console.click.none", n, printed)
 	}
 	action := btn.action
 	if btn.rating {
 		if len(args) != 2 {
-			return bot.Request{}, a.cat.T("", "console.click.rating")
+			return bot.Request{}, a.t(user, "console.click.rating")
 		}
 		action.Value += "|" + args[1]
 	}
 	if btn.to.Kind == bot.UserRef && btn.to.ID != user.ID {
 		if user != a.user {
-			return bot.Request{}, a.cat.T("", "console.click.notyours", n, btn.to.Label())
+			return bot.Request{}, a.t(user, "console.click.notyours", n, btn.to.Label())
 		}
 		user = btn.to // a button in someone's direct message is pressed by them
 	}
@@ -253,6 +257,15 @@ func (a *Adapter) text(user bot.Ref, line string) bot.Request {
 	return req
 }
 
+// t renders a text of the console itself in the language of u.
+func (a *Adapter) t(u bot.Ref, key string, args ...any) string {
+	lang := ""
+	if a.langOf != nil {
+		lang = a.langOf(u)
+	}
+	return a.cat.T(lang, key, args...)
+}
+
 // say prints a line of the console itself.
 func (a *Adapter) say(s string) {
 	a.mu.Lock()
@@ -262,7 +275,7 @@ func (a *Adapter) say(s string) {
 
 // Send prints m as a post in its channel, or as a direct message.
 func (a *Adapter) Send(_ context.Context, m bot.Message) error {
-	a.print(m, "["+m.To.Label()+"] ")
+	a.print(m, "["+m.To.Label()+"] ", m.To)
 	return nil
 }
 
@@ -275,7 +288,8 @@ func (a *Adapter) addButton(b button) int {
 	return n
 }
 
-func (a *Adapter) print(m bot.Message, prefix string) {
+// print prints m for reader, who reads the console's own words in their language.
+func (a *Adapter) print(m bot.Message, prefix string, reader bot.Ref) {
 	var b strings.Builder
 	line := func(s string) {
 		for l := range strings.SplitSeq(s, "\n") {
@@ -315,10 +329,10 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 		a.saved++
 		name := fmt.Sprintf("chart-%d.png", a.saved)
 		a.mu.Unlock()
-		line(a.save(name, m.Image.PNG, m.Image.Alt))
+		line(a.save(reader, name, m.Image.PNG, m.Image.Alt))
 	}
 	if f := m.File; f != nil {
-		line(a.save(f.Name, f.Content, ""))
+		line(a.save(reader, f.Name, f.Content, ""))
 		if strings.HasPrefix(f.Type, "text/") {
 			line(string(f.Content))
 		}
@@ -344,7 +358,7 @@ func labelled(label string) string {
 // save writes a chart or an export called name into the files folder and
 // returns the line that says where it is and, for a chart, what it shows;
 // without a folder, what it is.
-func (a *Adapter) save(name string, data []byte, what string) string {
+func (a *Adapter) save(reader bot.Ref, name string, data []byte, what string) string {
 	if a.files != "" {
 		path := filepath.Join(a.files, filepath.Base(name))
 		err := os.MkdirAll(a.files, 0o750)
@@ -353,11 +367,11 @@ func (a *Adapter) save(name string, data []byte, what string) string {
 		}
 		switch {
 		case err != nil:
-			return a.cat.T("", "console.save.failed", name, err.Error())
+			return a.t(reader, "console.save.failed", name, err.Error())
 		case what == "":
-			return a.cat.T("", "console.saved.file", path)
+			return a.t(reader, "console.saved.file", path)
 		}
-		return a.cat.T("", "console.saved", what, path)
+		return a.t(reader, "console.saved", what, path)
 	}
 	return fmt.Sprintf("(%s, %d bytes)", cmp.Or(what, name), len(data))
 }

@@ -15,7 +15,10 @@ import (
 
 // recorder answers every request with a message holding two buttons and a
 // rating, and keeps the requests it got.
-type recorder struct{ got []bot.Request }
+type recorder struct {
+	got   []bot.Request
+	langs map[string]string // language by user id; English when missing
+}
 
 func (r *recorder) Catalog() *bot.Catalog {
 	cat, err := bot.NewCatalog("en")
@@ -24,6 +27,8 @@ func (r *recorder) Catalog() *bot.Catalog {
 	}
 	return cat
 }
+
+func (r *recorder) Lang(_ context.Context, req bot.Request) string { return r.langs[req.User.ID] }
 
 func (r *recorder) Handle(_ context.Context, req bot.Request) *bot.Message {
 	r.got = append(r.got, req)
@@ -182,5 +187,24 @@ func TestConsoleFieldLabelsEndOnce(t *testing.T) {
 	want := "[@you] 1. How clear is our goal? Average 4.2 of 5\n       2. I can work the new way. Average 3.0 of 5\n       Values: #teamwork\n\n"
 	if got := out.String(); got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestConsoleSpeaksEachPersonsLanguage(t *testing.T) {
+	var out bytes.Buffer
+	a := console.New(&out, "you", []string{"anna"})
+	h := &recorder{langs: map[string]string{"anna": "de"}}
+	if err := a.Run(context.Background(), strings.NewReader("as @anna help\nas @anna click 99\nhelp\n"), h); err != nil {
+		t.Fatal(err)
+	}
+	cat := h.Catalog()
+	for _, want := range []string{
+		cat.T("de", "console.help"),
+		cat.T("de", "console.click.none", 99, 3),
+		cat.T("en", "console.help"),
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }
