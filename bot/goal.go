@@ -75,7 +75,7 @@ func (gs *goals) add(ctx context.Context, c *call) (*Message, error) {
 	if err := gs.store.AddGoal(ctx, g); err != nil {
 		return nil, fmt.Errorf("add goal: %w", err)
 	}
-	return reply(Plain(c.t("goal.added", g.ID, g.Name, g.Target, g.By.Format(time.DateOnly)))), nil
+	return reply(Plain(c.t("goal.added", g.ID, g.Name, g.Target, c.p().Date(g.By)))), nil
 }
 
 // parseGoal reads `"<name>" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD>`.
@@ -270,7 +270,7 @@ func (c *call) goalLine(s GoalStatus) string {
 	case c.now.After(g.By.AddDate(0, 0, 1)):
 		state = " ⌛ " + c.t("goal.missed")
 	}
-	return c.t("goal.line", g.ID, g.Name, what, now, g.Target, g.By.Format(time.DateOnly)) + state
+	return c.t("goal.line", g.ID, g.Name, what, now, g.Target, c.p().Date(g.By)) + state
 }
 
 // GoalProgress returns the goals of a space with their progress, as "goal

@@ -508,6 +508,7 @@ func german() map[string]catalog.Message {
 		"console.save.failed":        s("(%s: konnte nicht gespeichert werden: %s)"),
 		"help.aliases":               s("Auf Deutsch: %s."),
 		"layout.when":                s("02.01.2006 15:04 MST"),
+		"layout.date":                s("02.01.2006"),
 		"layout.day":                 s("02.01."),
 		"shoutout.list.more":         s("… und %d weitere; shoutout top fasst den ganzen Monat zusammen."),
 		"shoutout.list.none":         s("Im %s gab es keine Shout-outs."),

@@ -509,6 +509,7 @@ func english() map[string]catalog.Message {
 		"console.save.failed":        s("(%s: could not be saved: %s)"),
 		"help.aliases":               s("Also: %s."),
 		"layout.when":                s("2006-01-02 15:04 MST"),
+		"layout.date":                s("2006-01-02"),
 		"layout.day":                 s("Jan 2"),
 		"shoutout.list.more":         s("… and %d more; shoutout top sums up the whole month."),
 		"shoutout.list.none":         s("No shout-outs were given in %s."),

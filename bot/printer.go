@@ -96,6 +96,10 @@ func (p Printer) Day(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format(p.T("layout.day"))
 }
 
+// Date renders the calendar date of t as the language writes it:
+// "2026-12-31", "31.12.2026".
+func (p Printer) Date(t time.Time) string { return t.Format(p.T("layout.date")) }
+
 // MonthName renders m as "November 2026".
 func (p Printer) MonthName(m Month) string {
 	t, _ := time.Parse("2006-01", string(m))

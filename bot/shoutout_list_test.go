@@ -40,13 +40,16 @@ func TestDatesAsEachLanguageWritesThem(t *testing.T) {
 	}
 	at := start.Add(-time.Hour) // Monday, 2026-11-23 09:00 UTC
 	tests := []struct {
-		lang, wantDay, wantWhen string
+		lang, wantDay, wantDate, wantWhen string
 	}{
-		{"en", "Nov 23", "Mon 2026-11-23 09:00 UTC"},
-		{"de", "23.11.", "Mo. 23.11.2026 09:00 UTC"},
+		{"en", "Nov 23", "2026-11-23", "Mon 2026-11-23 09:00 UTC"},
+		{"de", "23.11.", "23.11.2026", "Mo. 23.11.2026 09:00 UTC"},
 	}
 	for _, tt := range tests {
 		pr := cat.Printer(tt.lang)
+		if got := pr.Date(at); got != tt.wantDate {
+			t.Errorf("%s Date: got %q, want %q", tt.lang, got, tt.wantDate)
+		}
 		if got := pr.Day(at, time.UTC); got != tt.wantDay {
 			t.Errorf("%s Day: got %q, want %q", tt.lang, got, tt.wantDay)
 		}
