@@ -18,8 +18,8 @@ func TestGermanCommandWords(t *testing.T) {
 		want string
 	}{
 		{h.owner, "hilfe", de("help.intro")},
-		{h.owner, "hilfe", de("help.aliases", "umfrage")},
-		{h.owner, "hilfe umfrage", de("help.topic", "pulse")},
+		{h.owner, "hilfe", de("cmd.pulse.usage")},
+		{h.owner, "hilfe umfrage", de("help.topic", "umfrage")},
 		{h.owner, "lob liste", de("shoutout.list.empty")},
 		{h.owner, `umfrage neu "Klappt es?" type=yesno to=#team`, de("pulse.started", "P1", "Klappt es?", 2, "Do. 26.11.2026 10:00 UTC")},
 		{h.owner, "umfrage ergebnisse P1", de("pulse.res.header", "Klappt es?", "P1.1")},

@@ -49,15 +49,15 @@ func german() map[string]catalog.Message {
 		"help.unknown": s("Zu %q gibt es keine Hilfe. Themen: %s."),
 
 		// --- shout-outs ---
-		"cmd.help.usage":       s("help [Befehl]"),
+		"cmd.help.usage":       s("hilfe [Befehl]"),
 		"cmd.help.summary":     s("Was herald kann und wie jeder Befehl funktioniert."),
-		"cmd.help.help":        s("help listet alle Befehle auf; help <Befehl> erklärt einen mit Beispielen, etwa help pulse."),
-		"cmd.shoutout.usage":   s("shoutout @Person… <was sie geleistet hat> [#Wert…]"),
+		"cmd.help.help":        s("hilfe listet alle Befehle auf; hilfe <Befehl> erklärt einen mit Beispielen, etwa hilfe umfrage."),
+		"cmd.shoutout.usage":   s("lob @Person… <was sie geleistet hat> [#Wert…]"),
 		"cmd.shoutout.summary": s("Lob für Personen oder ein Team im Erfolgskanal; list und top zeigen den Monat."),
 		"cmd.shoutout.help": s("Lob für Personen oder ein Team. herald postet es im Erfolgskanal, markiert Unternehmenswerte und zählt es für die Monatsbestenliste.\n\n" +
-			"• shoutout @anna @ben haben die CRM-Einführung geschafft #customer-first\n" +
-			"• shoutout list [JJJJ-MM]: die Shout-outs des Monats\n" +
-			"• shoutout top [JJJJ-MM]: die Bestenliste des Monats\n\n" +
+			"• lob @anna @ben haben die CRM-Einführung geschafft #customer-first\n" +
+			"• lob liste [JJJJ-MM]: die Shout-outs des Monats\n" +
+			"• lob bestenliste [JJJJ-MM]: die Bestenliste des Monats\n\n" +
 			"Werte sind Wörter mit # am Ende des Textes."),
 		"shoutout.err.norecipient": s("Wen möchtest du loben? Erwähne zuerst mindestens eine Person oder ein Team."),
 		"shoutout.err.notext":      s("Schreib dazu, was geleistet wurde, damit alle wissen, wofür das Lob ist."),
@@ -70,7 +70,7 @@ func german() map[string]catalog.Message {
 		"shoutout.values":          s("Werte"),
 		"shoutout.fallback":        s("%s lobt %s"),
 		"shoutout.list.header":     s("Shout-outs im %s"),
-		"shoutout.list.empty":      s("Diesen Monat gibt es noch keine Shout-outs. Mach den Anfang: shoutout @jemand was geleistet wurde."),
+		"shoutout.list.empty":      s("Diesen Monat gibt es noch keine Shout-outs. Mach den Anfang: lob @jemand was geleistet wurde."),
 		"shoutout.top.header":      s("Bestenliste für %s"),
 		"shoutout.top.total": plural.Selectf(1, "%d",
 			plural.One, "%d Shout-out in diesem Monat.",
@@ -87,7 +87,7 @@ func german() map[string]catalog.Message {
 		"home.received":           s("Shout-outs, die du bekommen hast"),
 		"home.received.none":      s("Noch keine. Sie erscheinen hier, sobald dich jemand lobt."),
 		"home.given":              s("Shout-outs, die du vergeben hast"),
-		"home.given.none":         s("Noch keine. Lob jemanden: /herald shoutout @Name was geleistet wurde."),
+		"home.given.none":         s("Noch keine. Lob jemanden: /herald lob @Name was geleistet wurde."),
 		"slack.busy":              s("herald ist gerade ausgelastet und konnte deine Anfrage nicht annehmen. Es wurde nichts ausgeführt; bitte versuch es gleich noch einmal."),
 		"slack.modal.title":       s("Shout-out"),
 		"slack.modal.submit":      s("Posten"),
@@ -100,29 +100,29 @@ func german() map[string]catalog.Message {
 		"slack.err.notfound":      s("herald konnte dort nicht posten: Slack kennt diesen Kanal oder diese Person nicht. Prüf den Namen und versuch es noch einmal."),
 		"slack.err.forbidden":     s("herald darf dort nicht posten. Lade herald in den Kanal ein (/invite @herald) und versuch es noch einmal."),
 		// --- pulses ---
-		"cmd.pulse.usage":   s("pulse new \"<Frage>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#Kanal @Person…> [every=\"<Zeitplan>\"] [closes=3d] [anonymous=yes|no]"),
+		"cmd.pulse.usage":   s("umfrage neu \"<Frage>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#Kanal @Person…> [every=\"<Zeitplan>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Kurze anonyme Pulsumfragen: eNPS, Skalen, Können/Wollen; Ergebnisse, Erinnerungen und CSV (Admins)."),
 		"cmd.pulse.help": s("Stell deinen Leuten eine Frage direkt im Chat. Alle Empfänger bekommen eine Direktnachricht und antworten meist mit einem Klick; Antworten sind anonym, außer du schreibst anonymous=no.\n\n" +
-			"• pulse new \"Wie klar ist unser Ziel für Q1?\" type=scale5 to=#team\n" +
-			"• pulse new \"Welche Schulung wünschst du dir?\" type=choice:CRM|Reporting|Mobil to=#vertrieb closes=2d\n" +
-			"• pulse template enps|canwant|adoption to=#team [every=\"jeden Monat am 1. um 9:00\"]\n" +
-			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n" +
-			"• pulse stop ID: eine wiederkehrende Umfrage öffnet keine Runden mehr\n\n" +
+			"• umfrage neu \"Wie klar ist unser Ziel für Q1?\" type=scale5 to=#team\n" +
+			"• umfrage neu \"Welche Schulung wünschst du dir?\" type=choice:CRM|Reporting|Mobil to=#vertrieb closes=2d\n" +
+			"• umfrage vorlage enps|canwant|adoption to=#team [every=\"jeden Monat am 1. um 9:00\"]\n" +
+			"• umfrage liste · umfrage ergebnisse ID · umfrage schließen ID · umfrage erinnern ID · umfrage exportieren ID · umfrage löschen ID\n" +
+			"• umfrage stoppen ID: eine wiederkehrende Umfrage öffnet keine Runden mehr\n\n" +
 			"Typen: nps (0–10), scale5 (1–5), yesno, choice (2–10 Optionen), text. Eine Runde endet nach 3 Tagen, außer du setzt closes= (36h, 2d, 1w). Ergebnisse bleiben verborgen, bis genug Leute geantwortet haben, auch für jedes Team."),
-		"cmd.answer.usage":   s("answer ID [Fragennummer] <Antwort>"),
+		"cmd.answer.usage":   s("antwort ID [Fragennummer] <Antwort>"),
 		"cmd.answer.summary": s("Eine Pulsumfrage per Text beantworten, wenn du nicht klicken kannst."),
 		"cmd.answer.help": s("Beantworte eine Pulsumfrage per Text, zum Beispiel wenn dein Chat die Schaltflächen nicht zeigt.\n\n" +
-			"• answer P1 9\n" +
-			"• answer P2 1 4   (Frage 1 einer Umfrage mit mehreren Fragen)\n" +
-			"• answer P2 3 mehr Zeit für Schulungen   (eine Antwort in eigenen Worten)\n\n" +
+			"• antwort P1 9\n" +
+			"• antwort P2 1 4   (Frage 1 einer Umfrage mit mehreren Fragen)\n" +
+			"• antwort P2 3 mehr Zeit für Schulungen   (eine Antwort in eigenen Worten)\n\n" +
 			"Deine Antwort wird ohne deinen Namen gespeichert, außer die Umfrage sagt, dass sie nicht anonym ist."),
 		"pulse.err.every.off":      s("Wiederkehrende Umfragen brauchen den Zeitplaner, der hier nicht läuft."),
-		"pulse.err.stop.oneoff":    s("%s ist keine wiederkehrende Umfrage; um ihre Runde zu beenden, nutze pulse close."),
+		"pulse.err.stop.oneoff":    s("%s ist keine wiederkehrende Umfrage; um ihre Runde zu beenden, nutze umfrage schließen."),
 		"pulse.err.stop.already":   s("%s ist schon gestoppt."),
 		"pulse.stopped":            s("%s ist gestoppt: Es öffnen keine weiteren Runden."),
-		"pulse.err.sub":            s("Was soll ich mit Pulsumfragen tun? Probier pulse new, pulse template, pulse list oder pulse results ID."),
+		"pulse.err.sub":            s("Was soll ich mit Pulsumfragen tun? Probier umfrage neu, umfrage vorlage, umfrage liste oder umfrage ergebnisse ID."),
 		"pulse.err.id":             s("Nenn die Umfrage: %s ID, zum Beispiel P1."),
-		"pulse.err.notfound":       s("Es gibt keine Umfrage %q. pulse list zeigt alle."),
+		"pulse.err.notfound":       s("Es gibt keine Umfrage %q. umfrage liste zeigt alle."),
 		"pulse.err.template":       s("Wähl eine Vorlage: %s."),
 		"pulse.err.word":           s("%q verstehe ich hier nicht. Einstellungen sehen so aus: Schlüssel=Wert, zum Beispiel to=#team."),
 		"pulse.err.twice":          s("%s= steht zweimal da. Lass eins weg."),
@@ -134,7 +134,7 @@ func german() map[string]catalog.Message {
 		"pulse.err.closes.range":   s("closes=%s geht nicht: Eine Runde bleibt zwischen 1 Stunde und 30 Tagen offen."),
 		"pulse.err.anonymous":      s("anonymous=%s: Schreib anonymous=yes oder anonymous=no."),
 		"pulse.err.to":             s("Wer soll antworten? Ergänz to=#Kanal oder to=@Person."),
-		"pulse.err.question":       s("Beginn mit der Frage in Anführungszeichen, zum Beispiel pulse new \"Wie klar ist unser Ziel?\" type=scale5 to=#team."),
+		"pulse.err.question":       s("Beginn mit der Frage in Anführungszeichen, zum Beispiel umfrage neu \"Wie klar ist unser Ziel?\" type=scale5 to=#team."),
 		"pulse.err.question.long":  s("Die Frage hat %d Zeichen; bleib unter %d."),
 		"pulse.err.type.missing":   s("Welche Art von Antwort? Ergänz type=nps, scale5, yesno, choice:A|B oder text."),
 		"pulse.err.type":           s("type=%s ist kein Fragetyp. Nimm nps, scale5, yesno, choice:A|B|… oder text."),
@@ -155,9 +155,9 @@ func german() map[string]catalog.Message {
 		"pulse.started.every": s("Wiederholung: %s."),
 		"pulse.started.anon":  s("Anonym: Ergebnisse erscheinen, sobald mindestens %d Leute geantwortet haben."),
 		"pulse.started.named": s("Nicht anonym: Die Befragten erfahren, dass du ihre Namen siehst."),
-		"pulse.started.next":  s("Verfolge sie mit pulse results %[1]s; pulse remind %[1]s erinnert alle, die noch nicht geantwortet haben."),
+		"pulse.started.next":  s("Verfolge sie mit umfrage ergebnisse %[1]s; umfrage erinnern %[1]s erinnert alle, die noch nicht geantwortet haben."),
 		"pulse.list.header":   s("Pulsumfragen"),
-		"pulse.list.empty":    s("Noch keine Pulsumfragen. Starte eine mit pulse template enps to=#team."),
+		"pulse.list.empty":    s("Noch keine Pulsumfragen. Starte eine mit umfrage vorlage enps to=#team."),
 		"pulse.list.more":     s("… und %d weitere"),
 		"pulse.list.open":     s("offen bis %s"),
 		"pulse.list.closed":   s("geschlossen"),
@@ -188,8 +188,8 @@ func german() map[string]catalog.Message {
 		"pulse.text.skip":          s("Überspringen"),
 		"pulse.text.how":           s("Schreib deine Antwort so: %s"),
 		"pulse.text.yours":         s("<deine Antwort>"),
-		"answer.err.usage":         s("Nenn die Umfrage und deine Antwort, zum Beispiel answer P1 9."),
-		"answer.err.question":      s("Die Umfrage %s hat %d Fragen: Sag, welche du meinst, zum Beispiel answer %[1]s 1 4."),
+		"answer.err.usage":         s("Nenn die Umfrage und deine Antwort, zum Beispiel antwort P1 9."),
+		"answer.err.question":      s("Die Umfrage %s hat %d Fragen: Sag, welche du meinst, zum Beispiel antwort %[1]s 1 4."),
 		"answer.err.value.nps":     s("Antworte mit einer Zahl von %s."),
 		"answer.err.value.scale5":  s("Antworte mit einer Zahl von %s."),
 		"answer.err.value.yesno":   s("Antworte mit ja oder nein."),
@@ -217,7 +217,7 @@ func german() map[string]catalog.Message {
 		"pulse.res.n": plural.Selectf(1, "%d",
 			plural.One, "%d Antwort",
 			plural.Other, "%d Antworten"),
-		"pulse.res.texts.more":    s("… und %d weitere (pulse export enthält alle)"),
+		"pulse.res.texts.more":    s("… und %d weitere (umfrage exportieren enthält alle)"),
 		"pulse.res.texts.none":    s("Keine geschriebenen Antworten."),
 		"pulse.res.matrix":        s("Können/Wollen-Matrix"),
 		"pulse.res.q.aw":          s("Können & wollen"),
@@ -249,14 +249,15 @@ func german() map[string]catalog.Message {
 		"pulse.export.open": s("Die Runde ist noch offen: Wer mittendrin ist, kommt dazu, sobald er fertig ist oder die Runde endet."),
 
 		// --- goals ---
-		"cmd.goal.usage":   s("goal add \"<Name>\" metric=<enps:UMFRAGE_ID|shoutouts> target=<n> by=<JJJJ-MM-TT> | goal list"),
+		"cmd.goal.usage":   s("ziel neu \"<Name>\" metric=<enps:UMFRAGE_ID|shoutouts> target=<n> by=<JJJJ-MM-TT> | ziel liste | ziel löschen ID"),
 		"cmd.goal.summary": s("Messbare Ziele der Veränderung und wie weit ihr seid (Admins)."),
 		"cmd.goal.help": s("Setz messbare Ziele und verfolge den Fortschritt; der Management-Überblick zeigt sie auch.\n\n" +
-			"• goal add \"Engagiertes Team\" metric=enps:P1 target=20 by=2027-03-31: der neueste eNPS der Umfrage P1\n" +
-			"• goal add \"Erfolge feiern\" metric=shoutouts target=100 by=2026-12-31: Shout-outs von heute bis dahin\n" +
-			"• goal list"),
-		"goal.err.sub":          s("Probier goal add oder goal list."),
-		"goal.err.name":         s("Beginn mit dem Namen des Ziels in Anführungszeichen, zum Beispiel goal add \"Engagiertes Team\" …"),
+			"• ziel neu \"Engagiertes Team\" metric=enps:P1 target=20 by=2027-03-31: der neueste eNPS der Umfrage P1\n" +
+			"• ziel neu \"Erfolge feiern\" metric=shoutouts target=100 by=2026-12-31: Shout-outs von heute bis dahin\n" +
+			"• ziel liste\n" +
+			"• ziel löschen ID: fragt erst nach; ziel löschen ID ja löscht es"),
+		"goal.err.sub":          s("Probier ziel neu oder ziel liste."),
+		"goal.err.name":         s("Beginn mit dem Namen des Ziels in Anführungszeichen, zum Beispiel ziel neu \"Engagiertes Team\" …"),
 		"goal.err.name.long":    s("Bleib beim Namen unter %d Zeichen."),
 		"goal.err.metric":       s("metric=%s: Schreib metric=enps:P1 (der eNPS einer Umfrage) oder metric=shoutouts."),
 		"goal.err.notnps":       s("Die Umfrage %s hat keine eNPS-Frage; nimm eine mit type=nps oder die Vorlage enps."),
@@ -264,9 +265,9 @@ func german() map[string]catalog.Message {
 		"goal.err.target.enps":  s("Ein eNPS reicht von -100 bis +100, target=%d ist also nicht erreichbar."),
 		"goal.err.by":           s("by=%s: Schreib das Datum als JJJJ-MM-TT, zum Beispiel by=2027-03-31."),
 		"goal.err.past":         s("by=%s liegt in der Vergangenheit."),
-		"goal.added":            s("Ziel %s „%s“ gesetzt: %d bis %s. goal list zeigt den Fortschritt."),
+		"goal.added":            s("Ziel %s „%s“ gesetzt: %d bis %s. ziel liste zeigt den Fortschritt."),
 		"goal.list.header":      s("Ziele"),
-		"goal.list.empty":       s("Noch keine Ziele. Leg eins an mit goal add \"<Name>\" metric=shoutouts target=50 by=2026-12-31."),
+		"goal.list.empty":       s("Noch keine Ziele. Leg eins an mit ziel neu \"<Name>\" metric=shoutouts target=50 by=2026-12-31."),
 		"goal.metric.enps":      s("eNPS von %s"),
 		"goal.metric.shoutouts": s("Shout-outs"),
 		"goal.unknown":          s("noch kein Ergebnis"),
@@ -297,7 +298,7 @@ func german() map[string]catalog.Message {
 		"keymsg.never": s("kein weiterer Versand"),
 		"quote":        s("„%s“"),
 
-		"schedule.err.empty":        s("Der Zeitplan ist leer. Beispiel: keymsg add \"jeden Montag um 9:00\" #general Unser Update."),
+		"schedule.err.empty":        s("Der Zeitplan ist leer. Beispiel: kernbotschaft neu \"jeden Montag um 9:00\" #general Unser Update."),
 		"schedule.err.bad":          s("Den Zeitplan %q verstehe ich nicht. Schreib ihn wie \"jeden Montag um 9:00\", \"jeden Werktag um 10 Uhr\", \"alle 2 Wochen am Freitag um 15:00\", \"jeden Monat am 1. um 9:00\", \"am ersten Montag im Monat um 8:30\" oder \"am 15.01.2027 um 9:00\", auf Wunsch gefolgt von einer Zeitzone wie Europe/Berlin; englische Angaben (every monday at 9:00) und Cron-Ausdrücke wie \"0 9 * * 1-5\" gehen auch."),
 		"schedule.err.noat":         s("Dem Zeitplan %q fehlt die Uhrzeit. Beispiel: jeden Montag um 9:00."),
 		"schedule.err.time":         s("%q ist keine Uhrzeit. Schreib sie im 24-Stunden-Format, zum Beispiel 9:00, 15:30 oder 10 Uhr."),
@@ -315,35 +316,35 @@ func german() map[string]catalog.Message {
 		"schedule.err.never":        s("Den Zeitplan %q gibt es nie (wie den 30. Februar). Beispiel: jeden Monat am 1. um 9:00."),
 		"schedule.err.interval":     s("%q ist keine Zahl von Wochen zwischen 1 und 52. Beispiel: alle 2 Wochen am Freitag um 15:00."),
 		"schedule.err.dom":          s("%q ist kein Tag im Monat. Schreib 1. bis 31., oder ersten/zweiten/dritten/vierten/letzten mit einem Wochentag, zum Beispiel am ersten Montag im Monat um 9:00."),
-		"cmd.keymsg.usage":          s("keymsg add \"<Zeitplan>\" <#Kanal oder @Person…> <Text> | list | show ID | preview ID | pause ID | resume ID | delete ID | send ID"),
+		"cmd.keymsg.usage":          s("kernbotschaft neu \"<Zeitplan>\" <#Kanal oder @Person…> <Text> | liste | zeigen ID | vorschau ID | pausieren ID | fortsetzen ID | löschen ID | senden ID"),
 		"cmd.keymsg.summary":        s("Wiederkehrende Kernbotschaften mit einer Schaltfläche zum Bestätigen (Admins)."),
 		"cmd.keymsg.help": s("Kernbotschaften gehen nach Zeitplan an Kanäle, Personen und Gruppen. Jede hat eine Schaltfläche „✅ Ich habe das mit meinem Team geteilt“, und herald zählt, wer sie gedrückt hat.\n\n" +
-			"• keymsg add \"jeden Werktag um 9:00 Europe/Berlin\" #leadership Denkt dran: Das neue CRM startet am Montag.\n" +
-			"• keymsg list: alle Kernbotschaften und ihr nächster Versand\n" +
-			"• keymsg preview ID: die nächsten 5 Versandtermine\n" +
-			"• keymsg show ID: die letzten Versände: zugestellt, fehlgeschlagen, bestätigt, und wer noch nicht bestätigt hat\n" +
-			"• keymsg pause ID / resume ID / delete ID\n" +
-			"• keymsg send ID: jetzt einmal senden\n\n" +
+			"• kernbotschaft neu \"jeden Werktag um 9:00 Europe/Berlin\" #leadership Denkt dran: Das neue CRM startet am Montag.\n" +
+			"• kernbotschaft liste: alle Kernbotschaften und ihr nächster Versand\n" +
+			"• kernbotschaft vorschau ID: die nächsten 5 Versandtermine\n" +
+			"• kernbotschaft zeigen ID: die letzten Versände: zugestellt, fehlgeschlagen, bestätigt, und wer noch nicht bestätigt hat\n" +
+			"• kernbotschaft pausieren ID / fortsetzen ID / löschen ID\n" +
+			"• kernbotschaft senden ID: jetzt einmal senden\n\n" +
 			"Zeitpläne: jeden Montag um 9:00, jeden Werktag um 10 Uhr, alle 2 Wochen am Freitag um 15:00, jeden Monat am 1. um 9:00, am ersten Montag im Monat um 9:00, am 15.01.2027 um 9:00, die englischen Angaben (every monday at 9:00) oder Cron (0 9 * * 1-5). Am Ende darf eine Zeitzone wie Europe/Berlin stehen; Standard ist die Zeitzone aus HERALD_TZ."),
-		"keymsg.err.nosub":      s("Was soll ich mit Kernbotschaften tun? Probier keymsg list."),
-		"keymsg.err.noid":       s("Welche Kernbotschaft? Schreib %s ID; keymsg list zeigt die IDs."),
-		"keymsg.err.notfound":   s("Eine Kernbotschaft %q gibt es nicht. keymsg list zeigt die IDs."),
+		"keymsg.err.nosub":      s("Was soll ich mit Kernbotschaften tun? Probier kernbotschaft liste."),
+		"keymsg.err.noid":       s("Welche Kernbotschaft? Schreib %s ID; kernbotschaft liste zeigt die IDs."),
+		"keymsg.err.notfound":   s("Eine Kernbotschaft %q gibt es nicht. kernbotschaft liste zeigt die IDs."),
 		"keymsg.err.noschedule": s("Wann soll sie rausgehen? Schreib zuerst den Zeitplan in Anführungszeichen."),
-		"keymsg.err.quote":      s("Setz den Zeitplan in Anführungszeichen, zum Beispiel: keymsg add \"jeden Montag um 9:00\" #general Unser Wochenupdate."),
+		"keymsg.err.quote":      s("Setz den Zeitplan in Anführungszeichen, zum Beispiel: kernbotschaft neu \"jeden Montag um 9:00\" #general Unser Wochenupdate."),
 		"keymsg.err.notarget":   s("Wer soll sie bekommen? Erwähne nach dem Zeitplan mindestens einen #Kanal, eine @Person oder eine @Gruppe."),
 		"keymsg.err.targets":    s("Eine Kernbotschaft kann an höchstens %d Kanäle, Personen oder Gruppen gehen."),
 		"keymsg.err.notext":     s("Was soll drinstehen? Schreib den Text nach den Empfängern."),
 		"keymsg.err.toolong":    s("Der Text hat %d Zeichen; erlaubt sind %d. Bitte kürze ihn."),
 		"keymsg.added":          s("Kernbotschaft %s ist geplant. Erster Versand: %s."),
-		"keymsg.added.hint":     s("keymsg preview %s zeigt die nächsten Termine."),
+		"keymsg.added.hint":     s("kernbotschaft vorschau %s zeigt die nächsten Termine."),
 		"keymsg.list.header":    s("Kernbotschaften"),
-		"keymsg.list.empty":     s("Es gibt noch keine Kernbotschaften. Fang an mit keymsg add \"jeden Montag um 9:00\" #general Dein Text."),
+		"keymsg.list.empty":     s("Es gibt noch keine Kernbotschaften. Fang an mit kernbotschaft neu \"jeden Montag um 9:00\" #general Dein Text."),
 		"keymsg.status.paused":  s("pausiert"),
 		"keymsg.status.next":    s("nächster Versand: %s"),
 		"keymsg.preview.header": s("Nächste Versände der Kernbotschaft %s"),
 		"keymsg.preview.none":   s("Es ist kein weiterer Versand geplant."),
 		"keymsg.preview.zone":   s("Zeitplan „%s“, Zeiten in %s."),
-		"keymsg.preview.paused": s("Sie ist pausiert: Es geht nichts raus bis keymsg resume %s."),
+		"keymsg.preview.paused": s("Sie ist pausiert: Es geht nichts raus bis kernbotschaft fortsetzen %s."),
 		"keymsg.show.header":    s("Kernbotschaft %s"),
 		"keymsg.show.schedule":  s("Zeitplan"),
 		"keymsg.show.to":        s("An"),
@@ -365,7 +366,7 @@ func german() map[string]catalog.Message {
 		"keymsg.reason.forbidden":   s("herald darf dort nicht posten"),
 		"keymsg.reason.unavailable": s("der Chat-Dienst hat nicht geantwortet"),
 		"keymsg.reason.internal":    s("interner Fehler"),
-		"keymsg.paused":             s("Kernbotschaft %s ist pausiert. Mit keymsg resume %[1]s läuft sie wieder."),
+		"keymsg.paused":             s("Kernbotschaft %s ist pausiert. Mit kernbotschaft fortsetzen %[1]s läuft sie wieder."),
 		"keymsg.paused.already":     s("Kernbotschaft %s ist schon pausiert."),
 		"keymsg.resumed":            s("Kernbotschaft %s läuft wieder. Nächster Versand: %s."),
 		"keymsg.resumed.already":    s("Kernbotschaft %s ist nicht pausiert."),
@@ -379,13 +380,13 @@ func german() map[string]catalog.Message {
 		"keymsg.ack.again":  s("Das hast du schon bestätigt. Danke!"),
 		"keymsg.ack.gone":   s("Diese Kernbotschaft gibt es nicht mehr, es gibt also nichts zu bestätigen."),
 
-		"cmd.digest.usage":   s("digest preview [JJJJ-MM] | digest send [JJJJ-MM]"),
+		"cmd.digest.usage":   s("überblick vorschau [JJJJ-MM] | überblick senden [JJJJ-MM]"),
 		"cmd.digest.summary": s("Der monatliche Überblick für die Geschäftsleitung: Erfolge und Trends in klarer Sprache (Admins)."),
 		"cmd.digest.help": s("Der Überblick fasst einen Monat für die Geschäftsleitung zusammen: wie viele Shout-outs, wer und welche Werte herausstachen, dazu einige Zitate; Puls- und Zielergebnisse, soweit vorhanden.\n\n" +
-			"• digest preview [JJJJ-MM]: selbst ansehen (Standard: dieser Monat)\n" +
-			"• digest send [JJJJ-MM]: jetzt an die Geschäftsleitung senden\n\n" +
+			"• überblick vorschau [JJJJ-MM]: selbst ansehen (Standard: dieser Monat)\n" +
+			"• überblick senden [JJJJ-MM]: jetzt an die Geschäftsleitung senden\n\n" +
 			"Er geht außerdem von selbst am ersten Werktag jedes Monats um 9:00 raus und fasst den Vormonat zusammen. Werktage sind Montag bis Freitag: Feiertage kennt herald nicht, am 1. Januar geht er also raus, wenn das ein Wochentag ist."),
-		"digest.err.nosub":  s("Ansehen oder senden? Probier digest preview."),
+		"digest.err.nosub":  s("Ansehen oder senden? Probier überblick vorschau."),
 		"digest.err.noexec": s("Für diesen Workspace ist keine Geschäftsleitung eingetragen, es gibt also niemanden, der den Überblick bekommt. Der Betrieb trägt sie in HERALD_EXECUTIVES ein."),
 		"digest.sent": plural.Selectf(2, "%d",
 			plural.One, "Der Überblick für %[1]s ist unterwegs an %[2]d Person der Geschäftsleitung.",
@@ -412,12 +413,12 @@ func german() map[string]catalog.Message {
 		"digest.goals":          s("Ziele"),
 		// --- home: what is scheduled next (admins) ---
 		"home.next":        s("Als Nächstes geplant"),
-		"home.next.none":   s("Nichts geplant. Mit keymsg add planst du eine Kernbotschaft."),
+		"home.next.none":   s("Nichts geplant. Mit kernbotschaft neu planst du eine Kernbotschaft."),
 		"home.next.keymsg": s("Kernbotschaft %[1]s → %[2]v: %[3]s"),
 		"home.next.digest": s("Monatlicher Überblick an die Geschäftsleitung"),
 		"home.next.more": plural.Selectf(1, "%d",
-			plural.One, "… und %d weitere; keymsg list zeigt alle.",
-			plural.Other, "… und %d weitere; keymsg list zeigt alle."),
+			plural.One, "… und %d weitere; kernbotschaft liste zeigt alle.",
+			plural.Other, "… und %d weitere; kernbotschaft liste zeigt alle."),
 
 		// --- key messages: why a person did not get one ---
 		"keymsg.reason.user.not_found": s("diese Person gibt es in diesem Workspace nicht"),
@@ -460,16 +461,16 @@ func german() map[string]catalog.Message {
 		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung umzusetzen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
 
 		// --- language ---
-		"cmd.language.usage":   s("language [en|de|auto]"),
+		"cmd.language.usage":   s("sprache [en|de|auto]"),
 		"cmd.language.summary": s("Wähle die Sprache, in der herald mit dir spricht."),
 		"cmd.language.help": s("herald spricht Englisch und Deutsch. Deine Wahl gilt für alles, was herald dir schickt: Antworten, Pulsumfragen, Kernbotschaften und den Überblick.\n\n" +
-			"• language: welche Sprache herald mit dir spricht, und warum\n" +
-			"• language de: sprich Deutsch mit mir (oder: language deutsch)\n" +
-			"• language en: sprich Englisch mit mir\n" +
-			"• language auto: meine eigene Wahl löschen; die Sprache meiner Chat-App nutzen, sonst die Voreinstellung des Workspace"),
+			"• sprache: welche Sprache herald mit dir spricht, und warum\n" +
+			"• sprache de: sprich Deutsch mit mir (oder: sprache deutsch)\n" +
+			"• sprache en: sprich Englisch mit mir\n" +
+			"• sprache auto: meine eigene Wahl löschen; die Sprache meiner Chat-App nutzen, sonst die Voreinstellung des Workspace"),
 		"language.name.en":      s("English"),
 		"language.name.de":      s("Deutsch"),
-		"language.current":      s("herald spricht %s mit dir (%s). Ändern mit language en oder language de."),
+		"language.current":      s("herald spricht %s mit dir (%s). Ändern mit sprache en oder sprache de."),
 		"language.how.chosen":   s("deine Wahl"),
 		"language.how.platform": s("aus deiner Chat-App"),
 		"language.how.default":  s("die Voreinstellung des Workspace"),
@@ -482,13 +483,13 @@ func german() map[string]catalog.Message {
 		"schedule.err.often":     s("%q würde alle %s laufen; herald führt einen Zeitplan höchstens alle %s aus, damit niemand überflutet wird. Beispiel: jeden Werktag um 9:00."),
 		"pulse.err.closes.every": s("closes=%s ist länger als die %[3]s zwischen zwei Runden von %[2]q, die Runden würden sich überschneiden. Wähl closes=%[3]s oder weniger."),
 		"pulse.delete.confirm": plural.Selectf(3, "%d",
-			plural.One, "Damit wird die Umfrage %[1]s „%[2]s“ endgültig gelöscht, mit ihrer %[3]d Runde und allen Antworten. Wenn du sicher bist, schreib: pulse delete %[1]s ja",
-			plural.Other, "Damit wird die Umfrage %[1]s „%[2]s“ endgültig gelöscht, mit ihren %[3]d Runden und allen Antworten. Wenn du sicher bist, schreib: pulse delete %[1]s ja"),
+			plural.One, "Damit wird die Umfrage %[1]s „%[2]s“ endgültig gelöscht, mit ihrer %[3]d Runde und allen Antworten. Wenn du sicher bist, schreib: umfrage löschen %[1]s ja",
+			plural.Other, "Damit wird die Umfrage %[1]s „%[2]s“ endgültig gelöscht, mit ihren %[3]d Runden und allen Antworten. Wenn du sicher bist, schreib: umfrage löschen %[1]s ja"),
 		"pulse.deleted":          s("Die Umfrage %s ist gelöscht, mit allen Runden und Antworten."),
-		"goal.delete.confirm":    s("Damit wird das Ziel %[1]s „%[2]s“ endgültig gelöscht. Wenn du sicher bist, schreib: goal delete %[1]s ja"),
+		"goal.delete.confirm":    s("Damit wird das Ziel %[1]s „%[2]s“ endgültig gelöscht. Wenn du sicher bist, schreib: ziel löschen %[1]s ja"),
 		"goal.deleted":           s("Das Ziel %s ist gelöscht."),
 		"goal.err.id":            s("Nenn das Ziel: %s ID, zum Beispiel G1."),
-		"goal.err.notfound":      s("Es gibt kein Ziel %q. goal list zeigt alle."),
+		"goal.err.notfound":      s("Es gibt kein Ziel %q. ziel liste zeigt alle."),
 		"goal.err.target.low":    s("target=%d: Eine Zahl von Shout-outs als Ziel ist mindestens 1."),
 		"pulse.dm.intro.text":    s("Eine kurze Frage, antworte in ein paar Worten:"),
 		"pulse.res.enps.short":   s("eNPS"),
@@ -499,23 +500,22 @@ func german() map[string]catalog.Message {
 			"=0", "%[2]s: keine schriftlichen Antworten",
 			plural.One, "%[2]s: %[1]d schriftliche Antwort",
 			plural.Other, "%[2]s: %[1]d schriftliche Antworten"),
-		"console.help": s("In dieser Konsole: as @name <Befehl> handelt als jemand anderes (as @anna answer P1 9), und click N drückt die Schaltfläche N einer Nachricht oben (click 3, oder click 3 9 bei einer Bewertung). Diagramme und Exporte werden als Dateien gespeichert; ihr Pfad wird angezeigt."),
+		"console.help": s("In dieser Konsole: as @name <Befehl> handelt als jemand anderes (as @anna antwort P1 9), und click N drückt die Schaltfläche N einer Nachricht oben (click 3, oder click 3 9 bei einer Bewertung). Diagramme und Exporte werden als Dateien gespeichert; ihr Pfad wird angezeigt."),
 		"console.click.none": plural.Selectf(2, "%d",
 			"=0", "Eine Schaltfläche %[1]d gibt es nicht: Bisher wurde keine Schaltfläche angezeigt.",
 			plural.Other, "Eine Schaltfläche %[1]d gibt es nicht: Die bisher angezeigten Schaltflächen haben die Nummern 1 bis %[2]d."),
 		"console.saved":              s("(%s; gespeichert als %s)"),
 		"console.saved.file":         s("(gespeichert als %s)"),
 		"console.save.failed":        s("(%s: konnte nicht gespeichert werden: %s)"),
-		"help.aliases":               s("Auf Deutsch: %s."),
 		"layout.when":                s("02.01.2006 15:04 MST"),
 		"layout.date":                s("02.01.2006"),
 		"layout.day":                 s("02.01."),
-		"shoutout.list.more":         s("… und %d weitere; shoutout top fasst den ganzen Monat zusammen."),
+		"shoutout.list.more":         s("… und %d weitere; lob bestenliste fasst den ganzen Monat zusammen."),
 		"shoutout.list.none":         s("Im %s gab es keine Shout-outs."),
 		"pulse.err.remind.closed":    s("Runde %s ist geschlossen, es gibt also niemanden mehr zu erinnern."),
 		"pulse.list.stopped":         s("gestoppt: keine weiteren Runden"),
 		"pulse.list.every":           s("wiederholt sich %s"),
-		"answer.err.question.range":  s("Die Umfrage %[1]s hat die Fragen 1 bis %[2]d, eine Frage %[3]d gibt es nicht. Beispiel: answer %[1]s 1 4."),
+		"answer.err.question.range":  s("Die Umfrage %[1]s hat die Fragen 1 bis %[2]d, eine Frage %[3]d gibt es nicht. Beispiel: antwort %[1]s 1 4."),
 		"pulse.err.template.unknown": s("Eine Vorlage %q gibt es nicht. Die Vorlagen sind: %s."),
 	}
 }

@@ -106,7 +106,7 @@ func english() map[string]catalog.Message {
 			"• pulse new \"How clear is our goal for Q1?\" type=scale5 to=#team\n" +
 			"• pulse new \"Which training do you want?\" type=choice:CRM|Reporting|Mobile to=#sales closes=2d\n" +
 			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
-			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n" +
+			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID · pulse delete ID\n" +
 			"• pulse stop ID: a recurring pulse opens no more rounds\n\n" +
 			"Types: nps (0–10), scale5 (1–5), yesno, choice (2–10 options), text. A round closes after 3 days unless you set closes= (36h, 2d, 1w). Results stay hidden until enough people have answered, for every team too."),
 		"cmd.answer.usage":   s("answer ID [question number] <answer>"),
@@ -249,12 +249,13 @@ func english() map[string]catalog.Message {
 		"pulse.export.open": s("The round is still open: people who are midway through are added when they finish or when it closes."),
 
 		// --- goals ---
-		"cmd.goal.usage":   s("goal add \"<name>\" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD> | goal list"),
+		"cmd.goal.usage":   s("goal add \"<name>\" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD> | goal list | goal delete ID"),
 		"cmd.goal.summary": s("Measurable goals of the change and how far along they are (admins)."),
 		"cmd.goal.help": s("Set measurable goals and follow their progress; the executive digest shows them too.\n\n" +
 			"• goal add \"Engaged team\" metric=enps:P1 target=20 by=2027-03-31: the latest eNPS of pulse P1\n" +
 			"• goal add \"Celebrate wins\" metric=shoutouts target=100 by=2026-12-31: shout-outs from today until then\n" +
-			"• goal list"),
+			"• goal list\n" +
+			"• goal delete ID: asks first; goal delete ID yes deletes it"),
 		"goal.err.sub":          s("Try goal add or goal list."),
 		"goal.err.name":         s("Start with the goal's name in quotes, for example goal add \"Engaged team\" …"),
 		"goal.err.name.long":    s("Keep the name under %d characters."),
@@ -507,7 +508,6 @@ func english() map[string]catalog.Message {
 		"console.saved":              s("(%s; saved as %s)"),
 		"console.saved.file":         s("(saved as %s)"),
 		"console.save.failed":        s("(%s: could not be saved: %s)"),
-		"help.aliases":               s("Also: %s."),
 		"layout.when":                s("2006-01-02 15:04 MST"),
 		"layout.date":                s("2006-01-02"),
 		"layout.day":                 s("Jan 2"),

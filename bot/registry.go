@@ -234,11 +234,7 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
 		var lines []string
 		for _, cmd := range r.commands[1:] {
-			line := "• " + c.t(cmd.usage) + "\n    " + c.t(cmd.summary)
-			if c.lang == "de" && len(cmd.aliases) > 0 {
-				line += " " + c.t("help.aliases", cmd.aliases[0])
-			}
-			lines = append(lines, line)
+			lines = append(lines, "• "+c.t(cmd.usage)+"\n    "+c.t(cmd.summary))
 		}
 		return &Message{
 			Ephemeral: true,
@@ -251,7 +247,7 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 	if cmd := r.find(topic); cmd != nil && cmd.name != "help" {
 		return &Message{
 			Ephemeral: true,
-			Header:    c.t("help.topic", cmd.name),
+			Header:    c.t("help.topic", topic),
 			Text:      Plain(c.t(cmd.help)),
 			Context:   c.t(cmd.summary),
 		}, nil

@@ -66,7 +66,7 @@ func TestConsoleSpeaksGerman(t *testing.T) {
 		"herald hilft deiner Organisation",
 		"Schreib dazu, was geleistet wurde",
 		`"tanzen" kenne ich nicht.`,
-		"Hilfe: pulse",
+		"Hilfe: umfrage",
 		"In dieser Konsole: as @name <Befehl>",
 	} {
 		if !strings.Contains(out, want) {
