@@ -34,3 +34,22 @@ func TestGermanCommandWords(t *testing.T) {
 		mustContain(t, tt.give, text(h.run(tt.who, tt.give, team)), tt.want)
 	}
 }
+
+func TestDidYouMeanSuggestsTheReadersWords(t *testing.T) {
+	h := MustHarness(t)
+	anna := user("UANNA")
+	h.run(anna, "language de")
+	de := func(key string, args ...any) string { return h.bot.Catalog().T("de", key, args...) }
+	tests := []struct {
+		who        bot.Ref
+		give, want string
+	}{
+		{h.owner, "shoutout lis", h.t("err.unknown.near", "shoutout lis", "shoutout list")},
+		{anna, "lob lis", de("err.unknown.near", "lob lis", "lob liste")},
+		{h.owner, "hel", h.t("err.unknown.near", "hel", "help")},
+		{anna, "hilf", de("err.unknown.near", "hilf", "hilfe")},
+	}
+	for _, tt := range tests {
+		mustContain(t, tt.give, text(h.run(tt.who, tt.give)), tt.want)
+	}
+}

@@ -46,13 +46,23 @@ func (cmd *command) subNames() []string {
 	return names
 }
 
-// subWords returns every word of cmd's subcommands: names and aliases.
-func (cmd *command) subWords() []string {
-	var words []string
+// subWords returns every word of cmd's subcommands, names and aliases, the
+// words of lang first: "did you mean" suggests a reader's own words.
+func (cmd *command) subWords(lang string) []string {
+	var names, aliases []string
 	for _, s := range cmd.subs {
-		words = append(append(words, s.name), s.aliases...)
+		names = append(names, s.name)
+		aliases = append(aliases, s.aliases...)
 	}
-	return words
+	return readersFirst(names, aliases, lang)
+}
+
+// readersFirst joins names and their aliases (German words), those of lang first.
+func readersFirst(names, aliases []string, lang string) []string {
+	if lang == "de" {
+		return append(aliases, names...)
+	}
+	return append(names, aliases...)
 }
 
 // is reports whether word names s.
@@ -125,13 +135,15 @@ func (r *registry) names() []string {
 	return names
 }
 
-// words returns every command word, names and aliases, for "did you mean".
-func (r *registry) words() []string {
-	var words []string
+// words returns every command word, names and aliases, the words of lang
+// first, for "did you mean".
+func (r *registry) words(lang string) []string {
+	var names, aliases []string
 	for _, cmd := range r.commands {
-		words = append(append(words, cmd.name), cmd.aliases...)
+		names = append(names, cmd.name)
+		aliases = append(aliases, cmd.aliases...)
 	}
-	return words
+	return readersFirst(names, aliases, lang)
 }
 
 // usageKey returns the catalog key of the usage line of the command called
@@ -170,12 +182,12 @@ func (r *registry) dispatch(ctx context.Context, c *call) (*Message, error) {
 	}
 	cmd := r.find(strings.ToLower(words[0]))
 	if cmd == nil {
-		if near, ok := closest(strings.ToLower(words[0]), r.words()); ok {
+		if near, ok := closest(strings.ToLower(words[0]), r.words(c.lang)); ok {
 			return nil, Errorf(EINVALID, "err.unknown.near", words[0], near)
 		}
 		return nil, Errorf(EINVALID, "err.unknown", words[0])
 	}
-	h, args, err := cmd.route(strings.ToLower(words[0]), words[1:], c.admin)
+	h, args, err := cmd.route(strings.ToLower(words[0]), words[1:], c)
 	if err != nil {
 		return nil, err
 	}
@@ -184,9 +196,9 @@ func (r *registry) dispatch(ctx context.Context, c *call) (*Message, error) {
 }
 
 // route picks the handler of cmd, typed as word, for args and the words it
-// takes, or the answer for a refused or unknown request.
-func (cmd *command) route(word string, args []string, admin bool) (handler, []string, error) {
-	if cmd.admin && !admin {
+// takes, or the answer for a refused or unknown request of c.
+func (cmd *command) route(word string, args []string, c *call) (handler, []string, error) {
+	if cmd.admin && !c.admin {
 		return nil, nil, Errorf(EFORBIDDEN, "err.admin")
 	}
 	if len(cmd.subs) == 0 {
@@ -201,12 +213,20 @@ func (cmd *command) route(word string, args []string, admin bool) (handler, []st
 		}
 	}
 	if cmd.run != nil {
+		// A word that is no mention but close to a subcommand is a typo of it.
+		if len(args) > 0 {
+			if _, isRef := c.req.refOf(args[0]); !isRef {
+				if near, ok := closest(strings.ToLower(args[0]), cmd.subWords(c.lang)); ok {
+					return nil, nil, Errorf(EINVALID, "err.unknown.near", word+" "+args[0], word+" "+near)
+				}
+			}
+		}
 		return cmd.run, args, nil
 	}
 	if len(args) == 0 {
 		return nil, nil, usageError(cmd.name, cmd.noSub)
 	}
-	return nil, nil, unknownSub(word, args[0], cmd.subWords())
+	return nil, nil, unknownSub(word, args[0], cmd.subWords(c.lang))
 }
 
 // unknownSub is the error for a subcommand word that does not exist.
@@ -253,7 +273,7 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 		}, nil
 	}
 	topics := r.names()[1:]
-	if near, ok := closest(topic, r.words()); ok {
+	if near, ok := closest(topic, r.words(c.lang)); ok {
 		return nil, Errorf(EINVALID, "err.unknown.near", "help "+c.args[0], "help "+near)
 	}
 	return nil, Errorf(EINVALID, "help.unknown", c.args[0], strings.Join(topics, ", "))

@@ -86,11 +86,6 @@ func (so *shoutouts) shoutout(ctx context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
 		return nil, usageError("shoutout", "shoutout.err.norecipient")
 	}
-	if _, isRef := c.req.refOf(c.args[0]); !isRef {
-		if near, ok := closest(strings.ToLower(c.args[0]), []string{"list", "top"}); ok {
-			return nil, Errorf(EINVALID, "err.unknown.near", "shoutout "+c.args[0], "shoutout "+near)
-		}
-	}
 	s, err := so.parseShoutout(c)
 	if err != nil {
 		return nil, err
