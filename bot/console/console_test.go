@@ -95,21 +95,33 @@ func TestConsoleTurnsLinesIntoRequests(t *testing.T) {
 	}
 }
 
-func TestConsolePrintsPostsWithTheirChannel(t *testing.T) {
-	var out bytes.Buffer
-	a := console.New(&out, "you", nil)
-	err := a.Send(context.Background(), bot.Message{
-		To:     console.Ref(bot.ChannelRef, "wins"),
-		Header: "🎉 Shout-out",
-		Text:   bot.Text{bot.Mention(console.Ref(bot.UserRef, "you")), bot.Str(" praised "), bot.Mention(console.Ref(bot.UserRef, "anna"))},
-		Fields: []bot.Field{{Label: "Values", Value: bot.Plain("#teamwork")}},
-	})
-	if err != nil {
-		t.Fatal(err)
+func TestConsolePrintsPosts(t *testing.T) {
+	tests := []struct {
+		name string
+		give bot.Message
+		want string
+	}{
+		{name: "a post with its channel", give: bot.Message{
+			To:     console.Ref(bot.ChannelRef, "wins"),
+			Header: "🎉 Shout-out",
+			Text:   bot.Text{bot.Mention(console.Ref(bot.UserRef, "you")), bot.Str(" praised "), bot.Mention(console.Ref(bot.UserRef, "anna"))},
+			Fields: []bot.Field{{Label: "Values", Value: bot.Plain("#teamwork")}},
+		}, want: "[#wins] 🎉 Shout-out\n        @you praised @anna\n        Values: #teamwork\n\n"},
+		{name: "labels that end a sentence get no colon", give: bot.Message{To: console.Ref(bot.UserRef, "you"), Fields: []bot.Field{
+			{Label: "1. How clear is our goal?", Value: bot.Plain("Average 4.2 of 5")},
+			{Label: "2. I can work the new way.", Value: bot.Plain("Average 3.0 of 5")},
+		}}, want: "[@you] 1. How clear is our goal? Average 4.2 of 5\n       2. I can work the new way. Average 3.0 of 5\n\n"},
 	}
-	want := "[#wins] 🎉 Shout-out\n        @you praised @anna\n        Values: #teamwork\n\n"
-	if got := out.String(); got != want {
-		t.Errorf("got %q, want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := console.New(&out, "you", nil).Send(context.Background(), tt.give); err != nil {
+				t.Fatal(err)
+			}
+			if got := out.String(); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -170,23 +182,6 @@ func TestConsoleSavesChartsAndExports(t *testing.T) {
 		if want := h.Catalog().T("en", f.key, args...); !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
-	}
-}
-
-func TestConsoleFieldLabelsEndOnce(t *testing.T) {
-	var out bytes.Buffer
-	a := console.New(&out, "you", nil)
-	err := a.Send(context.Background(), bot.Message{To: console.Ref(bot.UserRef, "you"), Fields: []bot.Field{
-		{Label: "1. How clear is our goal?", Value: bot.Plain("Average 4.2 of 5")},
-		{Label: "2. I can work the new way.", Value: bot.Plain("Average 3.0 of 5")},
-		{Label: "Values", Value: bot.Plain("#teamwork")},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "[@you] 1. How clear is our goal? Average 4.2 of 5\n       2. I can work the new way. Average 3.0 of 5\n       Values: #teamwork\n\n"
-	if got := out.String(); got != want {
-		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
