@@ -36,7 +36,10 @@
 // # Conventions
 //
 // Every user-facing text comes from the catalog (catalog.go), in English
-// (lang_en.go) and German (lang_de.go). Failures are *Error values with a code
+// (lang_en.go) and German (lang_de.go), rendered in each reader's language
+// through a Printer (printer.go), dates included; ready-made pulses keep
+// their template's name and are rendered at read time. Commands are declared
+// in one registry (registry.go), whose German words come from aliases.go. Failures are *Error values with a code
 // and a catalog key, safe to show; anything else is logged once and shown as
 // an internal error. Tests use the fakes in bot/bottest and a real Redis.
 package bot
