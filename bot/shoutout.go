@@ -259,10 +259,13 @@ func (so *shoutouts) noneYet(c *call, month Month) string {
 
 // valuesNotIn returns the values not written as #value in text already.
 func valuesNotIn(values []string, text string) []string {
-	text = strings.ToLower(text)
+	written := map[string]bool{}
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		written[strings.TrimRight(w, ".,;:!?")] = true
+	}
 	var out []string
 	for _, v := range values {
-		if !strings.Contains(text, "#"+v) {
+		if !written["#"+v] {
 			out = append(out, v)
 		}
 	}
