@@ -34,7 +34,7 @@ func german() map[string]catalog.Message {
 		"month.11":           s("November"),
 		"month.12":           s("Dezember"),
 
-		"console.banner": s("herald-Konsole: du bist @%s. Tippe help zum Start; Strg-D beendet."),
+		"console.banner": s("herald-Konsole: du bist @%s. Tippe hilfe zum Start; Strg-D beendet."),
 
 		"console.as.usage":       s("So geht's: as @name <Befehl>, um als jemand anderes zu handeln."),
 		"console.click.usage":    s("So geht's: click N [Wert], wobei N die Nummer einer oben gezeigten Schaltfläche ist."),
@@ -53,7 +53,7 @@ func german() map[string]catalog.Message {
 		"cmd.help.summary":     s("Was herald kann und wie jeder Befehl funktioniert."),
 		"cmd.help.help":        s("hilfe listet alle Befehle auf; hilfe <Befehl> erklärt einen mit Beispielen, etwa hilfe umfrage."),
 		"cmd.shoutout.usage":   s("lob @Person… <was sie geleistet hat> [#Wert…]"),
-		"cmd.shoutout.summary": s("Lob für Personen oder ein Team im Erfolgskanal; list und top zeigen den Monat."),
+		"cmd.shoutout.summary": s("Lob für Personen oder ein Team im Erfolgskanal; liste und bestenliste zeigen den Monat."),
 		"cmd.shoutout.help": s("Lob für Personen oder ein Team. herald postet es im Erfolgskanal, markiert Unternehmenswerte und zählt es für die Monatsbestenliste.\n\n" +
 			"• lob @anna @ben haben die CRM-Einführung geschafft #customer-first\n" +
 			"• lob liste [JJJJ-MM]: die Shout-outs des Monats\n" +
@@ -83,7 +83,7 @@ func german() map[string]catalog.Message {
 
 		// --- home and Slack ---
 		"home.header":             s("Dein herald"),
-		"home.context":            s("Mit /herald help siehst du alles, was herald kann."),
+		"home.context":            s("Mit /herald hilfe siehst du alles, was herald kann."),
 		"home.received":           s("Shout-outs, die du bekommen hast"),
 		"home.received.none":      s("Noch keine. Sie erscheinen hier, sobald dich jemand lobt."),
 		"home.given":              s("Shout-outs, die du vergeben hast"),
@@ -246,7 +246,7 @@ func german() map[string]catalog.Message {
 		"pulse.export.done": plural.Selectf(1, "%d",
 			plural.One, "%d Antwortzeile aus Runde %s, ohne Namen.",
 			plural.Other, "%d Antwortzeilen aus Runde %s, ohne Namen."),
-		"pulse.export.open": s("Die Runde ist noch offen: Wer mittendrin ist, kommt dazu, sobald er fertig ist oder die Runde endet."),
+		"pulse.export.open": s("Die Runde ist noch offen: Antworten von allen, die noch mittendrin sind, kommen dazu, sobald sie fertig sind oder die Runde endet."),
 
 		// --- goals ---
 		"cmd.goal.usage":   s("ziel neu \"<Name>\" metric=<enps:UMFRAGE_ID|shoutouts> target=<n> by=<JJJJ-MM-TT> | ziel liste | ziel löschen ID"),
