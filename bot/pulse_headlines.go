@@ -26,10 +26,10 @@ func headlineKinds() []string {
 // headlineKey is the catalog key of a headline kind's short name: "pulse.res.avg.short".
 func headlineKey(kind string) string { return "pulse.res." + kind + ".short" }
 
-// headlineOf is the one number that sums up a round and what it measures:
+// headlineKind is the one number that sums up a round and what it measures:
 // the can/want share of able and willing, else the eNPS, else the first
 // scale's average, else the first yes/no question's share of yes.
-func (ps *pulses) headlineOf(p *Pulse, t *Tally, seg int) (kind string, value float64, ok bool) {
+func (ps *pulses) headlineKind(p *Pulse, t *Tally, seg int) (kind string, value float64, ok bool) {
 	if m, ok := matrixOf(p, t, seg); ok {
 		return HeadAbleWilling, float64(pct(m.AbleWilling, m.Total())), m.Total() > 0 && !ps.withheld(p, m.Total())
 	}
@@ -116,7 +116,7 @@ func (ps *pulses) headlines(ctx context.Context, space string, month Month, lang
 				Withheld: ps.withheld(p, t.Respondents)}
 			if !h.Withheld {
 				var ok bool
-				if h.Kind, h.Value, ok = ps.headlineOf(p, t, allSegments); !ok {
+				if h.Kind, h.Value, ok = ps.headlineKind(p, t, allSegments); !ok {
 					h.Kind, h.Top, h.Value, _ = ps.wordsHeadline(p, t)
 				}
 				if prev != nil && prev.Kind == h.Kind && prev.Kind != HeadChoice && prev.Kind != HeadTexts {

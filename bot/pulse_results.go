@@ -143,9 +143,9 @@ func matrixOf(p *Pulse, t *Tally, seg int) (Matrix, bool) {
 }
 
 // headline is the one number that sums up a round, with its name in lang
-// (see headlineOf).
+// (see headlineKind).
 func (ps *pulses) headline(lang string, p *Pulse, t *Tally, seg int) (label string, value float64, ok bool) {
-	kind, value, ok := ps.headlineOf(p, t, seg)
+	kind, value, ok := ps.headlineKind(p, t, seg)
 	return ps.cat.T(lang, headlineKey(kind)), value, ok
 }
 
