@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 func TestGermanCommandWords(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.Lang = "de"; c.Schedules = scheduler.Parser{}; c.AnonymityMin = 1 })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h := MustHarness(t, func(c *bot.Config) { c.Lang = "de"; c.Schedules = schedule.Parser{}; c.AnonymityMin = 3 })
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
 	de := func(key string, args ...any) string { return h.bot.Catalog().T("de", key, args...) }
 	anna := user("UANNA")
 	tests := []struct {
@@ -21,7 +21,7 @@ func TestGermanCommandWords(t *testing.T) {
 		{h.owner, "hilfe", de("cmd.pulse.usage")},
 		{h.owner, "hilfe umfrage", de("help.topic", "umfrage")},
 		{h.owner, "lob liste", de("shoutout.list.empty")},
-		{h.owner, `umfrage neu "Klappt es?" type=yesno to=#team`, de("pulse.started", "P1", "Klappt es?", 2, "Do. 26.11.2026 10:00 UTC")},
+		{h.owner, `umfrage neu "Klappt es?" type=yesno to=#team`, de("pulse.started", "P1", "Klappt es?", 3, "Do. 26.11.2026 10:00 UTC")},
 		{h.owner, "umfrage ergebnisse P1", de("pulse.res.header", "Klappt es?", "P1.1")},
 		{h.owner, "umfrage lösch P1", de("err.unknown.near", "umfrage lösch", "umfrage löschen")},
 		{h.owner, "umfrag liste", de("err.unknown.near", "umfrag", "umfrage")},

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// Config is what the core needs: its stores, an Outbox, a clock and the settings
-// of CONTRACT.md. cmd/herald fills it in.
+// Config is what the core needs: its stores, an Outbox, a clock and the
+// settings of the README's configuration table. cmd/herald fills it in.
 type Config struct {
 	Shoutouts ShoutoutStore
 	Pulses    PulseStore  // pulse surveys; nil turns the pulse commands off
@@ -30,16 +30,16 @@ type Config struct {
 	Location *time.Location // default zone for months and schedules
 	// Admins are user ids (or platform:id) with admin rights.
 	Admins []string
-	// WinsChannel is the channel id shout-outs are broadcast to, or ids by
-	// platform ("slack:C1,teams:19:…"); empty means the channel the command
-	// came from.
-	WinsChannel string
-	// AnonymityMin is how many respondents an anonymous pulse (and each of its
-	// segments) needs before its results are shown. Zero means 5.
+	// WinsChannel is where shout-outs are broadcast; a platform without a
+	// channel broadcasts to the channel the command came from.
+	WinsChannel Channels
+	// AnonymityMin is how many answers every figure of an anonymous pulse (a
+	// question, an audience segment) needs before it is shown. Zero means 5;
+	// below MinAnonymity New fails.
 	AnonymityMin int
-	// FeedbackChannel is the channel id anonymous feedback goes to, or ids by
-	// platform as for WinsChannel; empty refuses feedback.
-	FeedbackChannel string
+	// FeedbackChannel is where anonymous feedback goes; a platform without a
+	// channel refuses feedback.
+	FeedbackChannel Channels
 	// Executives receive the monthly digest.
 	Executives []Ref
 	// MinInterval is the shortest time allowed between two runs of a key
@@ -87,8 +87,11 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	if cfg.AnonymityMin < 1 {
+	if cfg.AnonymityMin == 0 {
 		cfg.AnonymityMin = 5
+	}
+	if cfg.AnonymityMin < MinAnonymity {
+		return nil, fmt.Errorf("bot: anonymity minimum %d is below %d", cfg.AnonymityMin, MinAnonymity)
 	}
 	if cfg.Directory == nil {
 		cfg.Directory = Directories{}
@@ -113,6 +116,7 @@ func New(cfg Config) (*Bot, error) {
 			langs: b.langs, clock: cfg.Clock, loc: cfg.Location, cat: cat, log: cfg.Logger,
 			anonymityMin: cfg.AnonymityMin,
 		}
+		b.pulses.addRoundJobs(b.jobs)
 		if scheduled {
 			b.jobs[pulseJob] = b.pulses.job()
 		}
@@ -137,13 +141,14 @@ func New(cfg Config) (*Bot, error) {
 		b.jobs[digestJob] = dg.job()
 		b.home.keymsgs, b.home.digest = b.keymsgs, dg
 	}
-	fb := &feedback{outbox: cfg.Outbox, channel: cfg.FeedbackChannel, cat: cat, log: cfg.Logger}
+	fb := &feedback{outbox: cfg.Outbox, channel: cfg.FeedbackChannel, cat: cat, log: cfg.Logger, limit: newFeedbackCounter()}
 	var lang *languages
 	if cfg.People != nil {
 		lang = b.langs
 	}
 	b.reg = newRegistry(features{
 		shoutouts: so, keymsgs: b.keymsgs, pulses: b.pulses, feedback: fb, language: lang, goals: b.goals, digest: dg,
+		privacy: &privacy{anonymityMin: cfg.AnonymityMin},
 	})
 	return b, nil
 }

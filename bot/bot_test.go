@@ -135,7 +135,7 @@ func TestShoutoutIsStoredAndBroadcast(t *testing.T) {
 }
 
 func TestShoutoutGoesToTheWinsChannel(t *testing.T) {
-	b, _, out := mustBot(t, Config{WinsChannel: "#CWINS"})
+	b, _, out := mustBot(t, Config{WinsChannel: Channels{Default: "CWINS"}})
 	b.Handle(context.Background(), typed("shoutout <@UANNA> thanks"))
 	if len(out.sent) != 1 {
 		t.Fatalf("got %d broadcasts, want 1", len(out.sent))
@@ -296,7 +296,7 @@ func (m *memShoutouts) ShoutoutsOf(context.Context, Ref, int) (received, given [
 }
 
 func TestShoutoutWinsChannelByPlatform(t *testing.T) {
-	b, _, out := mustBot(t, Config{WinsChannel: "teams:19:wins@thread.tacv2, slack:CWINS"})
+	b, _, out := mustBot(t, Config{WinsChannel: Channels{ByPlatform: map[Platform]string{Teams: "19:wins@thread.tacv2", Slack: "CWINS"}}})
 	b.Handle(context.Background(), typed("shoutout <@UANNA> thanks"))
 	if len(out.sent) != 1 || out.sent[0].To.ID != "CWINS" {
 		t.Fatalf("got %+v, want the broadcast in Slack's CWINS", out.sent)

@@ -1,33 +1,19 @@
 package bot
 
-import "strings"
-
-// channelFor picks the channel id for platform p from a channel setting such
-// as HERALD_WINS_CHANNEL: either one id for every platform ("C0WINS"), or ids
-// by platform ("slack:C0WINS,teams:19:abc@thread.tacv2"), where an entry
-// without a platform serves the platforms not named. It returns "" when p has
-// no channel.
-func channelFor(setting string, p Platform) string {
-	var fallback string
-	for part := range strings.SplitSeq(setting, ",") {
-		part = strings.TrimSpace(part)
-		if name, id, ok := strings.Cut(part, ":"); ok && isPlatform(name) {
-			if Platform(name) == p {
-				return strings.TrimPrefix(id, "#")
-			}
-			continue
-		}
-		if fallback == "" {
-			fallback = strings.TrimPrefix(part, "#")
-		}
-	}
-	return fallback
+// Channels is a channel setting such as the wins or the feedback channel: a
+// channel id by platform, and one for the platforms not named. cmd/herald
+// reads it from the environment once, at start.
+type Channels struct {
+	// ByPlatform holds the ids of the platforms named in the setting.
+	ByPlatform map[Platform]string
+	// Default serves the platforms ByPlatform does not name; empty means none.
+	Default string
 }
 
-func isPlatform(name string) bool {
-	switch Platform(name) {
-	case Slack, Teams, Console:
-		return true
+// For returns the channel id for platform p, or "" when p has none.
+func (c Channels) For(p Platform) string {
+	if id, ok := c.ByPlatform[p]; ok {
+		return id
 	}
-	return false
+	return c.Default
 }

@@ -2,24 +2,24 @@ package bot
 
 import "testing"
 
-func TestChannelFor(t *testing.T) {
+func TestChannelsFor(t *testing.T) {
+	byPlatform := Channels{ByPlatform: map[Platform]string{Slack: "C0WINS", Teams: "19:abc@thread.tacv2"}}
 	tests := []struct {
-		give string
+		give Channels
 		p    Platform
 		want string
 	}{
-		{"", Slack, ""},
-		{"C0WINS", Slack, "C0WINS"},
-		{"#wins", Console, "wins"},
-		{"19:abc@thread.tacv2", Teams, "19:abc@thread.tacv2"},
-		{"slack:C0WINS, teams:19:abc@thread.tacv2", Slack, "C0WINS"},
-		{"slack:C0WINS, teams:19:abc@thread.tacv2", Teams, "19:abc@thread.tacv2"},
-		{"slack:C0WINS, teams:19:abc@thread.tacv2", Console, ""},
-		{"slack:C0WINS,wins", Console, "wins"},
+		{Channels{}, Slack, ""},
+		{Channels{Default: "C0WINS"}, Slack, "C0WINS"},
+		{Channels{Default: "19:abc@thread.tacv2"}, Teams, "19:abc@thread.tacv2"},
+		{byPlatform, Slack, "C0WINS"},
+		{byPlatform, Teams, "19:abc@thread.tacv2"},
+		{byPlatform, Console, ""},
+		{Channels{ByPlatform: map[Platform]string{Slack: "C0WINS"}, Default: "wins"}, Console, "wins"},
 	}
 	for _, tt := range tests {
-		if got := channelFor(tt.give, tt.p); got != tt.want {
-			t.Errorf("channelFor(%q, %s): got %q, want %q", tt.give, tt.p, got, tt.want)
+		if got := tt.give.For(tt.p); got != tt.want {
+			t.Errorf("%+v.For(%s): got %q, want %q", tt.give, tt.p, got, tt.want)
 		}
 	}
 }

@@ -40,14 +40,22 @@ func ParseDeliveryID(s string) (DeliveryID, bool) {
 	return DeliveryID{}, false
 }
 
-// Delivered records the outcome of a message the Outbox took: err is nil when
-// it was delivered. The Outbox calls it once per message, after its last try;
-// only key messages keep delivery reports.
-func (b *Bot) Delivered(ctx context.Context, m Message, err error) error {
-	if b.keymsgs == nil {
+// DeliveryLog records what became of the messages an Outbox took, where a
+// feature keeps delivery reports: each post of a key message ("keymsg show").
+// It needs only the store, so an Outbox can be given it before the Bot that
+// posts to that Outbox is made.
+type DeliveryLog struct {
+	KeyMessages KeyMessageStore
+}
+
+var _ Outcomes = DeliveryLog{}
+
+// Delivered records the outcome of m: err is nil when it was delivered.
+func (dl DeliveryLog) Delivered(ctx context.Context, m Message, err error) error {
+	if dl.KeyMessages == nil {
 		return nil
 	}
-	return b.keymsgs.delivered(ctx, m, err)
+	return (&keyMessages{store: dl.KeyMessages}).delivered(ctx, m, err)
 }
 
 // delivered records the outcome of one post of a key message.

@@ -8,7 +8,7 @@ import (
 
 // digestPulses is the digest's pulse section: each round opened in the month
 // with its headline, its change against the round before and its response
-// rate, in plain words. Rounds below the anonymity threshold say so.
+// rate, in plain words. Rounds whose headline may not be shown say so.
 func (dg *digest) digestPulses(ctx context.Context, d *digestRun) (*Field, error) {
 	heads, err := dg.pulses.headlines(ctx, d.space, d.month, d.c.lang)
 	if err != nil {
@@ -21,15 +21,16 @@ func (dg *digest) digestPulses(ctx context.Context, d *digestRun) (*Field, error
 	for _, h := range heads {
 		name := fmt.Sprintf("%s (%s.%d)", h.Title, h.Pulse, h.Round)
 		rate := d.t("digest.pulse.rate", h.Respondents, h.Invited, pct(h.Respondents, h.Invited))
+		if h.Open {
+			lines = append(lines, "• "+d.t("digest.pulse.open", name, rate))
+			continue
+		}
 		if h.Withheld {
 			lines = append(lines, "• "+d.t("digest.pulse.withheld", name, rate))
 			continue
 		}
 		var line string
 		switch h.Kind {
-		case "":
-			lines = append(lines, "• "+name+" "+rate)
-			continue
 		case HeadChoice:
 			line = d.t("digest.pulse.choice", name, h.Top, int(h.Value))
 		case HeadTexts:

@@ -12,9 +12,10 @@ const maxFeedback = 3000
 // feedback is the anonymous improvement-idea feature.
 type feedback struct {
 	outbox  Outbox
-	channel string // the feedback channel setting, as Config.FeedbackChannel
+	channel Channels // where feedback goes, by platform
 	cat     *Catalog
 	log     *slog.Logger
+	limit   *feedbackCounter
 }
 
 func (fb *feedback) commands() []command {
@@ -25,19 +26,23 @@ func (fb *feedback) commands() []command {
 }
 
 // feedback handles "feedback <text>": an anonymous improvement idea, posted to
-// the feedback channel. Its author is stored nowhere, not even in a log line:
-// a failure to post is logged without author and text.
+// the feedback channel as plain text (no live mentions or links). Its author
+// is stored nowhere, not even in a log line: a failure to post is logged
+// without author and text, and the rate limit counts under a salted hash.
 func (fb *feedback) feedback(ctx context.Context, c *call) (*Message, error) {
-	id := channelFor(fb.channel, c.req.Channel.Platform)
+	id := fb.channel.For(c.req.Channel.Platform)
 	if id == "" {
 		return nil, Errorf(EINVALID, "feedback.err.off")
 	}
 	if len(c.args) == 0 {
 		return nil, usageError("feedback", "feedback.err.empty")
 	}
-	text := c.req.textOf(c.args)
+	text := plainFeedback(c.req.textOf(c.args))
 	if n := utf8.RuneCountInString(text.String()); n > maxFeedback {
 		return nil, Errorf(EINVALID, "feedback.err.toolong", n, maxFeedback)
+	}
+	if !fb.limit.hit(c.req.User, c.now) {
+		return nil, Errorf(ECONFLICT, "feedback.err.rate", feedbackLimit)
 	}
 	ch := c.req.Channel.Same(ChannelRef, id, "")
 	pr := fb.cat.Printer("")

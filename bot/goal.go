@@ -206,10 +206,10 @@ func (gs *goals) latestENPS(ctx context.Context, space, pulseID string) (int, bo
 		if err != nil {
 			return 0, false, fmt.Errorf("tally %s.%d: %w", p.ID, n, err)
 		}
-		c := t.counts(q, allSegments)
-		if gs.pulses.withheld(p, t.Respondents) || total(c) == 0 {
+		if !gs.pulses.disclose(p, t).question[q] || t.answers(q, allSegments) == 0 {
 			continue
 		}
+		c := t.counts(q, allSegments)
 		return npsOf(c).Score, true, nil
 	}
 	return 0, false, nil

@@ -9,7 +9,7 @@ import (
 
 func TestGoalErrors(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA")...)
+	h.dir.Set(team, crowd("UANNA")...)
 	h.run(h.owner, `pulse new "Ready?" type=yesno to=#team`, team)
 	tests := []struct {
 		give string
@@ -36,8 +36,8 @@ func TestGoalErrors(t *testing.T) {
 }
 
 func TestGoalProgress(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2 })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 3 })
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
 	h.run(h.owner, "pulse template enps to=#team", team)
 	mustContain(t, "add", h.run(h.owner, `goal add "Engaged team" metric=enps:P1 target=20 by=2027-03-31`).Text.String(),
 		h.t("goal.added", "G1", "Engaged team", 20, "2027-03-31"))
@@ -46,6 +46,8 @@ func TestGoalProgress(t *testing.T) {
 	mustContain(t, "no result yet", list, h.t("goal.line", "G1", "Engaged team", h.t("goal.metric.enps", "P1"), h.t("goal.unknown"), 20, "2027-03-31"))
 	h.rate(user("UANNA"), "P1.1", 1, 10)
 	h.rate(user("UBEN"), "P1.1", 1, 8)
+	mustContain(t, "below the threshold", h.run(h.owner, "goal list").Text.String(), h.t("goal.unknown"))
+	h.rate(user("UCARLA"), "P1.1", 1, 9)
 	for range 2 {
 		h.run(user("UANNA"), "shoutout @uben great demo", user("UBEN"))
 	}
@@ -55,8 +57,8 @@ func TestGoalProgress(t *testing.T) {
 	if err != nil {
 		t.Fatalf("progress: %v", err)
 	}
-	if len(st) != 2 || st[0].Current != 50 || !st[0].Known || !st[0].Reached || st[1].Current != 3 || !st[1].Reached {
-		t.Errorf("got %+v, want eNPS +50 reached and 3 shout-outs reached", st)
+	if len(st) != 2 || st[0].Current != 67 || !st[0].Known || !st[0].Reached || st[1].Current != 3 || !st[1].Reached {
+		t.Errorf("got %+v, want eNPS +67 reached and 3 shout-outs reached", st)
 	}
 	mustContain(t, "list", h.run(h.owner, "goal list").Text.String(), h.t("goal.reached"))
 }

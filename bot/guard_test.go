@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 func TestSchedulesMoreOftenThanHourlyAreRefused(t *testing.T) {
@@ -38,8 +38,8 @@ func TestOperatorMayAllowFrequentSchedules(t *testing.T) {
 }
 
 func TestRecurringPulsesAreChecked(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = schedule.Parser{} })
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...) // as many as anonymous results need
 	tests := []struct {
 		give string
 		want string
@@ -48,8 +48,8 @@ func TestRecurringPulsesAreChecked(t *testing.T) {
 		{`pulse new "Q?" type=yesno to=#team every="* * * * *"`, "schedule.err.often", []any{"* * * * *", "1m", "1h"}},
 		{`pulse new "Q?" type=yesno to=#team every="on 2027-01-15 at 9:00"`, "schedule.err.once", []any{"on 2027-01-15 at 9:00"}},
 		{`pulse new "Q?" type=yesno to=#team every="every day at 9:00" closes=3d`, "pulse.err.closes.every", []any{"3d", "every day at 9:00", "1d"}},
-		{`pulse new "Q?" type=yesno to=#team every="every day at 9:00"`, "pulse.started", []any{"P1", "Q?", 2, "Tue 2026-11-24 10:00 UTC"}},
-		{`pulse template enps to=#team every="every monday at 9:00" closes=1w`, "pulse.started", []any{"P2", "eNPS", 2, "Mon 2026-11-30 10:00 UTC"}},
+		{`pulse new "Q?" type=yesno to=#team every="every day at 9:00"`, "pulse.started", []any{"P1", "Q?", 5, "Tue 2026-11-24 10:00 UTC"}},
+		{`pulse template enps to=#team every="every monday at 9:00" closes=1w`, "pulse.started", []any{"P2", "eNPS", 5, "Mon 2026-11-30 10:00 UTC"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
@@ -78,7 +78,7 @@ func TestGoalTargetsMustBeReachable(t *testing.T) {
 
 func TestDeleteAsksFirst(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
 	h.run(h.owner, `pulse new "Q?" type=yesno to=#team`, team)
 	h.run(h.owner, `goal add "Wins" metric=shoutouts target=5 by=2027-01-31`)
 	steps := []struct {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/store/storetest"
 )
 
@@ -19,7 +19,7 @@ func BenchmarkHomeAdmin(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.MustStore(b)
 	core, err := bot.New(bot.Config{
-		Shoutouts: st, KeyMessages: st, Schedules: scheduler.Parser{}, Outbox: &bottest.Messenger{},
+		Shoutouts: st, KeyMessages: st, Schedules: schedule.Parser{}, Outbox: &bottest.Messenger{},
 		Clock: bottest.NewClock(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)),
 		Lang:  "en", Admins: []string{"boss"}, Executives: []bot.Ref{user("exec")},
 	})

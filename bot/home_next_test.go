@@ -10,7 +10,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/store"
 )
 
@@ -94,7 +94,7 @@ func TestHomeScheduledNext(t *testing.T) {
 func TestHomeScheduledNextStoreDown(t *testing.T) {
 	down := store.New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), "herald:")
 	b, err := bot.New(bot.Config{
-		Shoutouts: &bottest.Shoutouts{}, KeyMessages: down, Schedules: scheduler.Parser{}, Outbox: &bottest.Messenger{},
+		Shoutouts: &bottest.Shoutouts{}, KeyMessages: down, Schedules: schedule.Parser{}, Outbox: &bottest.Messenger{},
 		Lang: "en", Admins: []string{"boss"},
 	})
 	if err != nil {

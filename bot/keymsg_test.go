@@ -9,7 +9,8 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
+	"github.com/herald-chat/herald/store"
 	"github.com/herald-chat/herald/store/storetest"
 )
 
@@ -21,6 +22,7 @@ func group(id string) bot.Ref {
 // rig is a Bot on a real store with a recording outbox and a fixed clock.
 type rig struct {
 	b     *bot.Bot
+	st    *store.Store
 	out   *bottest.Messenger
 	clock *bottest.Clock
 }
@@ -28,9 +30,9 @@ type rig struct {
 func newRig(t *testing.T, now time.Time, cfg bot.Config) *rig {
 	t.Helper()
 	st := storetest.MustStore(t)
-	r := &rig{out: &bottest.Messenger{}, clock: bottest.NewClock(now)}
+	r := &rig{st: st, out: &bottest.Messenger{}, clock: bottest.NewClock(now)}
 	cfg.Shoutouts, cfg.KeyMessages, cfg.Outbox, cfg.Clock = st, st, r.out, r.clock
-	cfg.Schedules = scheduler.Parser{}
+	cfg.Schedules = schedule.Parser{}
 	cfg.Admins = []string{"boss"}
 	if cfg.Lang == "" {
 		cfg.Lang = "en"
@@ -140,7 +142,7 @@ func TestKeymsgSendAckShow(t *testing.T) {
 		if m.To.ID == "carla" {
 			err = bot.Errorf(bot.ENOTFOUND, "err.platform")
 		}
-		if err := r.b.Delivered(ctx, m, err); err != nil {
+		if err := (bot.DeliveryLog{KeyMessages: r.st}).Delivered(ctx, m, err); err != nil {
 			t.Fatalf("delivered: %v", err)
 		}
 	}

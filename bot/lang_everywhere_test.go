@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 func TestTemplatePulsesSpeakEachReadersLanguage(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 1 })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
-	anna, ben := user("UANNA"), user("UBEN")
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 3 })
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
+	anna, ben, carla := user("UANNA"), user("UBEN"), user("UCARLA")
 	de := func(key string, args ...any) string { return h.bot.Catalog().T("de", key, args...) }
 	h.run(anna, "language de")
 	h.run(h.owner, `pulse template canwant to=#team`, team)
@@ -27,6 +27,11 @@ func TestTemplatePulsesSpeakEachReadersLanguage(t *testing.T) {
 	mustContain(t, "German second question", text(next), de("pulse.tpl.canwant.q2"))
 
 	h.rate(anna, "P1.1", 2, 4)
+	for _, u := range []bot.Ref{ben, carla} {
+		h.rate(u, "P1.1", 1, 4)
+		h.rate(u, "P1.1", 2, 2)
+	}
+	h.run(h.owner, "pulse close P1") // an anonymous round shows its figures once it closes
 	h.run(h.owner, "language de")
 	res := text(h.run(h.owner, "pulse results P1"))
 	mustContain(t, "results header in the reader's language", res, de("pulse.res.header", de("pulse.tpl.canwant.title"), "P1.1"))
@@ -39,27 +44,33 @@ func TestTemplatePulsesSpeakEachReadersLanguage(t *testing.T) {
 func TestDigestHeadlinesPerQuestionType(t *testing.T) {
 	for _, lang := range []string{"en", "de"} {
 		t.Run(lang, func(t *testing.T) {
-			h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = scheduler.Parser{}; c.Lang = lang })
+			h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 3; c.Schedules = schedule.Parser{}; c.Lang = lang })
 			tr := func(key string, args ...any) string { return h.bot.Catalog().T(lang, key, args...) }
-			h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
-			anna, ben := user("UANNA"), user("UBEN")
+			h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN")...)
+			anna, ben, carla := user("UANNA"), user("UBEN"), user("UCARLA")
 			h.run(h.owner, `pulse new "Is the CRM helping?" type=yesno to=#team`, team)
 			h.click(anna, bot.ActionPulseAnswer, "P1.1|1|yes")
 			h.click(ben, bot.ActionPulseAnswer, "P1.1|1|no")
+			h.click(carla, bot.ActionPulseAnswer, "P1.1|1|yes")
 			h.run(h.owner, `pulse new "Which training do you want?" type=choice:CRM|Reporting to=#team`, team)
-			h.click(anna, bot.ActionPulseAnswer, "P2.1|1|2")
-			h.click(ben, bot.ActionPulseAnswer, "P2.1|1|2")
+			for _, u := range []bot.Ref{anna, ben, carla} {
+				h.click(u, bot.ActionPulseAnswer, "P2.1|1|2")
+			}
 			h.run(h.owner, `pulse new "What should we improve?" type=text to=#team`, team)
 			h.click(anna, bot.ActionPulseText, "P3.1|1")
-			h.bot.AnswerPulse(t.Context(), bot.Request{User: anna, Channel: channel("DM", "dm")}, "P3.1", 1, "more training")
-			h.bot.AnswerPulse(t.Context(), bot.Request{User: ben, Channel: channel("DM", "dm")}, "P3.1", 1, "fewer meetings")
+			for u, give := range map[bot.Ref]string{anna: "more training", ben: "fewer meetings", carla: "clearer goals"} {
+				h.bot.AnswerPulse(t.Context(), bot.Request{User: u, Channel: channel("DM", "dm")}, "P3.1", 1, give)
+			}
+			for _, id := range []string{"P1", "P2", "P3"} {
+				h.run(h.owner, "pulse close "+id) // anonymous rounds show their figures once they close
+			}
 
 			got := text(h.run(h.owner, "digest preview"))
-			rate := tr("digest.pulse.rate", 2, 3, 67)
+			rate := tr("digest.pulse.rate", 3, 4, 75)
 			for _, want := range []string{
-				tr("digest.pulse.value", "Is the CRM helping? (P1.1)", tr("pulse.res.yes.short"), "50%") + " " + rate,
+				tr("digest.pulse.value", "Is the CRM helping? (P1.1)", tr("pulse.res.yes.short"), "67%") + " " + rate,
 				tr("digest.pulse.choice", "Which training do you want? (P2.1)", "Reporting", 100) + " " + rate,
-				tr("digest.pulse.texts", 2, "What should we improve? (P3.1)") + " " + rate,
+				tr("digest.pulse.texts", 3, "What should we improve? (P3.1)") + " " + rate,
 			} {
 				mustContain(t, "headline", got, want)
 			}

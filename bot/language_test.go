@@ -20,7 +20,7 @@ func TestPeopleChooseTheirLanguage(t *testing.T) {
 	mustContain(t, "unknown", text(h.run(anna, "language klingon")), de("language.err.unknown", "klingon", "en (English), de (Deutsch)"))
 
 	// Direct messages speak each person's language.
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(team, crowd("UANNA", "UBEN")...)
 	h.run(h.owner, `pulse new "Join the pilot?" type=yesno to=#team`, team)
 	for who, want := range map[string]string{"UANNA": "Pulsumfrage", "UBEN": "Pulse survey"} {
 		dms := h.sentTo(user(who))

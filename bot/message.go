@@ -30,7 +30,7 @@ type Message struct {
 	Fallback string `json:"fallback,omitempty"`
 	// DeliveryID, when set, makes delivery idempotent: an Outbox delivers a
 	// Message with a given DeliveryID once, however often it is posted, and
-	// reports the outcome to the core (Bot.Delivered) under it.
+	// reports the outcome (bot.Outcomes) under it.
 	DeliveryID string `json:"deliveryId,omitempty"`
 }
 

@@ -34,6 +34,15 @@ type Outbox interface {
 	Post(ctx context.Context, msgs ...Message) error
 }
 
+// Outcomes learns what became of the messages an Outbox took. The core
+// implements it and is given to the Outbox at construction.
+type Outcomes interface {
+	// Delivered reports the outcome of m: err is nil when it was delivered,
+	// else the last error. The Outbox calls it once per message, after its
+	// last try.
+	Delivered(ctx context.Context, m Message, err error) error
+}
+
 // Messengers sends each message through the Messenger of its target's platform.
 // It is also the simplest Outbox: it sends at once, in the caller's goroutine.
 type Messengers map[Platform]Messenger

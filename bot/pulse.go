@@ -66,6 +66,11 @@ type Round struct {
 	// Salt makes respondent hashes of this round unlike those of any other.
 	Salt     string `json:"salt"`
 	Reminded bool   `json:"reminded"`
+	// Merged are the segments of an anonymous pulse stored as one, under the
+	// first of them, because each had fewer people than the anonymity
+	// threshold: counted apart, a one-person segment would hold that person's
+	// answers at rest.
+	Merged []int `json:"merged,omitempty"`
 }
 
 // ID is how buttons and commands name the round: "P1.2".
@@ -82,7 +87,8 @@ type Invitee struct {
 }
 
 // Answer is one answer to one question of a round. Who is the respondent's
-// hash, not their id; Named is the user key only for a pulse with anonymous=no.
+// hash, not their id; Named is set only for a pulse with anonymous=no: the
+// person, as JSON, with the name the owner sees.
 type Answer struct {
 	Space     string
 	Pulse     string
@@ -108,18 +114,26 @@ const (
 	NotInvited                         // the person is not in the round's audience
 )
 
+// Values lists the answers a counted question takes, in order (nil for free text).
+func (q Question) Values() []string { return values(q) }
+
 // Tally is everything stored about a round's answers: counts, not people.
 type Tally struct {
 	Invited     int
 	Respondents int
 	// SegRespondents counts respondents per segment.
 	SegRespondents map[int]int
+	// Merged are the segments stored as one (Round.Merged).
+	Merged []int
 	// Counts holds how often each value was given, per question and segment.
 	Counts map[TallyKey]int
 	// Texts are the free-text answers, in no particular order.
 	Texts []TextAnswer
 	// Tuples are the linked answers of one person each, without the person.
 	Tuples []Tuple
+	// Closed is set once the round was closed; Closes is when it closes.
+	Closed bool
+	Closes time.Time
 }
 
 // TallyKey names one counter of a Tally.
@@ -182,9 +196,11 @@ type PulseStore interface {
 	// questions answered as bits (0: nothing yet). Hashes the round was not
 	// sent to are missing from the map.
 	Answered(ctx context.Context, space, pulse string, round int, who []string) (map[string]uint64, error)
-	// CloseRound closes a round: pending answers become tuples and no answer is
-	// taken any more. closed is false when it was closed already.
-	CloseRound(ctx context.Context, space, pulse string, round int) (closed bool, err error)
+	// CloseRound closes a round: no answer is taken any more, who was asked is
+	// deleted, and pending answers become tuples when there are at least
+	// keepPartial of them (else they are dropped; the counters keep them).
+	// closed is false when it was closed already.
+	CloseRound(ctx context.Context, space, pulse string, round, keepPartial int) (closed bool, err error)
 	// SetReminded marks that the round's reminder went out. It returns false if
 	// it was marked already, so that a reminder is sent once.
 	SetReminded(ctx context.Context, space, pulse string, round int) (bool, error)

@@ -27,6 +27,31 @@ func mustRound(b *testing.B, h *harness, n int, def string) []bot.Ref {
 	return members
 }
 
+// mustSegmentedRound starts a pulse (`def`) for n people in channels #s0, #s1, …
+// of the given sizes and returns them.
+func mustSegmentedRound(b *testing.B, h *harness, def string, sizes ...int) []bot.Ref {
+	b.Helper()
+	var members []bot.Ref
+	var refs []bot.Ref
+	to := " to="
+	for s, size := range sizes {
+		ch := channel("CS"+strconv.Itoa(s), "s"+strconv.Itoa(s))
+		var in []bot.Ref
+		for range size {
+			in = append(in, user("U"+strconv.Itoa(100000+len(members)+len(in))))
+		}
+		h.dir.Set(ch, in...)
+		members = append(members, in...)
+		refs = append(refs, ch)
+		to += "#s" + strconv.Itoa(s) + " "
+	}
+	if got := h.run(h.owner, def+to, refs...).Text.String(); !strings.Contains(got, "P1") {
+		b.Fatalf("start pulse: %s", got)
+	}
+	h.out.Reset()
+	return members
+}
+
 // answerAll has every member answer every question of P1.1 with values from
 // value(i, q), from workers goroutines.
 func answerAll(b *testing.B, h *harness, members []bot.Ref, questions, workers int, value func(i, q int) int) {
@@ -108,22 +133,31 @@ func BenchmarkAnswerMemory(b *testing.B) {
 }
 
 // BenchmarkResults computes the results of a round of 100,000 answers, with
-// and without drawing the chart.
+// and without drawing the chart, and with five audiences of which two are
+// too small to show apart (suppression merges them).
 func BenchmarkResults(b *testing.B) {
 	for _, tt := range []struct {
 		name   string
 		charts bot.Charter
 		def    string
 		qs     int
+		sizes  []int // audience sizes; nil: one audience
 	}{
 		{name: "nps", def: `pulse new "Recommend us?" type=nps`, qs: 1},
 		{name: "canwant", def: "pulse template canwant", qs: 2},
 		{name: "nps+chart", charts: chart.Drawer{}, def: `pulse new "Recommend us?" type=nps`, qs: 1},
+		{name: "nps/5 audiences", def: `pulse new "Recommend us?" type=nps`, qs: 1, sizes: []int{50_000, 30_000, 19_994, 4, 2}},
+		{name: "canwant/5 audiences", def: "pulse template canwant", qs: 2, sizes: []int{50_000, 30_000, 19_994, 4, 2}},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
 			const n = 100_000
 			h := MustHarness(b, func(c *bot.Config) { c.Outbox = discard{}; c.Charts = tt.charts })
-			members := mustRound(b, h, n, tt.def)
+			var members []bot.Ref
+			if tt.sizes == nil {
+				members = mustRound(b, h, n, tt.def)
+			} else {
+				members = mustSegmentedRound(b, h, tt.def, tt.sizes...)
+			}
 			answerAll(b, h, members, tt.qs, 64, func(i, q int) int { return 1 + (i*7+q)%5 })
 			mustRespondents(b, h, n, n)
 			for b.Loop() {

@@ -174,10 +174,15 @@ func (ps *pulses) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOpti
 	p.Closes = o.closes
 	p.Anonymous = o.anonymous
 	p.Created = c.now
+	// The audience is checked before anything is stored.
+	refs, segs, err := ps.audience(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	if err := ps.store.CreatePulse(ctx, p); err != nil {
 		return nil, fmt.Errorf("create pulse: %w", err)
 	}
-	r, err := ps.openRound(ctx, p, c.now)
+	r, err := ps.openRound(ctx, p, c.now, refs, segs)
 	if err != nil {
 		return nil, err
 	}

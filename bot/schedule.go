@@ -20,9 +20,9 @@ type Schedule interface {
 	Location() *time.Location
 }
 
-// Schedules reads the schedule language of CONTRACT.md: 5-field cron, or
+// Schedules reads herald's schedule language: 5-field cron, or
 // phrases such as "every weekday at 10:00", each optionally ending with an
-// IANA zone. The scheduler implements it.
+// IANA zone. Package schedule implements it.
 type Schedules interface {
 	// Parse reads spec. loc is the zone when spec names none; anchor is when the
 	// schedule was made: "every 2 weeks" counts from anchor's week, and a one-off
@@ -30,6 +30,21 @@ type Schedules interface {
 	// what is wrong and gives an example, when spec can't be read.
 	Parse(spec string, loc *time.Location, anchor time.Time) (Schedule, error)
 }
+
+// once is a Schedule with one run, at at: the timed work of one thing, such
+// as a round's close.
+type once struct{ at time.Time }
+
+// Next returns the run if it is after after, else the zero time.
+func (o once) Next(after time.Time) time.Time {
+	if o.at.After(after) {
+		return o.at
+	}
+	return time.Time{}
+}
+
+// Location is the zone of the run.
+func (o once) Location() *time.Location { return o.at.Location() }
 
 // Job is one run of something scheduled, handed to Bot.Fire by the scheduler.
 type Job struct {

@@ -68,7 +68,7 @@ const (
 type shoutouts struct {
 	store  ShoutoutStore
 	outbox Outbox
-	wins   string // the wins channel setting, as Config.WinsChannel
+	wins   Channels // the wins channel by platform; none: where the command came from
 	loc    *time.Location
 	cat    *Catalog
 }
@@ -170,7 +170,7 @@ func (c *call) valueOf(word string) (string, bool) {
 
 func (so *shoutouts) postShoutout(ctx context.Context, c *call, s *Shoutout) (*Message, error) {
 	s.Channel = c.req.Channel
-	if id := channelFor(so.wins, c.req.Channel.Platform); id != "" {
+	if id := so.wins.For(c.req.Channel.Platform); id != "" {
 		s.Channel = c.req.Channel.Same(ChannelRef, id, "")
 	}
 	if err := so.store.AddShoutout(ctx, s); err != nil {

@@ -9,15 +9,17 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/outbox"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store/storetest"
 )
 
-// replica is one herald process: core, delivery queue and scheduler.
+// replica is one herald process: core, outbox and scheduler.
 type replica struct {
-	bot   *bot.Bot
-	queue *scheduler.Queue
-	sched *scheduler.Scheduler
+	bot    *bot.Bot
+	outbox *outbox.Outbox
+	sched  *scheduler.Scheduler
 }
 
 func TestThreeReplicasSendADueKeyMessageOnce(t *testing.T) {
@@ -34,14 +36,14 @@ func TestThreeReplicasSendADueKeyMessageOnce(t *testing.T) {
 	var replicas []*replica
 	for i := range 3 {
 		r := &replica{}
-		r.queue = scheduler.NewQueue(scheduler.QueueConfig{
+		r.outbox = outbox.New(outbox.Config{
 			Logger: quiet, Redis: st.Client(), Prefix: st.Prefix(), Messenger: bot.Messengers{bot.Slack: p},
-			Report:  func(ctx context.Context, m bot.Message, err error) error { return r.bot.Delivered(ctx, m, err) },
-			Pace:    map[bot.Platform]scheduler.Pace{bot.Slack: {PerTarget: 10 * time.Millisecond}},
-			Workers: 2, Consumer: string(rune('a' + i)),
+			Outcomes: bot.DeliveryLog{KeyMessages: st},
+			Pace:     map[bot.Platform]outbox.Pace{bot.Slack: {PerTarget: 10 * time.Millisecond}},
+			Workers:  2, Consumer: string(rune('a' + i)),
 		})
-		b, err := bot.New(bot.Config{Shoutouts: st, KeyMessages: st, Outbox: r.queue, Directory: dir,
-			Schedules: scheduler.Parser{}, Clock: clock, Lang: "en", Admins: []string{"boss"}, Logger: quiet})
+		b, err := bot.New(bot.Config{Shoutouts: st, KeyMessages: st, Outbox: r.outbox, Directory: dir,
+			Schedules: schedule.Parser{}, Clock: clock, Lang: "en", Admins: []string{"boss"}, Logger: quiet})
 		if err != nil {
 			t.Fatalf("bot: %v", err)
 		}
@@ -54,13 +56,20 @@ func TestThreeReplicasSendADueKeyMessageOnce(t *testing.T) {
 	if m := replicas[0].bot.Handle(ctx, req); !strings.Contains(m.Text.String(), "scheduled") {
 		t.Fatalf("add: got %q", m.Text.String())
 	}
+	runCtx, stop := context.WithCancel(ctx)
+	var running sync.WaitGroup
+	t.Cleanup(func() { stop(); running.Wait() })
 	for _, r := range replicas {
 		r.sched = scheduler.New(scheduler.Config{Logger: quiet, Redis: st.Client(), Prefix: st.Prefix(),
-			VersionKey: st.SchedulesVersionKey(), Core: r.bot, Clock: clock})
+			Versions: st, Core: r.bot, Clock: clock})
 		if err := r.sched.Start(ctx); err != nil {
 			t.Fatalf("start: %v", err)
 		}
-		start(t, r.queue)
+		running.Go(func() {
+			if err := r.outbox.Run(runCtx); err != nil {
+				t.Errorf("outbox run: %v", err)
+			}
+		})
 	}
 	for _, at := range []time.Time{clock.Now().Add(time.Minute), clock.Now().Add(2 * time.Minute)} {
 		clock.Set(at)
@@ -74,7 +83,9 @@ func TestThreeReplicasSendADueKeyMessageOnce(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	waitFor(t, 10*time.Second, "three messages", func() bool { return p.Total() >= 3 })
+	if !bottest.Eventually(t, 10*time.Second, func() bool { return p.Total() >= 3 }) {
+		t.Fatalf("timed out waiting for three messages")
+	}
 	time.Sleep(300 * time.Millisecond) // a duplicate would arrive now
 	got := p.Got()
 	for _, to := range []string{"slack:T1:channel:general", "slack:T1:user:carla", "slack:T1:user:dan"} {

@@ -1,3 +1,9 @@
+// Package scheduler fires herald's timed work: it keeps the core's triggers
+// (key messages, the digest, pulse rounds, their reminders and closing), fires
+// each run once across all replicas that share a Redis through one claim per
+// run, and catches up on runs missed while no replica ran. The schedule
+// language lives in package schedule, the delivery of messages in package
+// outbox.
 package scheduler
 
 import (
@@ -22,16 +28,23 @@ type Core interface {
 	Fire(ctx context.Context, job bot.Job) error
 }
 
+// Versions tells the scheduler that schedules changed: store.Store is one.
+type Versions interface {
+	// SchedulesVersion returns a counter that goes up whenever a schedule is
+	// added, changed or removed, on any replica.
+	SchedulesVersion(ctx context.Context) (int64, error)
+}
+
 // Config configures a Scheduler.
 type Config struct {
 	Redis  redis.UniversalClient
 	Prefix string // key prefix, HERALD_REDIS_PREFIX
-	// VersionKey is a counter that goes up whenever a schedule changes
-	// (store.Store.SchedulesVersionKey); the scheduler reloads when it moves.
-	VersionKey string
-	Core       Core
-	Clock      bot.Clock
-	Logger     *slog.Logger
+	// Versions says when schedules changed; the scheduler reloads when the
+	// version moves. Nil reloads only every Reload.
+	Versions Versions
+	Core     Core
+	Clock    bot.Clock
+	Logger   *slog.Logger
 	// Grace is how late a missed run may still be sent (default 6h); older
 	// runs are recorded as skipped.
 	Grace time.Duration
@@ -127,9 +140,9 @@ func (s *Scheduler) Start(ctx context.Context) error {
 // run; new ones count from the last tick or their Since, whichever is later.
 func (s *Scheduler) reload(ctx context.Context, now time.Time) error {
 	var version int64
-	if s.cfg.VersionKey != "" {
-		v, err := s.cfg.Redis.Get(ctx, s.cfg.VersionKey).Int64()
-		if err != nil && !errors.Is(err, redis.Nil) {
+	if s.cfg.Versions != nil {
+		v, err := s.cfg.Versions.SchedulesVersion(ctx)
+		if err != nil {
 			return fmt.Errorf("scheduler: schedules version: %w", err)
 		}
 		version = v
@@ -193,9 +206,9 @@ func (s *Scheduler) Sync(ctx context.Context, now time.Time) error {
 	s.mu.Lock()
 	version, loadedAt := s.version, s.loadedAt
 	s.mu.Unlock()
-	if now.Sub(loadedAt) < s.cfg.Reload && s.cfg.VersionKey != "" {
-		v, err := s.cfg.Redis.Get(ctx, s.cfg.VersionKey).Int64()
-		if err != nil && !errors.Is(err, redis.Nil) {
+	if now.Sub(loadedAt) < s.cfg.Reload && s.cfg.Versions != nil {
+		v, err := s.cfg.Versions.SchedulesVersion(ctx)
+		if err != nil {
 			return fmt.Errorf("schedules version: %w", err)
 		}
 		if v == version {

@@ -11,14 +11,17 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store/storetest"
 )
 
 // fakeCore records the jobs fired; FailOnce makes the first fire of each run
-// of the trigger with that id fail.
+// of the trigger with that id fail. It is also the schedules' version, which
+// add bumps.
 type fakeCore struct {
 	mu       sync.Mutex
+	version  int64
 	triggers []bot.Trigger
 	jobs     []bot.Job
 	FailOnce string
@@ -50,6 +53,13 @@ func (f *fakeCore) add(t bot.Trigger) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.triggers = append(f.triggers, t)
+	f.version++
+}
+
+func (f *fakeCore) SchedulesVersion(context.Context) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.version, nil
 }
 
 func (f *fakeCore) fired() []bot.Job {
@@ -64,7 +74,12 @@ var quiet = slog.New(slog.DiscardHandler)
 func jobKey(j bot.Job) string { return j.Kind + "|" + j.ID + "|" + j.Due.UTC().Format(time.RFC3339) }
 
 func trigger(t *testing.T, id, spec string, since time.Time) bot.Trigger {
-	return bot.Trigger{Kind: "test", ID: id, Schedule: mustParse(t, spec, since), Since: since}
+	t.Helper()
+	s, err := schedule.Parser{}.Parse(spec, time.UTC, since)
+	if err != nil {
+		t.Fatalf("parse %q: %v", spec, err)
+	}
+	return bot.Trigger{Kind: "test", ID: id, Schedule: s, Since: since}
 }
 
 // want lists the runs of the triggers in (from, to].
@@ -166,16 +181,13 @@ func TestSchedulerReloadsWhenASchedulesChanges(t *testing.T) {
 	rdb, prefix := storetest.MustRedis(t)
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	core := &fakeCore{}
-	s := scheduler.New(scheduler.Config{Logger: quiet, Redis: rdb, Prefix: prefix, VersionKey: prefix + "schedules:version", Core: core, Clock: bottest.NewClock(now)})
+	s := scheduler.New(scheduler.Config{Logger: quiet, Redis: rdb, Prefix: prefix, Versions: core, Core: core, Clock: bottest.NewClock(now)})
 	ctx := context.Background()
 	if err := s.Start(ctx); err != nil {
 		t.Fatalf("start: %v", err)
 	}
-	// Another replica adds a schedule and bumps the version.
+	// Another replica adds a schedule, which bumps the version.
 	core.add(trigger(t, "new", "every day at 9:00", now))
-	if err := rdb.Incr(ctx, prefix+"schedules:version").Err(); err != nil {
-		t.Fatalf("bump: %v", err)
-	}
 	if err := s.Sync(ctx, now.Add(time.Second)); err != nil {
 		t.Fatalf("sync: %v", err)
 	}

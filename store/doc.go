@@ -23,10 +23,13 @@
 //	{s}:pulses                        hash   pulse id → pulse JSON (questions, audience, owner)
 //	{s}:pulse:P:rN                    hash   round N of pulse P: round JSON, closed, reminded,
 //	                                         buckets, n (respondents), n:<segment>
-//	{s}:pulse:P:rN:who:<b>            hash   WHO: respondent hash → mask*256+segment
-//	{s}:pulse:P:rN:cnt                hash   WHAT: "<question>:<segment>:<value>" → count
-//	{s}:pulse:P:rN:tup                hash   WHAT: anonymous answer tuple → count
-//	{s}:pulse:P:rN:txt                list   WHAT: "<question>␟<free text>", no author
+//	{s}:pulse:P:rN:who:<b>            hash   WHO: respondent hash → mask*256+segment; deleted
+//	                                         at close
+//	{s}:pulse:P:rN:cnt                hash   WHAT: "<question>:<segment>:<value>" → count, every
+//	                                         field written at 0 when the round opens
+//	{s}:pulse:P:rN:tuples             zset   WHAT: anonymous answer tuple, scored by its count
+//	{s}:pulse:P:rN:texts              zset   WHAT: "<random nonce>␟<question>␟<free text>", score
+//	                                         0, so sorted by the nonce: no author, no order
 //	{s}:pulse:P:rN:pend               hash   respondent hash → answers given so far, until
 //	                                         the last question is answered (see below)
 //	{s}:goal:seq                      string last goal number (G1, G2, …)
@@ -50,8 +53,8 @@
 //	{s}:teams:service                 string the service URL herald last heard the tenant
 //	                                         through, for conversations not seen yet (1:1 chats)
 //
-// Send records expire after 400 days. The scheduler and the delivery queue
-// (package scheduler) keep their own keys, all under the same prefix:
+// Send records expire after 400 days. The scheduler (package scheduler) and
+// the delivery queue (package outbox) keep their own keys, all under the same prefix:
 //
 //	sched:seen                        string unix ms up to which runs were considered
 //	sched:run:KIND:ID:DUE             string claim of one run (SET NX): "firing", then "done"
@@ -72,26 +75,38 @@
 //     which questions the person answered (bits, for once-only answers and
 //     reminders) and their segment (the audience entry they came from, for
 //     per-segment results). Listpack order is the order of invitation, not of
-//     answering, so it says nothing about who answered when.
-//   - WHAT: counters per question, segment and value; free text in a list
-//     without author; and, for pulses with several questions (the can/want
-//     pair), one tuple per person of all their answers, counted, with no
-//     respondent in it. Identical tuples share one counter.
+//     answering, so it says nothing about who answered when. Closing the
+//     round deletes the "who" hashes: from then on nothing says who answered.
+//   - WHAT: counters per question, segment and value, and respondent counts
+//     per segment, all written at 0 when the round opens, so that the order
+//     of a hash's fields is fixed before anyone answers; free text in a
+//     sorted set behind a random nonce, so that it sorts in random order; and,
+//     for pulses with several questions (the can/want pair), one tuple per
+//     person of all their answers, with no respondent in it, in a sorted set
+//     scored by how many identical tuples there are (so ordered by count and
+//     content, not by time). The tuple of an anonymous pulse leaves free text
+//     out, so that nothing at rest links a text to scores. Segments with
+//     fewer invitees than the anonymity threshold are stored as one from the
+//     start (bot.Round.Merged), so that no counter holds one person's answer.
 //   - Linking a person's answers into a tuple needs them together for a
 //     moment: until the person has answered every question, the answers so
 //     far wait in "pend" under the respondent hash. The last answer moves them
-//     into "tup" and deletes the pending entry in the same script; closing the
-//     round moves every pending entry (partial tuples) and deletes "pend".
-//     At rest, after a person finished or the round closed, nothing links a
-//     respondent hash to an answer. Someone watching Redis live (MONITOR, or
+//     into "tuples" and deletes the pending entry in the same script; closing
+//     the round moves the pending entries (partial tuples) when there are at
+//     least the anonymity threshold of them, else drops them (the counters
+//     keep their answers), and deletes "pend". At rest, after a person
+//     finished or the round closed, nothing links a respondent hash to an
+//     answer, and nothing keeps the order people answered in
+//     (bot.TestAnonymousRoundAtRestHasNoOrder checks it). Someone watching Redis live (MONITOR, or
 //     snapshots taken between two clicks) can of course see counters move,
 //     and the script call that records an answer carries the respondent hash
 //     and the value together (so would a SLOWLOG entry of it).
 //   - The core logs no answer or feedback text next to its author (bot.logText).
-//   - The salt is in Redis, so whoever can read Redis and knows the audience
-//     can tell who answered (not what): that is what reminders need.
-//   - A pulse with anonymous=no stores the user key inside its tuples (the
-//     respondents are told so in the message they answer).
+//   - The salt is in Redis, so while a round is open whoever can read Redis
+//     and knows the audience can tell who answered (not what): that is what
+//     reminders need.
+//   - A pulse with anonymous=no stores the person (id and display name) in
+//     its tuples (the respondents are told so in the message they answer).
 //
 // Answers are recorded by one Lua script (once per person and question, not
 // after close); closing is one Lua script too.

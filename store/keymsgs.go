@@ -26,15 +26,26 @@ func (s *Store) sendKey(space, id, sendID string) string {
 	return s.space(space) + "keymsg:" + id + ":send:" + sendID
 }
 
-// SchedulesVersionKey is the counter that goes up whenever a schedule is
+// schedulesVersionKey is the counter that goes up whenever a schedule is
 // added, changed or removed, so that every scheduler reloads.
-func (s *Store) SchedulesVersionKey() string { return s.prefix + "schedules:version" }
+func (s *Store) schedulesVersionKey() string { return s.prefix + "schedules:version" }
+
+// SchedulesVersion returns a counter that goes up whenever a schedule is
+// added, changed or removed, on any replica; the scheduler reloads when it
+// moves. Returns EUNAVAILABLE when Redis can't be reached.
+func (s *Store) SchedulesVersion(ctx context.Context) (int64, error) {
+	v, err := s.rdb.Get(ctx, s.schedulesVersionKey()).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	return v, unavailable("schedules version", err)
+}
 
 func (s *Store) spacesKey() string { return s.prefix + "keymsg:spaces" }
 
 // schedulesChanged tells the schedulers of every replica to reload.
 func (s *Store) schedulesChanged(ctx context.Context) error {
-	return unavailable("bump schedules version", s.rdb.Incr(ctx, s.SchedulesVersionKey()).Err())
+	return unavailable("bump schedules version", s.rdb.Incr(ctx, s.schedulesVersionKey()).Err())
 }
 
 // AddKeyMessage stores k and sets its id.

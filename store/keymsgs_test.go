@@ -62,7 +62,10 @@ func TestKeyMessageChangesBumpTheVersion(t *testing.T) {
 	st := storetest.MustStore(t)
 	ctx := context.Background()
 	version := func() int64 {
-		v, _ := st.Client().Get(ctx, st.SchedulesVersionKey()).Int64()
+		v, err := st.SchedulesVersion(ctx)
+		if err != nil {
+			t.Fatalf("schedules version: %v", err)
+		}
 		return v
 	}
 	k := &bot.KeyMessage{Space: "slack:T1", Schedule: "every day at 9:00", Zone: "UTC"}

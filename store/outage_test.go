@@ -115,12 +115,10 @@ func TestRedisOutageIsToldPlainlyAndRecoveredFrom(t *testing.T) {
 
 	p.restore()
 	var err2 error
-	for range 50 { // go-redis reconnects by itself; give it a moment
-		if err2 = st.Ping(ctx); err2 == nil {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	bottest.Eventually(t, 2500*time.Millisecond, func() bool { // go-redis reconnects by itself; give it a moment
+		err2 = st.Ping(ctx)
+		return err2 == nil
+	})
 	if err2 != nil {
 		t.Fatalf("no recovery after the outage: %v", err2)
 	}

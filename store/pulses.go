@@ -3,6 +3,8 @@ package store
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,7 +163,8 @@ func (s *Store) Pulses(ctx context.Context, space string) ([]bot.Pulse, error) {
 }
 
 // OpenRound writes the round's invitees into bucketed "who" hashes, then the
-// round itself and the pulse's round count in one transaction.
+// round itself and the pulse's round count in one transaction, and bumps the
+// schedules version: the round's reminder and close are scheduled runs.
 func (s *Store) OpenRound(ctx context.Context, p *bot.Pulse, r bot.Round, invitees []bot.Invitee) error {
 	key := s.roundKey(p.Space, p.ID, r.N)
 	buckets := bucketsFor(len(invitees))
@@ -170,11 +173,15 @@ func (s *Store) OpenRound(ctx context.Context, p *bot.Pulse, r bot.Round, invite
 		b := bucket(in.Who, buckets)
 		fields[b] = append(fields[b], in.Who, in.Segment)
 	}
+	counters, segs := zeroCounters(p, invitees)
 	_, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
 		for b, f := range fields {
 			if len(f) > 0 {
 				pl.HSet(ctx, key+":who:"+strconv.Itoa(b), f...)
 			}
+		}
+		if len(counters) > 0 {
+			pl.HSet(ctx, key+":cnt", counters...)
 		}
 		return nil
 	})
@@ -192,7 +199,7 @@ func (s *Store) OpenRound(ctx context.Context, p *bot.Pulse, r bot.Round, invite
 		return fmt.Errorf("encode pulse: %w", err)
 	}
 	_, err = s.rdb.TxPipelined(ctx, func(pl redis.Pipeliner) error {
-		pl.HSet(ctx, key, "round", data, "buckets", buckets, "closed", 0, "n", 0)
+		pl.HSet(ctx, key, append([]any{"round", data, "buckets", buckets, "closed", 0, "n", 0}, segs...)...)
 		pl.HSet(ctx, s.pulsesKey(p.Space), p.ID, pdata)
 		return nil
 	})
@@ -201,7 +208,38 @@ func (s *Store) OpenRound(ctx context.Context, p *bot.Pulse, r bot.Round, invite
 	}
 	// The index of open rounds spans workspaces, so it lives outside the hash tag.
 	err = s.rdb.ZAdd(ctx, s.openKey(), redis.Z{Score: float64(r.Closes.UnixMilli()), Member: openMember(p.Space, p.ID, r.N)}).Err()
-	return unavailable("open round", err)
+	if err != nil {
+		return unavailable("open round", err)
+	}
+	return s.schedulesChanged(ctx)
+}
+
+// zeroCounters returns every counter of a round, "<question>:<segment>:<value>",
+// and every per-segment respondent count, "n:<segment>", each at 0, as field
+// and value pairs. Written when the round opens, the fields keep that order
+// whatever is answered later, so the order of a hash says nothing about who
+// answered first.
+func zeroCounters(p *bot.Pulse, invitees []bot.Invitee) (counters, segs []any) {
+	seen := map[int]bool{}
+	var list []int
+	for _, in := range invitees {
+		if !seen[in.Segment] {
+			seen[in.Segment] = true
+			list = append(list, in.Segment)
+		}
+	}
+	slices.Sort(list)
+	for _, seg := range list {
+		segs = append(segs, "n:"+strconv.Itoa(seg), 0)
+	}
+	for i, q := range p.Questions {
+		for _, seg := range list {
+			for _, v := range q.Values() {
+				counters = append(counters, strconv.Itoa(i+1)+":"+strconv.Itoa(seg)+":"+v, 0)
+			}
+		}
+	}
+	return counters, segs
 }
 
 // Round returns round n of a pulse, or ENOTFOUND.
@@ -226,10 +264,13 @@ func (s *Store) Round(ctx context.Context, space, pulse string, n int) (*bot.Rou
 // hash is mask*256+segment, mask having bit q-1 set for each answered
 // question. Answers of a pulse with several questions (or a named one) wait
 // in "pend" until the person has answered every question; then they become
-// one anonymous tuple in "tup" and the pending entry is deleted.
+// one anonymous tuple in "tuples" and the pending entry is deleted. Free text
+// goes into "texts" behind a random nonce, so that it sorts in random order;
+// the tuple of an anonymous pulse holds no free text, so that nothing at rest
+// links a text to scores.
 //
-// KEYS: round, who bucket, cnt, pend, tup, txt.
-// ARGV: who, question, value, kind (c count, t text, s skip), questions, named.
+// KEYS: round, who bucket, cnt, pend, tuples, texts.
+// ARGV: who, question, value, kind (c count, t text, s skip), questions, named, nonce.
 // Returns {status, mask}: 1 recorded, 2 duplicate, 3 closed, 4 not invited.
 var recordScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'closed') == '1' then return {3, 0} end
@@ -252,16 +293,16 @@ local kind = ARGV[4]
 if kind == 'c' then
   redis.call('HINCRBY', KEYS[3], q .. ':' .. seg .. ':' .. ARGV[3], 1)
 elseif kind == 't' then
-  redis.call('RPUSH', KEYS[6], q .. '\31' .. ARGV[3])
+  redis.call('ZADD', KEYS[6], 0, ARGV[7] .. '\31' .. q .. '\31' .. ARGV[3])
 end
 local nq = tonumber(ARGV[5])
 if nq > 1 or ARGV[6] ~= '' then
   local val = ARGV[3]
-  if kind == 's' then val = '' end
+  if kind == 's' or (kind == 't' and ARGV[6] == '') then val = '' end
   local pend = redis.call('HGET', KEYS[4], ARGV[1]) or (seg .. '\30' .. ARGV[6] .. '\30')
   pend = pend .. q .. '\29' .. val .. '\31'
   if mask == 2 ^ nq - 1 then
-    redis.call('HINCRBY', KEYS[5], pend, 1)
+    redis.call('ZINCRBY', KEYS[5], 1, pend)
     redis.call('HDEL', KEYS[4], ARGV[1])
   else
     redis.call('HSET', KEYS[4], ARGV[1], pend)
@@ -281,8 +322,10 @@ func (s *Store) RecordAnswer(ctx context.Context, a bot.Answer) (bot.AnswerStatu
 	case a.Text:
 		kind = "t"
 	}
-	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tup", key + ":txt"}
-	res, err := recordScript.Run(ctx, s.rdb, keys, a.Who, a.Question, a.Value, kind, a.Questions, a.Named).Int64Slice()
+	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tuples", key + ":texts"}
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	res, err := recordScript.Run(ctx, s.rdb, keys, a.Who, a.Question, a.Value, kind, a.Questions, a.Named, hex.EncodeToString(nonce[:])).Int64Slice()
 	if err != nil {
 		return 0, 0, unavailable("record answer", err)
 	}
@@ -325,21 +368,36 @@ func (s *Store) Answered(ctx context.Context, space, pulse string, round int, wh
 	return out, nil
 }
 
-// closeScript marks a round closed and turns pending answers into tuples.
-// KEYS: round, pend, tup. Returns 1 when it closed the round, 0 when it was closed.
+// closeScript marks a round closed, turns pending answers into tuples and
+// deletes who was asked. Partial tuples (of people who stopped midway) are
+// kept only when there are at least ARGV[1] of them; else they are dropped,
+// their answers staying in the counters.
+// KEYS: round, pend, tuples, then the "who" buckets. Returns 1 when it closed
+// the round, 0 when it was closed.
 var closeScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
 redis.call('HSET', KEYS[1], 'closed', '1')
-local p = redis.call('HGETALL', KEYS[2])
-for i = 2, #p, 2 do redis.call('HINCRBY', KEYS[3], p[i], 1) end
+local p = redis.call('HVALS', KEYS[2])
+if #p >= tonumber(ARGV[1]) then
+  for i = 1, #p do redis.call('ZINCRBY', KEYS[3], 1, p[i]) end
+end
 redis.call('DEL', KEYS[2])
+for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
 return 1
 `)
 
-// CloseRound closes a round once.
-func (s *Store) CloseRound(ctx context.Context, space, pulse string, round int) (bool, error) {
+// CloseRound closes a round once; partial tuples fewer than keepPartial are dropped.
+func (s *Store) CloseRound(ctx context.Context, space, pulse string, round, keepPartial int) (bool, error) {
 	key := s.roundKey(space, pulse, round)
-	n, err := closeScript.Run(ctx, s.rdb, []string{key, key + ":pend", key + ":tup"}).Int()
+	buckets, err := s.rdb.HGet(ctx, key, "buckets").Int()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, unavailable("close round", err)
+	}
+	keys := []string{key, key + ":pend", key + ":tuples"}
+	for b := range buckets {
+		keys = append(keys, key+":who:"+strconv.Itoa(b))
+	}
+	n, err := closeScript.Run(ctx, s.rdb, keys, keepPartial).Int()
 	if err != nil {
 		return false, unavailable("close round", err)
 	}
@@ -358,13 +416,14 @@ func (s *Store) SetReminded(ctx context.Context, space, pulse string, round int)
 // Tally reads a round's counters, texts and tuples.
 func (s *Store) Tally(ctx context.Context, space, pulse string, round int) (*bot.Tally, error) {
 	key := s.roundKey(space, pulse, round)
-	var meta, cnt, tup *redis.MapStringStringCmd
+	var meta, cnt *redis.MapStringStringCmd
+	var tup *redis.ZSliceCmd
 	var txt *redis.StringSliceCmd
 	_, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
 		meta = pl.HGetAll(ctx, key)
 		cnt = pl.HGetAll(ctx, key+":cnt")
-		tup = pl.HGetAll(ctx, key+":tup")
-		txt = pl.LRange(ctx, key+":txt", 0, -1)
+		tup = pl.ZRangeWithScores(ctx, key+":tuples", 0, -1)
+		txt = pl.ZRange(ctx, key+":texts", 0, -1)
 		return nil
 	})
 	if err != nil {
@@ -375,7 +434,8 @@ func (s *Store) Tally(ctx context.Context, space, pulse string, round int) (*bot
 	if err := json.Unmarshal([]byte(meta.Val()["round"]), &r); err != nil {
 		return nil, fmt.Errorf("decode round %s.%d: %w", pulse, round, err)
 	}
-	t.Invited = r.Invited
+	t.Invited, t.Merged, t.Closes = r.Invited, r.Merged, r.Closes
+	t.Closed = meta.Val()["closed"] == "1"
 	for f, v := range meta.Val() {
 		n, _ := strconv.Atoi(v)
 		if f == "n" {
@@ -392,20 +452,24 @@ func (s *Store) Tally(ctx context.Context, space, pulse string, round int) (*bot
 		}
 		q, _ := strconv.Atoi(parts[0])
 		seg, _ := strconv.Atoi(parts[1])
-		n, _ := strconv.Atoi(v)
-		t.Counts[bot.TallyKey{Question: q, Segment: seg, Value: parts[2]}] = n
+		if n, _ := strconv.Atoi(v); n > 0 {
+			t.Counts[bot.TallyKey{Question: q, Segment: seg, Value: parts[2]}] = n
+		}
 	}
 	for _, x := range txt.Val() {
-		qs, text, _ := strings.Cut(x, sepEnd)
-		q, _ := strconv.Atoi(qs)
-		t.Texts = append(t.Texts, bot.TextAnswer{Question: q, Text: text})
+		parts := strings.SplitN(x, sepEnd, 3)
+		if len(parts) != 3 {
+			continue
+		}
+		q, _ := strconv.Atoi(parts[1])
+		t.Texts = append(t.Texts, bot.TextAnswer{Question: q, Text: parts[2]})
 	}
-	for f, v := range tup.Val() {
-		tu, ok := parseTuple(f)
+	for _, z := range tup.Val() {
+		tu, ok := parseTuple(z.Member.(string))
 		if !ok {
 			continue
 		}
-		tu.N, _ = strconv.Atoi(v)
+		tu.N = int(z.Score)
 		t.Tuples = append(t.Tuples, tu)
 	}
 	return t, nil

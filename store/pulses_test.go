@@ -43,7 +43,14 @@ func TestRecordAnswerStatuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if tt.close {
-			if closed, err := s.CloseRound(ctx, p.Space, p.ID, 1); err != nil || !closed {
+			ans, err := s.Answered(ctx, p.Space, p.ID, 1, []string{hash(7), hash(8), "ffffffffffffffff"})
+			if err != nil {
+				t.Fatalf("answered: %v", err)
+			}
+			if len(ans) != 2 || ans[hash(7)] != 1 || ans[hash(8)] != 0 {
+				t.Errorf("got answered %v, want 7 → 1, 8 → 0, the stranger missing", ans)
+			}
+			if closed, err := s.CloseRound(ctx, p.Space, p.ID, 1, 5); err != nil || !closed {
 				t.Fatalf("close: %v, %v", closed, err)
 			}
 		}
@@ -52,12 +59,10 @@ func TestRecordAnswerStatuses(t *testing.T) {
 			t.Errorf("%s: got %v bits %b err %v, want %v bits %b", tt.name, got, bits, err, tt.want, tt.wantBits)
 		}
 	}
-	ans, err := s.Answered(ctx, p.Space, p.ID, 1, []string{hash(7), hash(8), "ffffffffffffffff"})
-	if err != nil {
-		t.Fatalf("answered: %v", err)
-	}
-	if len(ans) != 2 || ans[hash(7)] != 1 || ans[hash(8)] != 0 {
-		t.Errorf("got answered %v, want 7 → 1, 8 → 0, the stranger missing", ans)
+	// Closing deleted who was asked.
+	ans, err := s.Answered(ctx, p.Space, p.ID, 1, []string{hash(7), hash(8)})
+	if err != nil || len(ans) != 0 {
+		t.Errorf("got answered %v, %v after close, want nothing", ans, err)
 	}
 	tally, err := s.Tally(ctx, p.Space, p.ID, 1)
 	if err != nil {
@@ -68,7 +73,7 @@ func TestRecordAnswerStatuses(t *testing.T) {
 		tally.Counts[bot.TallyKey{Question: 1, Segment: seg7, Value: "9"}] != 1 {
 		t.Errorf("got tally %+v, want 2 respondents of 250 in segments %d and %d", tally, seg7, seg200)
 	}
-	if closed, _ := s.CloseRound(ctx, p.Space, p.ID, 1); closed {
+	if closed, _ := s.CloseRound(ctx, p.Space, p.ID, 1, 5); closed {
 		t.Error("closing twice reported a close")
 	}
 	due, err := s.DueRounds(ctx, at.Add(2*time.Hour))
@@ -88,4 +93,77 @@ func hash(i int) string {
 	// Spread the buckets: the bucket is taken from the first 8 hex digits.
 	copy(b[:8], b[8:])
 	return string(b)
+}
+
+func TestOpeningARoundBumpsTheSchedulesVersion(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustStore(t)
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	p := &bot.Pulse{Space: "slack:T1", Title: "Q", Questions: []bot.Question{{Text: "Q", Type: bot.QNPS}}, Anonymous: true}
+	if err := s.CreatePulse(ctx, p); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	before, err := s.SchedulesVersion(ctx)
+	if err != nil {
+		t.Fatalf("version: %v", err)
+	}
+	r := bot.Round{Pulse: p.ID, N: 1, Opened: at, Closes: at.Add(time.Hour), Invited: 1, Salt: "s"}
+	if err := s.OpenRound(ctx, p, r, []bot.Invitee{{Who: hash(1)}}); err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	after, err := s.SchedulesVersion(ctx)
+	if err != nil {
+		t.Fatalf("version: %v", err)
+	}
+	if after <= before {
+		t.Errorf("got version %d after opening a round, want more than %d: its reminder and close are scheduled runs", after, before)
+	}
+}
+
+func TestCloseRoundKeepsPartialTuplesFromTheMinimumOn(t *testing.T) {
+	tests := []struct {
+		give int // people who answered the first of two questions only
+		want int // partial tuples kept
+	}{
+		{give: 2, want: 0},
+		{give: 3, want: 3},
+	}
+	for _, tt := range tests {
+		ctx := context.Background()
+		s := storetest.MustStore(t)
+		at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		p := &bot.Pulse{Space: "slack:T1", Title: "Q", Anonymous: true,
+			Questions: []bot.Question{{Text: "Can", Type: bot.QScale5}, {Text: "Want", Type: bot.QScale5}}}
+		if err := s.CreatePulse(ctx, p); err != nil {
+			t.Fatalf("create: %v", err)
+		}
+		r := bot.Round{Pulse: p.ID, N: 1, Opened: at, Closes: at.Add(time.Hour), Invited: 5, Salt: "s"}
+		var inv []bot.Invitee
+		for i := range 5 {
+			inv = append(inv, bot.Invitee{Who: hash(i), Segment: 0})
+		}
+		if err := s.OpenRound(ctx, p, r, inv); err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		for i := range tt.give {
+			a := bot.Answer{Space: p.Space, Pulse: p.ID, Round: 1, Question: 1, Questions: 2, Invited: 5, Who: hash(i), Value: "4"}
+			if _, _, err := s.RecordAnswer(ctx, a); err != nil {
+				t.Fatalf("answer: %v", err)
+			}
+		}
+		if _, err := s.CloseRound(ctx, p.Space, p.ID, 1, 3); err != nil {
+			t.Fatalf("close: %v", err)
+		}
+		tally, err := s.Tally(ctx, p.Space, p.ID, 1)
+		if err != nil {
+			t.Fatalf("tally: %v", err)
+		}
+		got := 0
+		for _, tu := range tally.Tuples {
+			got += tu.N
+		}
+		if got != tt.want || tally.Counts[bot.TallyKey{Question: 1, Segment: 0, Value: "4"}] != tt.give {
+			t.Errorf("%d partial: got %d tuples and counts %v, want %d tuples and every answer counted", tt.give, got, tally.Counts, tt.want)
+		}
+	}
 }

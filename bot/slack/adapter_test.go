@@ -19,6 +19,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
+	"github.com/herald-chat/herald/bot/internal/inbound"
 	slackbot "github.com/herald-chat/herald/bot/slack"
 	"github.com/herald-chat/herald/bot/slack/fakeslack"
 	"github.com/herald-chat/herald/store/storetest"
@@ -71,7 +72,7 @@ func newEnv(t *testing.T, workers, queue int, configure ...func(*slackbot.Config
 	client := slackbot.NewClient(slack.New("xoxb-test", slack.OptionAPIURL(fake.GetAPIURL())), quietLog())
 	b, err := bot.New(bot.Config{
 		Shoutouts: &bottest.Shoutouts{}, Outbox: bot.Messengers{bot.Slack: client}, Directory: client,
-		Lang: "en", WinsChannel: "C0WINS", Logger: quietLog(),
+		Lang: "en", WinsChannel: bot.Channels{Default: "C0WINS"}, Logger: quietLog(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +225,7 @@ func TestRefusesBadSignatures(t *testing.T) {
 
 func TestBodyTooLarge(t *testing.T) {
 	e := newEnv(t, 1, 1)
-	body := "text=" + strings.Repeat("x", slackbot.MaxBody)
+	body := "text=" + strings.Repeat("x", inbound.MaxBody)
 	for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/events"} {
 		if code, _ := e.signed(t, path, body); code != http.StatusRequestEntityTooLarge {
 			t.Errorf("%s: got %d, want 413", path, code)
@@ -338,10 +339,7 @@ func TestBusyIsAnsweredNotDropped(t *testing.T) {
 	if code, body := e.signed(t, "/slack/commands", e.slashCommand(t, "help", "")); code != http.StatusOK || body != "" {
 		t.Fatalf("first request, core stuck: got %d %q, want 200 and an empty body", code, body)
 	}
-	deadline := time.Now().Add(waitLong)
-	for len(e.rec.requests()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	bottest.Eventually(t, waitLong, func() bool { return len(e.rec.requests()) > 0 })
 	e.signed(t, "/slack/commands", e.slashCommand(t, "help", "")) // waits in the queue
 	code, body := e.signed(t, "/slack/commands", e.slashCommand(t, "help", ""))
 	var ack struct {
@@ -376,9 +374,7 @@ func TestFullQueueWaitsForAPlace(t *testing.T) {
 	e.rec.reply = func(bot.Request) *bot.Message { <-release; handled.Done(); return nil }
 	body := e.slashCommand(t, "help", "")
 	e.signed(t, "/slack/commands", body) // taken by the worker, which is stuck
-	for deadline := time.Now().Add(waitLong); len(e.rec.requests()) == 0 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	bottest.Eventually(t, waitLong, func() bool { return len(e.rec.requests()) > 0 })
 	e.signed(t, "/slack/commands", body) // waits in the queue
 	go func() { time.Sleep(100 * time.Millisecond); close(release) }()
 	// The queue is full: this one waits for a place instead of being refused.

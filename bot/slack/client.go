@@ -43,8 +43,9 @@ func NewClient(api *slack.Client, log *slog.Logger) *Client {
 // API returns the slack-go client, for Socket Mode.
 func (c *Client) API() *slack.Client { return c.api }
 
-// Send delivers m to a channel (chat.postMessage), a person (a direct message:
-// conversations.open, then chat.postMessage) or each member of a user group.
+// Send delivers m to a channel (chat.postMessage) or a person (a direct
+// message: conversations.open, then chat.postMessage); the core expands user
+// groups into people through Members before it sends.
 // An image or file in m is uploaded to the same conversation after the text.
 // Returns EUNAVAILABLE (with RetryAfter on a 429 that lasted) when Slack can't
 // be reached, ENOTFOUND for channel_not_found and user_not_found, and
@@ -59,18 +60,6 @@ func (c *Client) Send(ctx context.Context, m bot.Message) error {
 			return err
 		}
 		return c.post(ctx, ch, m)
-	case bot.GroupRef:
-		members, err := c.Members(ctx, m.To)
-		if err != nil {
-			return err
-		}
-		for _, u := range members {
-			m.To = u
-			if err := c.Send(ctx, m); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
 	return fmt.Errorf("slack send: no target in %q", m.To.Key())
 }

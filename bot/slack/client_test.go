@@ -107,6 +107,20 @@ func TestSendErrorCodes(t *testing.T) {
 	}
 }
 
+// TestSendToAGroupSendsNothing proves the Messenger leaves groups to the
+// core, which expands them through Members: a message to a user group is an
+// error and reaches nobody, not every member twice.
+func TestSendToAGroupSendsNothing(t *testing.T) {
+	c, fake := newClient(t)
+	fake.SetMembers("S1", "U7", "U8")
+	if err := c.Send(context.Background(), bot.Message{To: team.Same(bot.GroupRef, "S1", ""), Text: bot.Plain("hi")}); err == nil {
+		t.Error("send to a group: got no error, want one")
+	}
+	if calls := fake.Calls(""); len(calls) != 0 {
+		t.Errorf("send to a group: got %d Slack calls, want none", len(calls))
+	}
+}
+
 func TestMembers(t *testing.T) {
 	ctx := context.Background()
 	c, fake := newClient(t)

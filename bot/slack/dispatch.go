@@ -53,7 +53,7 @@ func (a *Adapter) command(cmd slack.SlashCommand) any {
 			j = func(ctx context.Context) { a.openPulseModal(ctx, cmd.TriggerID, req, cmd.ResponseURL) }
 		}
 	}
-	if !a.submit(j) {
+	if !a.pool.Submit(j) {
 		a.log.Warn("slack: busy, command refused", "user", req.User.Key())
 		return a.busy(req.Lang)
 	}
@@ -128,7 +128,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 			Action:  &bot.Action{Name: actionName(act.ActionID), Value: act.Value},
 			Lang:    lang,
 		}
-		if !a.submit(func(ctx context.Context) { a.click(ctx, req, cb.ResponseURL, cb.TriggerID) }) {
+		if !a.pool.Submit(func(ctx context.Context) { a.click(ctx, req, cb.ResponseURL, cb.TriggerID) }) {
 			a.log.Warn("slack: busy, click refused", "user", user.Key(), "action", req.Action.Name)
 			a.refuseClick(cb.ResponseURL, lang)
 		}
@@ -153,8 +153,8 @@ func (a *Adapter) refuseClick(responseURL, lang string) {
 	if responseURL == "" {
 		return
 	}
-	a.mu.RLock()
-	defer a.mu.RUnlock()
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if a.stopped {
 		return
 	}
@@ -193,7 +193,7 @@ func (a *Adapter) event(body []byte) error {
 		}
 		a.publishHome(ctx, user)
 	}
-	if !a.submit(j) {
+	if !a.pool.Submit(j) {
 		// Slack retries an event it got no 200 for; a dropped one comes back.
 		return errBusy
 	}

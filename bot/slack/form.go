@@ -105,7 +105,7 @@ func (a *Adapter) submitForm(cb slack.InteractionCallback, user bot.Ref, lang st
 		Action:  &bot.Action{Name: meta.Action, Value: meta.Value, Input: text},
 		Lang:    lang,
 	}
-	if !a.submit(func(ctx context.Context) {
+	if !a.pool.Submit(func(ctx context.Context) {
 		if m := a.h.Handle(ctx, req); m != nil {
 			a.reply(ctx, req, meta.ResponseURL, *m)
 		}

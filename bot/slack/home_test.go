@@ -11,7 +11,7 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/store/storetest"
 )
 
@@ -25,7 +25,7 @@ func TestHomeAdminGolden(t *testing.T) {
 	leadership := b.Same(bot.ChannelRef, "C0LEAD", "leadership")
 	st := storetest.MustStore(t)
 	core, err := bot.New(bot.Config{
-		Shoutouts: st, KeyMessages: st, Schedules: scheduler.Parser{}, Outbox: &bottest.Messenger{},
+		Shoutouts: st, KeyMessages: st, Schedules: schedule.Parser{}, Outbox: &bottest.Messenger{},
 		Clock: bottest.NewClock(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)),
 		Lang:  "en", Admins: []string{"U0ADMIN"}, Executives: []bot.Ref{anna}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -51,5 +51,5 @@ func TestHomeAdminGolden(t *testing.T) {
 	if err := enc.Encode(map[string]any{"blocks": Blocks(home, maxHomeBlocks)}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "home-admin", buf.Bytes())
+	bottest.Golden(t, "home-admin", buf.Bytes(), *update)
 }

@@ -9,10 +9,9 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-)
 
-// MaxBody is the largest request body the handlers read; larger ones get 413.
-const MaxBody = 1 << 20
+	"github.com/herald-chat/herald/bot/internal/inbound"
+)
 
 // Commands handles POST /slack/commands: slash commands.
 func (a *Adapter) Commands() http.Handler {
@@ -80,27 +79,12 @@ func (a *Adapter) Events() http.Handler {
 	})
 }
 
-// verified reads the body (413 beyond MaxBody), checks Slack's signature (401
+// verified reads the body (413 beyond inbound.MaxBody), checks Slack's signature (401
 // when it is missing, wrong or stale) and only then calls next.
 func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "POST only", http.StatusMethodNotAllowed)
-			return
-		}
-		if r.ContentLength > MaxBody {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		case err != nil:
-			http.Error(w, "bad body", http.StatusBadRequest)
+		body, ok := inbound.ReadBody(w, r)
+		if !ok {
 			return
 		}
 		if err := a.verify.Verify(r.Header, body); err != nil {

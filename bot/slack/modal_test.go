@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
 )
 
 // stub is a core for rendering tests: it knows the texts and nothing else.
@@ -46,7 +47,7 @@ func TestModalGolden(t *testing.T) {
 			if err := enc.Encode(tt.give); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.name, buf.Bytes())
+			bottest.Golden(t, tt.name, buf.Bytes(), *update)
 		}
 	}
 }

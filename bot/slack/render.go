@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -68,14 +69,7 @@ func Blocks(m bot.Message, maxBlocks int) []slack.Block {
 // Fallback is the plain notification text of m, escaped, for the message's
 // top-level "text".
 func Fallback(m bot.Message) string {
-	s := m.Fallback
-	if s == "" {
-		s = m.Header
-	}
-	if s == "" {
-		s = m.Text.String()
-	}
-	return cutMrkdwn(escape(s), maxFallbackText)
+	return cutMrkdwn(escape(cmp.Or(m.Fallback, m.Header, m.Text.String())), maxFallbackText)
 }
 
 // cutMrkdwn cuts rendered mrkdwn without breaking a mention or an entity.

@@ -2,36 +2,17 @@ package slack
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name.golden, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", name, got, want)
-	}
-}
 
 func TestRenderGolden(t *testing.T) {
 	b := base("T0001")
@@ -76,6 +57,15 @@ func TestRenderGolden(t *testing.T) {
 			Context:  "<!everyone>",
 			Fallback: "<!channel> ping",
 		}},
+		{"privacy", privacyMessage(t)},
+		{"results-anonymity", bot.Message{
+			Ephemeral: true, Header: "📊 Results: Recommend us? (round P1.1)",
+			Text: bot.Plain("Response rate: 13 of 15 (87%)"),
+			Fields: []bot.Field{
+				{Label: "By audience", Value: bot.Plain("#sales: eNPS +100 (6 answered)\nothers (#eng, #ops): eNPS -100 (7 answered)")},
+				{Label: "Answers with names (anonymous=no)", Value: bot.Text{bot.Str("• "), bot.Mention(anna), bot.Str(": Yes"), bot.Str("\n• "), bot.Mention(steve), bot.Str(": No")}},
+			},
+		}},
 		{"home-empty", bot.Message{
 			Header:  "Your herald",
 			Text:    bot.Text{bot.Bold("Shout-outs you received"), bot.Str("\nNone yet."), bot.Str("\n\n"), bot.Bold("Shout-outs you gave"), bot.Str("\nNone yet.")},
@@ -90,7 +80,7 @@ func TestRenderGolden(t *testing.T) {
 		if err := enc.Encode(map[string]any{"text": Fallback(tt.give), "blocks": Blocks(tt.give, maxMessageBlocks)}); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, tt.name, buf.Bytes())
+		bottest.Golden(t, tt.name, buf.Bytes(), *update)
 	}
 }
 
@@ -158,4 +148,19 @@ func TestActionName(t *testing.T) {
 			t.Errorf("actionName(%q): got %q, want %q", tt.give, got, tt.want)
 		}
 	}
+}
+
+// privacyMessage is the core's real reply to "privacy".
+func privacyMessage(t *testing.T) bot.Message {
+	t.Helper()
+	b, err := bot.New(bot.Config{Lang: "en", Shoutouts: &bottest.Shoutouts{}, Outbox: &bottest.Messenger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := base("T0001").Same(bot.UserRef, "U024BE7LH", "anna")
+	m := b.Handle(context.Background(), bot.Request{User: user, Channel: user, Text: "privacy"})
+	if m == nil {
+		t.Fatal("privacy: no reply")
+	}
+	return *m
 }

@@ -7,13 +7,14 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/internal/inbound"
 )
 
 // Handler is what the adapter needs from the core; *bot.Bot is one.
@@ -63,8 +64,6 @@ const (
 	defaultWorkers   = 64
 	defaultQueue     = 4096
 	defaultQueueWait = time.Second
-	// jobTimeout bounds one request's background work, 429 waits included.
-	jobTimeout = 2 * time.Minute
 	// eventTTL is how long a processed event_id is remembered; Slack retries
 	// for about an hour at most.
 	eventTTL = 2 * time.Hour
@@ -75,109 +74,50 @@ const (
 
 // Adapter serves Slack. Create it with New and run its workers with Run.
 type Adapter struct {
-	h       Handler
-	client  *Client
-	seen    Deduper
-	verify  *Verifier
-	log     *slog.Logger
-	workers int
-	wait    time.Duration
+	h      Handler
+	client *Client
+	seen   Deduper
+	verify *Verifier
+	log    *slog.Logger
+	pool   *inbound.Pool
 
-	mu      sync.RWMutex // guards stopped and the closing of jobs
-	stopped bool
-	jobs    chan job
-
+	mu       sync.Mutex // guards stopped and the adding to noticeWG
+	stopped  bool
 	notices  chan struct{} // a slot per "busy" notice under way
 	noticeWG sync.WaitGroup
-
-	refused atomic.Uint64 // requests answered "busy"
 }
-
-// job is background work for one request.
-type job func(ctx context.Context)
 
 // New returns an Adapter.
 func New(cfg Config) *Adapter {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = defaultWorkers
-	}
-	if cfg.Queue <= 0 {
-		cfg.Queue = defaultQueue
-	}
-	if cfg.QueueWait <= 0 {
-		cfg.QueueWait = defaultQueueWait
-	}
 	return &Adapter{
-		h:       cfg.Handler,
-		client:  cfg.Client,
-		seen:    cfg.Seen,
-		verify:  NewVerifier(cfg.SigningSecret, cfg.Now),
-		log:     cfg.Logger,
-		workers: cfg.Workers,
-		wait:    cfg.QueueWait,
-		jobs:    make(chan job, cfg.Queue),
+		h:      cfg.Handler,
+		client: cfg.Client,
+		seen:   cfg.Seen,
+		verify: NewVerifier(cfg.SigningSecret, cfg.Now),
+		log:    cmp.Or(cfg.Logger, slog.Default()),
+		pool: inbound.NewPool(
+			inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait},
+			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultQueueWait}),
 		notices: make(chan struct{}, maxNotices),
 	}
 }
 
 // Run runs the workers until ctx ends, then stops taking requests and
-// finishes the ones already taken.
+// finishes the ones already taken and the "busy" notices under way.
 func (a *Adapter) Run(ctx context.Context) error {
-	base := context.WithoutCancel(ctx)
-	var wg sync.WaitGroup
-	for range a.workers {
-		wg.Go(func() {
-			for j := range a.jobs {
-				jctx, cancel := context.WithTimeout(base, jobTimeout)
-				j(jctx)
-				cancel()
-			}
-		})
-	}
-	<-ctx.Done()
+	a.pool.Run(ctx)
 	a.mu.Lock()
 	a.stopped = true
-	close(a.jobs)
 	a.mu.Unlock()
-	wg.Wait()
 	a.noticeWG.Wait()
 	return nil
 }
 
-// submit queues j, waiting up to QueueWait for a place when the queue is
-// full, so that a burst is slowed down rather than refused. It reports false
-// when no place came free in time or the adapter has stopped; the caller then
-// tells the user herald is busy.
-func (a *Adapter) submit(j job) bool {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.stopped {
-		return false
-	}
-	select {
-	case a.jobs <- j:
-		return true
-	default:
-	}
-	t := time.NewTimer(a.wait)
-	defer t.Stop()
-	select {
-	case a.jobs <- j:
-		return true
-	case <-t.C:
-		a.refused.Add(1)
-		return false
-	}
-}
-
 // Queued returns how many requests wait for a worker, for metrics.
-func (a *Adapter) Queued() int { return len(a.jobs) }
+func (a *Adapter) Queued() int { return a.pool.Queued() }
 
 // Refused returns how many requests were answered "busy" so far, for metrics.
-func (a *Adapter) Refused() uint64 { return a.refused.Load() }
+func (a *Adapter) Refused() uint64 { return a.pool.Refused() }
 
 // t renders a catalog text in lang.
 func (a *Adapter) t(lang, key string, args ...any) string {

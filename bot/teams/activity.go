@@ -3,6 +3,7 @@ package teams
 import (
 	"encoding/json"
 	"html"
+	"regexp"
 	"strings"
 
 	"github.com/herald-chat/herald/bot"
@@ -136,28 +137,16 @@ func (a *Activity) words(b bot.Ref) (string, map[string]bot.Ref) {
 	return strings.Join(strings.Fields(text), " "), refs
 }
 
+// htmlTag matches an HTML tag, or a mention word ("<@…>").
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
+
 // stripTags drops HTML tags (<p>, <br>, a stray <at>) Teams may send; the
 // mention words ("<@…>") are kept.
 func stripTags(s string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			break
+	return htmlTag.ReplaceAllStringFunc(s, func(t string) string {
+		if strings.HasPrefix(t, "<@") {
+			return t
 		}
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			break
-		}
-		b.WriteString(s[:i])
-		tag := s[i : i+j+1]
-		if strings.HasPrefix(tag, "<@") {
-			b.WriteString(tag)
-		} else {
-			b.WriteByte(' ')
-		}
-		s = s[i+j+1:]
-	}
-	b.WriteString(s)
-	return b.String()
+		return " "
+	})
 }

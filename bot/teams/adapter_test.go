@@ -244,10 +244,7 @@ func TestInstallStoresTheConversationForProactiveSends(t *testing.T) {
 		t.Fatalf("got %d, want 200", got)
 	}
 	space := "teams:11111111-2222-3333-4444-555555555555"
-	deadline := time.Now().Add(5 * time.Second)
-	for hs.convs.Len() == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	bottest.Eventually(t, 5*time.Second, func() bool { return hs.convs.Len() > 0 })
 	u, err := hs.convs.ServiceURL(context.Background(), space, "19:abc@thread.tacv2")
 	if err != nil || u != hs.fake.ServiceURL() {
 		t.Fatalf("stored service url: got %q, %v; want %q", u, err, hs.fake.ServiceURL())

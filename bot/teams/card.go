@@ -2,6 +2,7 @@ package teams
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
@@ -124,14 +125,7 @@ func Card(m bot.Message, t func(key string, args ...any) string) AdaptiveCard {
 
 // Summary is the plain one-line notification text of m.
 func Summary(m bot.Message) string {
-	s := m.Fallback
-	if s == "" {
-		s = m.Header
-	}
-	if s == "" {
-		s = m.Text.String()
-	}
-	s, _, _ = strings.Cut(s, "\n")
+	s, _, _ := strings.Cut(cmp.Or(m.Fallback, m.Header, m.Text.String()), "\n")
 	return cut(s, 200)
 }
 

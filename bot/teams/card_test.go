@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,25 +13,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name.golden, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", name, got, want)
-	}
-}
 
 func catalogT(t *testing.T) func(string, ...any) string {
 	t.Helper()
@@ -45,16 +24,19 @@ func catalogT(t *testing.T) func(string, ...any) string {
 }
 
 // helpMessage is the core's real help reply.
-func helpMessage(t *testing.T) bot.Message {
+func helpMessage(t *testing.T) bot.Message { return coreReply(t, "help") }
+
+// coreReply is the core's real reply to text.
+func coreReply(t *testing.T, text string) bot.Message {
 	t.Helper()
 	b, err := bot.New(bot.Config{Lang: "en", Shoutouts: &bottest.Shoutouts{}, Outbox: &bottest.Messenger{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	user := bot.Ref{Kind: bot.UserRef, Platform: bot.Teams, Workspace: "T", ID: "29:a", Name: "Anna"}
-	m := b.Handle(context.Background(), bot.Request{User: user, Channel: user.Same(bot.ChannelRef, "a:1", ""), Text: "help"})
+	m := b.Handle(context.Background(), bot.Request{User: user, Channel: user.Same(bot.ChannelRef, "a:1", ""), Text: text})
 	if m == nil {
-		t.Fatal("help: no reply")
+		t.Fatalf("%s: no reply", text)
 	}
 	return *m
 }
@@ -76,6 +58,15 @@ func TestCardGolden(t *testing.T) {
 			Fallback: "@Anna Example praised @Ben",
 		}},
 		{"help", helpMessage(t)},
+		{"privacy", coreReply(t, "privacy")},
+		{"results-anonymity", bot.Message{
+			Ephemeral: true, Header: "📊 Results: Recommend us? (round P1.1)",
+			Text: bot.Plain("Response rate: 13 of 15 (87%)"),
+			Fields: []bot.Field{
+				{Label: "By audience", Value: bot.Plain("#sales: eNPS +100 (6 answered)\nothers (#eng, #ops): eNPS -100 (7 answered)")},
+				{Label: "Answers with names (anonymous=no)", Value: bot.Text{bot.Str("• "), bot.Mention(anna), bot.Str(": Yes"), bot.Str("\n• "), bot.Mention(ben), bot.Str(": No")}},
+			},
+		}},
 		{"keymsg", bot.Message{
 			To: wins, Header: "📣 Key message",
 			Text:    bot.Text{bot.Bold("Please read:"), bot.Str(" the new travel policy applies from 1 December.")},
@@ -109,7 +100,7 @@ func TestCardGolden(t *testing.T) {
 	tr := catalogT(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "card-"+tt.name, append(teams.CardJSON(tt.give, tr), '\n'))
+			bottest.Golden(t, "card-"+tt.name, append(teams.CardJSON(tt.give, tr), '\n'), *update)
 		})
 	}
 }

@@ -76,12 +76,13 @@ func NewClient(cfg ClientConfig) *Client {
 	}
 }
 
-// Send delivers m proactively: to a channel (a new post in it), to a person
-// (their 1:1 chat with herald, created when needed) or to each member of a
-// team. Returns ENOTFOUND when herald was never added in the tenant or Teams
-// does not know the target, EFORBIDDEN when herald may not write there (it
-// was removed, the user blocked it), and EUNAVAILABLE (with RetryAfter on a
-// 429) when Teams can't be reached.
+// Send delivers m proactively: to a channel (a new post in it) or to a
+// person (their 1:1 chat with herald, created when needed); the core expands
+// groups into people through Members before it sends. Returns ENOTFOUND when
+// herald was never added in the tenant or Teams does not know the target,
+// EFORBIDDEN when herald may not write there (it was removed, the user
+// blocked it), and EUNAVAILABLE (with RetryAfter on a 429) when Teams can't
+// be reached.
 func (c *Client) Send(ctx context.Context, m bot.Message) error {
 	switch m.To.Kind {
 	case bot.ChannelRef:
@@ -105,18 +106,6 @@ func (c *Client) Send(ctx context.Context, m bot.Message) error {
 			c.chats.Delete(m.To.Key()) // ask Teams again next time
 		}
 		return err
-	case bot.GroupRef:
-		members, err := c.Members(ctx, m.To)
-		if err != nil {
-			return err
-		}
-		for _, u := range members {
-			m.To = u
-			if err := c.Send(ctx, m); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
 	return fmt.Errorf("teams send: no target in %q", m.To.Key())
 }

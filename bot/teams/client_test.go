@@ -62,6 +62,21 @@ func TestSendToAPersonCreatesTheirChat(t *testing.T) {
 	}
 }
 
+// TestSendToAGroupSendsNothing proves the Messenger leaves groups to the
+// core, which expands them through Members: a message to a group is an error
+// and reaches nobody.
+func TestSendToAGroupSendsNothing(t *testing.T) {
+	c, fake := mustClient(t)
+	fake.SetMembers("19:wins@thread.tacv2", fakebf.Member{ID: "29:1aBcD", Name: "Anna"})
+	team := bot.Ref{Kind: bot.GroupRef, Platform: bot.Teams, Workspace: tenant, ID: "19:wins@thread.tacv2"}
+	if err := c.Send(context.Background(), bot.Message{To: team, Text: bot.Plain("hi")}); err == nil {
+		t.Error("send to a group: got no error, want one")
+	}
+	if calls := fake.Calls(""); len(calls) != 0 {
+		t.Errorf("send to a group: got %d Bot Framework calls, want none", len(calls))
+	}
+}
+
 func TestSendErrorsBecomeBotErrors(t *testing.T) {
 	tests := []struct {
 		name      string

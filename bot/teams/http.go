@@ -4,38 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/internal/inbound"
 )
 
-// MaxBody is the largest activity the handler reads; larger ones get 413.
-const MaxBody = 1 << 20
-
 // Messages handles POST /api/messages. It reads the activity (413 beyond
-// MaxBody), validates its bearer token (401, or 403 for a token of another
-// service URL; 503 while the keys can't be read), queues the work and
-// answers 200 at once; nothing is processed before the token is valid.
+// inbound.MaxBody), validates its bearer token (401, or 403 for a token of
+// another service URL; 503 while the keys can't be read), queues the work
+// and answers 200 at once; nothing is processed before the token is valid.
 func (a *Adapter) Messages() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "POST only", http.StatusMethodNotAllowed)
-			return
-		}
-		if r.ContentLength > MaxBody {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		case err != nil:
-			http.Error(w, "bad body", http.StatusBadRequest)
+		body, ok := inbound.ReadBody(w, r)
+		if !ok {
 			return
 		}
 		// The token is checked before the activity is trusted; the
@@ -62,7 +44,7 @@ func (a *Adapter) Messages() http.Handler {
 			http.Error(w, "bad activity", http.StatusBadRequest)
 			return
 		}
-		if j := a.work(&act); j != nil && !a.submit(j) {
+		if j := a.work(&act); j != nil && !a.pool.Submit(j) {
 			a.log.Warn("teams: busy, activity refused", "type", act.Type, "user", act.From.ID)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
@@ -72,7 +54,7 @@ func (a *Adapter) Messages() http.Handler {
 }
 
 // work returns the background work of an activity, or nil when there is none.
-func (a *Adapter) work(act *Activity) job {
+func (a *Adapter) work(act *Activity) inbound.Job {
 	switch act.Type {
 	case "message":
 		req, ok := act.Request()

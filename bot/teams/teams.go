@@ -10,13 +10,12 @@
 package teams
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/internal/inbound"
 )
 
 // Handler is what the adapter needs from the core; *bot.Bot is one.
@@ -57,91 +56,38 @@ type Config struct {
 const (
 	defaultWorkers = 16
 	defaultQueue   = 1024
-	// jobTimeout bounds the background work of one activity.
-	jobTimeout = 2 * time.Minute
 )
 
 // Adapter serves Teams. Create it with New and run its workers with Run.
 type Adapter struct {
-	h       Handler
-	client  *Client
-	verify  *Verifier
-	log     *slog.Logger
-	workers int
-
-	mu      sync.RWMutex // guards stopped and the closing of jobs
-	stopped bool
-	jobs    chan job
-
-	refused atomic.Uint64
+	h      Handler
+	client *Client
+	verify *Verifier
+	log    *slog.Logger
+	pool   *inbound.Pool
 }
-
-// job is the background work of one activity.
-type job func(ctx context.Context)
 
 // New returns an Adapter.
 func New(cfg Config) *Adapter {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = defaultWorkers
-	}
-	if cfg.Queue <= 0 {
-		cfg.Queue = defaultQueue
-	}
 	return &Adapter{
-		h:       cfg.Handler,
-		client:  cfg.Client,
-		verify:  cfg.Verifier,
-		log:     cfg.Logger,
-		workers: cfg.Workers,
-		jobs:    make(chan job, cfg.Queue),
+		h:      cfg.Handler,
+		client: cfg.Client,
+		verify: cfg.Verifier,
+		log:    cmp.Or(cfg.Logger, slog.Default()),
+		pool: inbound.NewPool(inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue},
+			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue}),
 	}
 }
 
 // Run runs the workers until ctx ends, then stops taking activities and
 // finishes the ones already taken.
 func (a *Adapter) Run(ctx context.Context) error {
-	base := context.WithoutCancel(ctx)
-	var wg sync.WaitGroup
-	for range a.workers {
-		wg.Go(func() {
-			for j := range a.jobs {
-				jctx, cancel := context.WithTimeout(base, jobTimeout)
-				j(jctx)
-				cancel()
-			}
-		})
-	}
-	<-ctx.Done()
-	a.mu.Lock()
-	a.stopped = true
-	close(a.jobs)
-	a.mu.Unlock()
-	wg.Wait()
+	a.pool.Run(ctx)
 	return nil
 }
 
-// submit queues j. It reports false when the queue is full or the adapter
-// has stopped.
-func (a *Adapter) submit(j job) bool {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.stopped {
-		return false
-	}
-	select {
-	case a.jobs <- j:
-		return true
-	default:
-		a.refused.Add(1)
-		return false
-	}
-}
-
 // Queued returns how many activities wait for a worker, for metrics.
-func (a *Adapter) Queued() int { return len(a.jobs) }
+func (a *Adapter) Queued() int { return a.pool.Queued() }
 
 // Refused returns how many activities were refused with 503 so far, for metrics.
-func (a *Adapter) Refused() uint64 { return a.refused.Load() }
+func (a *Adapter) Refused() uint64 { return a.pool.Refused() }

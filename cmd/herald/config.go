@@ -15,7 +15,8 @@ import (
 	teamsbot "github.com/herald-chat/herald/bot/teams"
 )
 
-// config is herald's configuration, read from the environment (CONTRACT.md).
+// config is herald's configuration, read from the environment (the README's
+// configuration table).
 type config struct {
 	RedisURL     string
 	ClusterAddrs []string
@@ -25,9 +26,10 @@ type config struct {
 	Admins       []string
 	Location     *time.Location
 	Lang         string
-	WinsChannel  string
-	// FeedbackChannel receives anonymous feedback; empty refuses it.
-	FeedbackChannel string
+	// WinsChannel is where shout-outs are broadcast.
+	WinsChannel bot.Channels
+	// FeedbackChannel receives anonymous feedback; none refuses it.
+	FeedbackChannel bot.Channels
 	AnonymityMin    int
 	ConsoleUser     string
 	// ConsoleMembers are the people in every console channel.
@@ -53,6 +55,9 @@ type config struct {
 	// Executives receive the monthly digest; DigestSchedule is when.
 	Executives     []bot.Ref
 	DigestSchedule string
+	// Clock is the time of the core and the scheduler; it is not read from
+	// the environment (run sets the system clock, tests a fake one).
+	Clock bot.Clock
 }
 
 // consoleMode reports whether no chat platform is configured.
@@ -83,27 +88,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return def
 	}
 	c := config{
-		RedisURL:        get("REDIS_URL", ""),
-		ClusterAddrs:    splitList(get("REDIS_CLUSTER_ADDRS", "")),
-		Prefix:          get("HERALD_REDIS_PREFIX", "herald:"),
-		DataDir:         get("HERALD_DATA_DIR", "./data"),
-		Addr:            get("HERALD_ADDR", ":8080"),
-		Admins:          splitList(get("HERALD_ADMINS", "")),
-		WinsChannel:     get("HERALD_WINS_CHANNEL", ""),
-		FeedbackChannel: get("HERALD_FEEDBACK_CHANNEL", ""),
-		ConsoleUser:     get("HERALD_CONSOLE_USER", "you"),
-		ConsoleMembers:  splitList(get("HERALD_CONSOLE_MEMBERS", "anna,ben,carla,dan,eva")),
-		SlackBotToken:   get("SLACK_BOT_TOKEN", ""),
-		SlackSecret:     get("SLACK_SIGNING_SECRET", ""),
-		SlackAppToken:   get("SLACK_APP_TOKEN", ""),
-		SlackAPIURL:     get("SLACK_API_URL", "https://slack.com/api/"),
-		TeamsAppID:      get("TEAMS_APP_ID", ""),
-		TeamsPassword:   get("TEAMS_APP_PASSWORD", ""),
-		TeamsTenantID:   get("TEAMS_TENANT_ID", ""),
+		RedisURL:       get("REDIS_URL", ""),
+		ClusterAddrs:   splitList(get("REDIS_CLUSTER_ADDRS", "")),
+		Prefix:         get("HERALD_REDIS_PREFIX", "herald:"),
+		DataDir:        get("HERALD_DATA_DIR", "./data"),
+		Addr:           get("HERALD_ADDR", ":8080"),
+		Admins:         splitList(get("HERALD_ADMINS", "")),
+		ConsoleUser:    get("HERALD_CONSOLE_USER", "you"),
+		ConsoleMembers: splitList(get("HERALD_CONSOLE_MEMBERS", "anna,ben,carla,dan,eva")),
+		SlackBotToken:  get("SLACK_BOT_TOKEN", ""),
+		SlackSecret:    get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:  get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:    get("SLACK_API_URL", "https://slack.com/api/"),
+		TeamsAppID:     get("TEAMS_APP_ID", ""),
+		TeamsPassword:  get("TEAMS_APP_PASSWORD", ""),
+		TeamsTenantID:  get("TEAMS_TENANT_ID", ""),
+	}
+	var errs []error
+	var err error
+	if c.WinsChannel, err = parseChannels(get("HERALD_WINS_CHANNEL", "")); err != nil {
+		errs = append(errs, fmt.Errorf("HERALD_WINS_CHANNEL: %w", err))
+	}
+	if c.FeedbackChannel, err = parseChannels(get("HERALD_FEEDBACK_CHANNEL", "")); err != nil {
+		errs = append(errs, fmt.Errorf("HERALD_FEEDBACK_CHANNEL: %w", err))
 	}
 	c.TeamsMetadataURL = get("TEAMS_OPENID_METADATA_URL", teamsbot.DefaultMetadataURL)
 	c.TeamsTokenURL = get("TEAMS_TOKEN_URL", teamsbot.TokenURL(c.TeamsTenantID))
-	var errs []error
 	if c.RedisURL != "" && len(c.ClusterAddrs) == 0 {
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {
 			errs = append(errs, fmt.Errorf("REDIS_URL %q is not a redis:// or rediss:// URL: %v", c.RedisURL, err))
@@ -121,8 +131,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.Lang = lang
 	c.AnonymityMin, err = strconv.Atoi(get("HERALD_ANONYMITY_MIN", "5"))
-	if err != nil || c.AnonymityMin < 1 {
-		errs = append(errs, fmt.Errorf("HERALD_ANONYMITY_MIN %q is not a whole number of at least 1", getenv("HERALD_ANONYMITY_MIN")))
+	if err != nil || c.AnonymityMin < bot.MinAnonymity {
+		errs = append(errs, fmt.Errorf("HERALD_ANONYMITY_MIN %q must be a whole number of at least %d: fewer answers cannot stay anonymous", getenv("HERALD_ANONYMITY_MIN"), bot.MinAnonymity))
 	}
 	switch f := get("HERALD_LOG_FORMAT", "text"); f {
 	case "text", "json":
@@ -163,6 +173,54 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, errs[0]
 	}
 	return c, nil
+}
+
+// parseChannels reads a channel setting: one channel id for every platform
+// ("C0WINS", "19:abc@thread.tacv2", "#wins"), or comma-separated ids by
+// platform ("slack:C0WINS,teams:19:abc@thread.tacv2"), where an id without a
+// platform serves the platforms not named. Letters before the first ':' name
+// a platform (Teams ids start with digits: 19:…); an unknown platform, one
+// named twice or two ids without a platform are errors.
+func parseChannels(setting string) (bot.Channels, error) {
+	var c bot.Channels
+	for part := range strings.SplitSeq(setting, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, id, ok := strings.Cut(part, ":")
+		if !ok || !isLetters(name) {
+			if c.Default != "" {
+				return bot.Channels{}, fmt.Errorf("%q and %q are both for every platform; name the platform of each (slack:C0WINS)", c.Default, part)
+			}
+			c.Default = strings.TrimPrefix(part, "#")
+			continue
+		}
+		p := bot.Platform(strings.ToLower(name))
+		switch p {
+		case bot.Slack, bot.Teams, bot.Console:
+		default:
+			return bot.Channels{}, fmt.Errorf("%q in %q is not a platform: slack, teams or console", name, part)
+		}
+		if _, dup := c.ByPlatform[p]; dup {
+			return bot.Channels{}, fmt.Errorf("%s is named twice", p)
+		}
+		if c.ByPlatform == nil {
+			c.ByPlatform = map[bot.Platform]string{}
+		}
+		c.ByPlatform[p] = strings.TrimPrefix(strings.TrimSpace(id), "#")
+	}
+	return c, nil
+}
+
+// isLetters reports whether s is one or more ASCII letters.
+func isLetters(s string) bool {
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // parseUserRef reads "platform:workspace:user", or in the console a plain name.

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/herald-chat/herald/bot"
 )
 
 func TestConfigPulseSettings(t *testing.T) {
@@ -15,6 +18,9 @@ func TestConfigPulseSettings(t *testing.T) {
 		{give: map[string]string{}, wantFeedback: "", wantMin: 5},
 		{give: map[string]string{"HERALD_FEEDBACK_CHANNEL": "C0FEED", "HERALD_ANONYMITY_MIN": "3"}, wantFeedback: "C0FEED", wantMin: 3},
 		{give: map[string]string{"HERALD_ANONYMITY_MIN": "0"}, wantErr: true},
+		{give: map[string]string{"HERALD_ANONYMITY_MIN": "1"}, wantErr: true},
+		{give: map[string]string{"HERALD_ANONYMITY_MIN": "2"}, wantErr: true},
+		{give: map[string]string{"HERALD_ANONYMITY_MIN": "many"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		c, err := loadConfig(func(k string) string { return tt.give[k] })
@@ -22,8 +28,8 @@ func TestConfigPulseSettings(t *testing.T) {
 			t.Errorf("%v: got error %v, want error %v", tt.give, err, tt.wantErr)
 			continue
 		}
-		if !tt.wantErr && (c.FeedbackChannel != tt.wantFeedback || c.AnonymityMin != tt.wantMin) {
-			t.Errorf("%v: got feedback %q min %d, want %q %d", tt.give, c.FeedbackChannel, c.AnonymityMin, tt.wantFeedback, tt.wantMin)
+		if !tt.wantErr && (c.FeedbackChannel.For(bot.Slack) != tt.wantFeedback || c.AnonymityMin != tt.wantMin) {
+			t.Errorf("%v: got feedback %q min %d, want %q %d", tt.give, c.FeedbackChannel.For(bot.Slack), c.AnonymityMin, tt.wantFeedback, tt.wantMin)
 		}
 	}
 }
@@ -50,4 +56,42 @@ func TestConfigMinInterval(t *testing.T) {
 			t.Errorf("HERALD_MIN_INTERVAL=%q: got %v, %v, want %v (error %v)", tt.give, c.MinInterval, err, tt.want, tt.wantErr)
 		}
 	}
+}
+
+func TestParseChannels(t *testing.T) {
+	tests := []struct {
+		give    string
+		want    bot.Channels
+		wantErr string
+	}{
+		{give: "", want: bot.Channels{}},
+		{give: "C0WINS", want: bot.Channels{Default: "C0WINS"}},
+		{give: "#wins", want: bot.Channels{Default: "wins"}},
+		{give: "19:abc@thread.tacv2", want: bot.Channels{Default: "19:abc@thread.tacv2"}},
+		{
+			give: "slack:C0WINS, teams:19:abc@thread.tacv2",
+			want: bot.Channels{ByPlatform: map[bot.Platform]string{bot.Slack: "C0WINS", bot.Teams: "19:abc@thread.tacv2"}},
+		},
+		{
+			give: "Slack:#C0WINS,wins,",
+			want: bot.Channels{ByPlatform: map[bot.Platform]string{bot.Slack: "C0WINS"}, Default: "wins"},
+		},
+		{give: "slak:C0WINS", wantErr: `"slak" in "slak:C0WINS" is not a platform: slack, teams or console`},
+		{give: "slack:C1,slack:C2", wantErr: "slack is named twice"},
+		{give: "C1,C2", wantErr: `"C1" and "C2" are both for every platform; name the platform of each (slack:C0WINS)`},
+	}
+	for _, tt := range tests {
+		got, err := parseChannels(tt.give)
+		if gotErr := errText(err); gotErr != tt.wantErr || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseChannels(%q): got %+v, error %q, want %+v, error %q", tt.give, got, gotErr, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// errText is err's message, or "" for nil.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

@@ -24,7 +24,7 @@ import (
 const maxBody = 1 << 20
 
 // runServer serves HTTP on cfg.Addr, runs the platform adapters, the delivery
-// queue and the scheduler until ctx ends, then drains.
+// outbox and the scheduler until ctx ends, then drains.
 func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/herald-chat/herald/bot/bottest"
 )
 
 // syncBuffer is an io.Writer safe for the console's goroutines.
@@ -64,12 +66,12 @@ func (c *consoleSession) expect(line string, want *regexp.Regexp) []string {
 func (c *consoleSession) waitFrom(mark int, want *regexp.Regexp) []string {
 	c.t.Helper()
 	line := "(output since mark)"
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := want.FindStringSubmatch(c.out.String()[mark:]); m != nil {
-			return m
-		}
-		time.Sleep(10 * time.Millisecond)
+	var m []string
+	if bottest.Eventually(c.t, 10*time.Second, func() bool {
+		m = want.FindStringSubmatch(c.out.String()[mark:])
+		return m != nil
+	}) {
+		return m
 	}
 	c.t.Fatalf("after %q: output has no %s:\n%s", line, want, c.out.String()[mark:])
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
 	slackbot "github.com/herald-chat/herald/bot/slack"
 	"github.com/herald-chat/herald/bot/slack/fakeslack"
 	"github.com/herald-chat/herald/store/storetest"
@@ -37,8 +38,8 @@ type slackFleet struct {
 }
 
 // startSlackFleet runs replicas herald processes in Slack mode, sharing a
-// Redis and a key prefix, each on its own address.
-func startSlackFleet(t *testing.T, replicas int, lang string, fake *fakeslack.Server) *slackFleet {
+// Redis, a key prefix and clock, each on its own address.
+func startSlackFleet(t *testing.T, replicas int, lang string, fake *fakeslack.Server, clock bot.Clock) *slackFleet {
 	t.Helper()
 	cat, err := bot.NewCatalog(lang)
 	if err != nil {
@@ -48,7 +49,7 @@ func startSlackFleet(t *testing.T, replicas int, lang string, fake *fakeslack.Se
 	opt := rdb.(*redis.Client).Options()
 	f := &slackFleet{t: t, fake: fake, tr: func(key string, args ...any) string { return cat.T(lang, key, args...) }}
 	for range replicas {
-		f.bases = append(f.bases, MustServe(t, map[string]string{
+		f.bases = append(f.bases, MustServeWithClock(t, clock, map[string]string{
 			"REDIS_URL":            fmt.Sprintf("redis://%s/%d", opt.Addr, opt.DB),
 			"HERALD_REDIS_PREFIX":  prefix,
 			"HERALD_DATA_DIR":      t.TempDir(),
@@ -180,24 +181,24 @@ func (f *slackFleet) send(replica int, path, contentType, body string) {
 // reports arrive a moment after the messages.
 func (f *slackFleet) until(replica int, text string, want ...string) fleetReply {
 	f.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		r := f.command(replica, text)
-		missing := ""
+	var (
+		r       fleetReply
+		missing string
+	)
+	ok := bottest.Eventually(f.t, 15*time.Second, func() bool {
+		r, missing = f.command(replica, text), ""
 		for _, w := range want {
 			if !strings.Contains(r.Text, w) {
 				missing = w
 				break
 			}
 		}
-		if missing == "" {
-			return r
-		}
-		if time.Now().After(deadline) {
-			f.t.Fatalf("%s: got\n%s\nwant it to contain %q", text, r.Text, missing)
-		}
-		time.Sleep(200 * time.Millisecond)
+		return missing == ""
+	})
+	if !ok {
+		f.t.Fatalf("%s: got\n%s\nwant it to contain %q", text, r.Text, missing)
 	}
+	return r
 }
 
 // fleetReply is what herald answered through response_url.
@@ -309,31 +310,31 @@ func equalCounts(got, want map[string]int) bool {
 }
 
 // TestSlackScheduledKeyMessageOnThreeReplicas is issue 4's "done when" in
-// Slack mode: three herald processes share one Redis; an admin schedules a key
-// message for the next minute with a signed /herald command; when it is due
-// the scheduler of one of them fires it, and each target gets it exactly once
-// with the acknowledgement button; a click (and a double click, on other
-// replicas) is counted once in keymsg show.
+// Slack mode: three herald processes share one Redis and a clock; an admin
+// schedules a key message for the next minute with a signed /herald command;
+// when the clock reaches it the scheduler of one of them fires it, and each
+// target gets it exactly once with the acknowledgement button; a click (and a
+// double click, on other replicas) is counted once in keymsg show.
 func TestSlackScheduledKeyMessageOnThreeReplicas(t *testing.T) {
 	fake := fakeslack.New(t)
 	fake.SetMembers("C0LEAD", "U0ANNA", "U0BEN")
 	fake.SetMembers("S0LEADS", "U0CARLA", "U0DAN")
-	f := startSlackFleet(t, 3, "en", fake)
+	due := time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)
+	clock := bottest.NewClock(due.Add(-30 * time.Second))
+	f := startSlackFleet(t, 3, "en", fake, clock)
 
-	// Due at the next whole minute, leaving the replicas a few seconds to see it.
-	due := time.Now().UTC().Truncate(time.Minute).Add(time.Minute)
-	if time.Until(due) < 3*time.Second {
-		due = due.Add(time.Minute)
-	}
 	when := due.Format("2006-01-02 at 15:04")
 	r := f.command(0, `keymsg add "on `+when+`" <#C0LEAD|leadership> <@U0ANNA|anna> <!subteam^S0LEADS|@leads> Town hall on Friday: bring your questions`)
 	if want := f.tr("keymsg.added", "K1", due.Format("Mon 2006-01-02 15:04 MST")); !strings.Contains(r.Text, want) {
 		t.Fatalf("keymsg add: got %q, want %q", r.Text, want)
 	}
-	t.Logf("waiting %s for the scheduled send", time.Until(due).Round(time.Second))
+	// The run falls due: every replica's scheduler sees it at its next tick,
+	// and the clock moves on while they keep ticking.
+	clock.Set(due)
+	fake.WaitFor(t, "chat.postMessage", 4, 10*time.Second)
+	clock.Add(time.Minute)
 
 	// One post in the channel, a direct message to anna and to each of @leads.
-	fake.WaitFor(t, "chat.postMessage", 4, time.Until(due)+30*time.Second)
 	for _, ch := range []string{"C0LEAD", "DU0ANNA", "DU0CARLA", "DU0DAN"} {
 		post := postTo(t, fake, ch)
 		if b := ackButton(t, post); b.Text.Text != f.tr("keymsg.ack.button") {
@@ -391,7 +392,7 @@ func TestSlackKeyMessageDeliveryFailures(t *testing.T) {
 	fake.FailFor("chat.postMessage", "C0OUT", "not_in_channel")
 	fake.FailFor("conversations.open", "U0LEFT", "user_disabled") // a deactivated user
 	fake.RateLimit("chat.postMessage", 2, 1)
-	f := startSlackFleet(t, 2, "en", fake)
+	f := startSlackFleet(t, 2, "en", fake, bot.SystemClock{})
 
 	if r := f.command(0, `keymsg add "every monday at 9:00" <#C0GONE|gone> <#C0OUT|outside> <#C0WINS|wins> <@U0LEFT|left> Please share the new travel policy`); !strings.Contains(r.Text, f.before("keymsg.added", "K1")) {
 		t.Fatalf("keymsg add: got %q, want it scheduled", r.Text)
@@ -431,7 +432,7 @@ func TestSlackKeyMessageReadsWell(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			fake := fakeslack.New(t)
 			fake.SetMembers("C0LEAD", "U0ANNA", "U0BEN")
-			f := startSlackFleet(t, 1, lang, fake)
+			f := startSlackFleet(t, 1, lang, fake, bot.SystemClock{})
 			if r := f.command(0, `keymsg add "every weekday at 9:00 Europe/Berlin" <#C0LEAD|leadership> <@U0ANNA|anna> Town hall on Friday: bring your questions & ideas`); !strings.Contains(r.Text, f.before("keymsg.added", "K1")) {
 				t.Fatalf("keymsg add: got %q, want it scheduled", r.Text)
 			}

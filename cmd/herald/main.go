@@ -1,5 +1,6 @@
 // Command herald runs the herald chatbot: in the console when no chat platform
-// is configured, else as an HTTP server for Slack and Teams. See CONTRACT.md.
+// is configured, else as an HTTP server for Slack and Teams. The README lists
+// its commands and configuration.
 package main
 
 import (

@@ -16,6 +16,8 @@ import (
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/console"
 	"github.com/herald-chat/herald/chart"
+	"github.com/herald-chat/herald/outbox"
+	"github.com/herald-chat/herald/schedule"
 	"github.com/herald-chat/herald/scheduler"
 	"github.com/herald-chat/herald/store"
 )
@@ -29,12 +31,23 @@ const (
 )
 
 // run is herald: it returns when ctx ends or, in the console, when input ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runWithClock(ctx, bot.SystemClock{}, args, getenv, stdin, stdout, stderr)
+}
+
+// runWithClock is run with clock as the time of the core and the scheduler:
+// tests move it instead of waiting for the wall clock.
+func runWithClock(ctx context.Context, clock bot.Clock, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	if len(args) > 1 {
 		switch args[1] {
 		case "version":
 			fmt.Fprintln(stdout, "herald", version)
 			return nil
+		case "healthcheck":
+			if getenv, err = withDotenv(getenv); err != nil {
+				return err
+			}
+			return healthcheck(ctx, getenv, stdout)
 		case "slack-manifest":
 			if getenv, err = withDotenv(getenv); err != nil {
 				return err
@@ -46,7 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 			return teamsManifest(args[2:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q: want no argument, version, slack-manifest or teams-manifest", args[1])
+			return fmt.Errorf("unknown command %q: want no argument, version, healthcheck, slack-manifest or teams-manifest", args[1])
 		}
 	}
 	getenv, err = withDotenv(getenv)
@@ -57,6 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	cfg.Clock = clock
 	log := newLogger(cfg, stderr)
 
 	rdb, emb, err := connect(ctx, cfg, log)
@@ -139,7 +153,7 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (redis.Universal
 }
 
 // newBot wires the core.
-func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, dir bot.Directory, admins []string) (*bot.Bot, error) {
+func newBot(cfg config, log *slog.Logger, st *store.Store, ob bot.Outbox, dir bot.Directory, admins []string) (*bot.Bot, error) {
 	return bot.New(bot.Config{
 		Shoutouts:       st,
 		Pulses:          st,
@@ -147,9 +161,10 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 		People:          st,
 		KeyMessages:     st,
 		Charts:          chart.Drawer{},
-		Outbox:          outbox,
+		Clock:           cfg.Clock,
+		Outbox:          ob,
 		Directory:       dir,
-		Schedules:       scheduler.Parser{},
+		Schedules:       schedule.Parser{},
 		Logger:          log,
 		Lang:            cfg.Lang,
 		Location:        cfg.Location,
@@ -163,30 +178,29 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, outbox bot.Outbox, di
 	})
 }
 
-// delivery is the core with its delivery queue and scheduler, wired and loaded.
+// delivery is the core with its outbox and scheduler, wired and loaded.
 type delivery struct {
-	log   *slog.Logger
-	bot   *bot.Bot
-	queue *scheduler.Queue
-	sched *scheduler.Scheduler
+	bot    *bot.Bot
+	outbox *outbox.Outbox
+	sched  *scheduler.Scheduler
 }
 
 // newDelivery wires the core to the durable delivery queue (its Outbox) and the
 // scheduler, and loads the schedules: a bad one fails here, at start.
 func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, ms bot.Messengers, dir bot.Directory, admins []string) (*delivery, error) {
-	d := &delivery{log: log}
-	d.queue = scheduler.NewQueue(scheduler.QueueConfig{
+	d := &delivery{}
+	d.outbox = outbox.New(outbox.Config{
 		Redis: st.Client(), Prefix: st.Prefix(), Messenger: ms, Logger: log,
-		Report: func(ctx context.Context, m bot.Message, err error) error { return d.bot.Delivered(ctx, m, err) },
+		Outcomes: bot.DeliveryLog{KeyMessages: st},
 	})
-	b, err := newBot(cfg, log, st, d.queue, dir, admins)
+	b, err := newBot(cfg, log, st, d.outbox, dir, admins)
 	if err != nil {
 		return nil, err
 	}
 	d.bot = b
 	d.sched = scheduler.New(scheduler.Config{
-		Redis: st.Client(), Prefix: st.Prefix(), VersionKey: st.SchedulesVersionKey(),
-		Core: b, Logger: log, Grace: cfg.CatchupGrace,
+		Redis: st.Client(), Prefix: st.Prefix(), Versions: st,
+		Core: b, Clock: cfg.Clock, Logger: log, Grace: cfg.CatchupGrace,
 	})
 	if err := d.sched.Start(ctx); err != nil {
 		return nil, err
@@ -194,11 +208,10 @@ func newDelivery(ctx context.Context, cfg config, log *slog.Logger, st *store.St
 	return d, nil
 }
 
-// run runs the queue workers, the scheduler and the pulse ticks in g until ctx ends.
+// run runs the outbox workers and the scheduler in g until ctx ends.
 func (d *delivery) run(ctx context.Context, g *errgroup.Group) {
-	g.Go(func() error { return d.queue.Run(ctx) })
+	g.Go(func() error { return d.outbox.Run(ctx) })
 	g.Go(func() error { return d.sched.Run(ctx) })
-	g.Go(func() error { return pulseTicks(ctx, d.bot, d.log, pulseTickEvery) })
 }
 
 func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, stdin io.Reader, stdout io.Writer) error {
@@ -219,39 +232,17 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Sto
 			return err
 		}
 		if ctx.Err() != nil {
-			return nil // stopped (Ctrl-C, SIGTERM): a clean stop, the queue keeps what waits
+			return nil // stopped (Ctrl-C, SIGTERM): a clean stop, the outbox keeps what waits
 		}
-		// Input ended: let the queue deliver what is waiting, briefly.
+		// Input ended: let the outbox deliver what is waiting, briefly.
 		dctx, cancel := context.WithTimeout(gctx, drainWait)
 		defer cancel()
-		return d.queue.Drain(dctx)
+		return d.outbox.Drain(dctx)
 	})
 	return g.Wait()
 }
 
 // drainWait is how long the console waits for queued messages when input ends.
 const drainWait = 3 * time.Second
-
-// pulseTickEvery is how often pulse rounds are checked for their reminder
-// and close time.
-const pulseTickEvery = 30 * time.Second
-
-// pulseTicks runs the timed work of pulses (reminders before close, closing,
-// results to the owner) until ctx ends. b.PulseTick is safe to run from
-// several replicas.
-func pulseTicks(ctx context.Context, b *bot.Bot, log *slog.Logger, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			if err := b.PulseTick(ctx); err != nil {
-				log.Error("pulse tick failed", "err", err)
-			}
-		}
-	}
-}
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

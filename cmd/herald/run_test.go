@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/herald-chat/herald/bot"
 )
 
 // env returns a getenv over vars only, so tests never read the machine's environment.
@@ -96,9 +98,12 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		{map[string]string{"REDIS_URL": "http://localhost"}, `REDIS_URL "http://localhost" is not a redis:// or rediss:// URL`},
 		{map[string]string{"HERALD_LANG": "fr"}, `HERALD_LANG "fr" is not one of en, de`},
 		{map[string]string{"HERALD_TZ": "Mars/Olympus"}, `HERALD_TZ "Mars/Olympus" is not an IANA time zone`},
-		{map[string]string{"HERALD_ANONYMITY_MIN": "0"}, `HERALD_ANONYMITY_MIN "0" is not a whole number of at least 1`},
+		{map[string]string{"HERALD_ANONYMITY_MIN": "0"}, `HERALD_ANONYMITY_MIN "0" must be a whole number of at least 3`},
+		{map[string]string{"HERALD_ANONYMITY_MIN": "2"}, `HERALD_ANONYMITY_MIN "2" must be a whole number of at least 3: fewer answers cannot stay anonymous`},
 		{map[string]string{"HERALD_LOG_FORMAT": "xml"}, `HERALD_LOG_FORMAT "xml" is not text or json`},
 		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN set but SLACK_SIGNING_SECRET missing"},
+		{map[string]string{"HERALD_WINS_CHANNEL": "slak:C0WINS"}, `HERALD_WINS_CHANNEL: "slak" in "slak:C0WINS" is not a platform: slack, teams or console`},
+		{map[string]string{"HERALD_FEEDBACK_CHANNEL": "C0FEED,C1FEED"}, `HERALD_FEEDBACK_CHANNEL: "C0FEED" and "C1FEED" are both for every platform`},
 		{map[string]string{"REDIS_URL": "redis://127.0.0.1:1"}, "redis unreachable"},
 	}
 	for _, tt := range tests {
@@ -166,6 +171,12 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // MustServe runs herald as a server until the test ends and returns its base URL.
 func MustServe(tb testing.TB, vars map[string]string) string {
 	tb.Helper()
+	return MustServeWithClock(tb, bot.SystemClock{}, vars)
+}
+
+// MustServeWithClock is MustServe with clock as herald's time.
+func MustServeWithClock(tb testing.TB, clock bot.Clock, vars map[string]string) string {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lineWriter{addr: make(chan string, 1)}
 	vars["HERALD_ADDR"] = "127.0.0.1:0"
@@ -177,7 +188,7 @@ func MustServe(tb testing.TB, vars map[string]string) string {
 		vars["HERALD_REDIS_PREFIX"] = fmt.Sprintf("heraldtest:%s:%d:", tb.Name(), time.Now().UnixNano())
 	}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"herald"}, env(vars), nil, io.Discard, logs) }()
+	go func() { done <- runWithClock(ctx, clock, []string{"herald"}, env(vars), nil, io.Discard, logs) }()
 	tb.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/herald-chat/herald/bot/bottest"
 	slackbot "github.com/herald-chat/herald/bot/slack"
 	"github.com/herald-chat/herald/bot/slack/fakeslack"
 	"github.com/herald-chat/herald/store"
@@ -135,9 +136,7 @@ func BenchmarkSlackAnswers(b *testing.B) {
 			got, b.N, b.N, busyTotal(b, base), replies.Load())
 	}
 	// Every click was thanked through its response_url, once.
-	for deadline := time.Now().Add(10 * time.Second); replies.Load() < int64(b.N) && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	bottest.Eventually(b, 10*time.Second, func() bool { return replies.Load() >= int64(b.N) })
 	if n := replies.Load(); n != int64(b.N) {
 		b.Fatalf("got %d replies, want %d", n, b.N)
 	}

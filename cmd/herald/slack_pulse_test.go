@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
 	slackbot "github.com/herald-chat/herald/bot/slack"
 	"github.com/herald-chat/herald/bot/slack/fakeslack"
 )
@@ -142,22 +143,20 @@ func (w *slackWorld) nextReply() reply {
 // dm returns the direct messages the fake received for user, in order.
 func (w *slackWorld) dm(user string, n int) []reply {
 	w.t.Helper()
-	deadline := time.Now().Add(slackWait)
-	for {
-		var out []reply
+	var out []reply
+	ok := bottest.Eventually(w.t, slackWait, func() bool {
+		out = nil
 		for _, c := range w.fake.Calls("chat.postMessage") {
 			if c.Form.Get("channel") == "D"+user {
 				out = append(out, parseReply(w.t, []byte(`{"blocks":`+c.Form.Get("blocks")+`}`)))
 			}
 		}
-		if len(out) >= n || time.Now().After(deadline) {
-			if len(out) < n {
-				w.t.Fatalf("got %d direct messages to %s, want %d", len(out), user, n)
-			}
-			return out
-		}
-		time.Sleep(10 * time.Millisecond)
+		return len(out) >= n
+	})
+	if !ok {
+		w.t.Fatalf("got %d direct messages to %s, want %d", len(out), user, n)
 	}
+	return out
 }
 
 // upload waits for the n-th file uploaded (files upload v2) and returns it.
@@ -293,8 +292,13 @@ func TestSlackPulseCanWant(t *testing.T) {
 
 			answer("UDAN", "1", "1") // neither
 			answer("UEVA", "4", "4") // able and willing
-			res := w.command(e2eAdmin, "pulse results P1")
-			mustHave(t, "results", res.text,
+			open := w.command(e2eAdmin, "pulse results P1")
+			mustHave(t, "results of the open round", open.text, w.tr("pulse.res.open.anon", "P1.1"))
+			notyet := w.command(e2eAdmin, "pulse export P1")
+			mustHave(t, "export of an open round", notyet.text, strings.SplitN(w.tr("pulse.export.notyet", "P1.1", "\x00"), "\x00", 2)[0])
+			closed := w.command(e2eAdmin, "pulse close P1")
+			mustHave(t, "close", closed.text, w.tr("pulse.closed.now", "P1.1"))
+			mustHave(t, "results", closed.text,
 				w.tr("pulse.res.rate", 5, 5, 100),
 				w.tr("pulse.res.q.aw")+": 2 (40%)",
 				w.tr("pulse.res.q.anw")+": 1 (20%)",
@@ -314,7 +318,12 @@ func TestSlackPulseCanWant(t *testing.T) {
 			}
 
 			w.command(e2eAdmin, "pulse export P1")
-			export := w.upload(2)
+			var export fakeslack.Call // the chart of the close comes too, in any order
+			for _, up := range w.fake.WaitFor(t, "upload", 2, slackWait) {
+				if strings.HasSuffix(up.Filename, ".csv") {
+					export = up
+				}
+			}
 			rows, err := csv.NewReader(bytes.NewReader(export.File)).ReadAll()
 			if err != nil {
 				t.Fatalf("export %q: not CSV: %v", export.Filename, err)
@@ -330,8 +339,6 @@ func TestSlackPulseCanWant(t *testing.T) {
 				}
 			}
 
-			closed := w.command(e2eAdmin, "pulse close P1")
-			mustHave(t, "close", closed.text, w.tr("pulse.closed.now", "P1.1"))
 			late := w.click("UANNA", first["UANNA"], "3")
 			mustHave(t, "click after close", late.text, w.tr("pulse.closed"))
 			if !late.replace {
@@ -399,8 +406,8 @@ func textValue(s string) map[string]any {
 // the DM is replaced by the thanks, and an expired trigger falls back to
 // saying how to answer by command.
 func TestSlackPulseFreeTextForm(t *testing.T) {
-	w := mustSlackWorld(t, map[string]string{"HERALD_LANG": "en", "HERALD_ANONYMITY_MIN": "1"})
-	w.command(e2eAdmin, "pulse template enps to=<@UANNA|anna> <@UBEN|ben>")
+	w := mustSlackWorld(t, map[string]string{"HERALD_LANG": "en", "HERALD_ANONYMITY_MIN": "3"})
+	w.command(e2eAdmin, "pulse template enps to=<@UANNA|anna> <@UBEN|ben> <@UCARLA|carla>")
 	step2 := w.click("UANNA", w.dm("UANNA", 1)[0], "9")
 	mustHave(t, "after the rating", step2.text, w.tr("pulse.tpl.enps.q2"))
 	words, ok := step2.button(w.tr("pulse.text.button"))
@@ -413,7 +420,7 @@ func TestSlackPulseFreeTextForm(t *testing.T) {
 		v.View.Blocks[0].Label.Text != w.tr("pulse.tpl.enps.q2") || v.View.Title.Text != w.tr("pulse.form.title") {
 		t.Fatalf("views.open: got %s, want the answer form for TRIGGER-ANNA with the question as its label", v.raw)
 	}
-	mustHave(t, "form hint", v.View.Blocks[0].Hint.Text, w.tr("pulse.dm.anon", 1))
+	mustHave(t, "form hint", v.View.Blocks[0].Hint.Text, w.tr("pulse.dm.anon", 3))
 
 	_, ack := w.submitView("UANNA", 1, map[string]any{"input": map[string]any{"input": textValue("   ")}})
 	if want := `{"response_action":"errors","errors":{"input":"` + w.tr("answer.err.value.text") + `"}}`; ack != want {
@@ -436,7 +443,11 @@ func TestSlackPulseFreeTextForm(t *testing.T) {
 	w.post("/slack/interactions", w.blockAction("UBEN", benWords, "TRIGGER-BEN"))
 	mustHave(t, "no modal", w.nextReply().text, "answer P1.1 2 ")
 
-	res := w.command(e2eAdmin, "pulse results P1")
+	// Written answers show from three on.
+	w.command("UBEN", "answer P1.1 2 pairing helps")
+	w.click("UCARLA", w.dm("UCARLA", 1)[0], "8")
+	w.command("UCARLA", "answer P1.1 2 fewer meetings")
+	res := w.command(e2eAdmin, "pulse close P1")
 	mustHave(t, "results", res.text, typed)
 	raw := string(w.fake.Calls("response_url")[w.replies-1].JSON)
 	if strings.Contains(raw, "<!channel>") || strings.Contains(raw, `\u003c!channel\u003e`) {

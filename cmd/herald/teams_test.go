@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
+	"github.com/herald-chat/herald/bot/bottest"
 	"github.com/herald-chat/herald/bot/teams/fakebf"
 )
 
@@ -96,17 +97,21 @@ func cardTexts(t *testing.T, body []byte) (string, map[string]json.RawMessage) {
 // update) whose card contains want, and returns it.
 func lastTo(t *testing.T, fake *fakebf.Server, conversation, want string) fakebf.Call {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var found fakebf.Call
+	ok := bottest.Eventually(t, 10*time.Second, func() bool {
 		for _, c := range fake.Calls("/activities") {
 			if c.Conversation != conversation && !strings.HasPrefix(c.Conversation, conversation+";") {
 				continue
 			}
 			if text, _ := cardTexts(t, c.Body); strings.Contains(text, want) {
-				return c
+				found = c
+				return true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		return false
+	})
+	if ok {
+		return found
 	}
 	var seen []string
 	for _, c := range fake.Calls("") {
@@ -125,7 +130,7 @@ func TestTeamsShoutoutAndPulseEndToEnd(t *testing.T) {
 		"TEAMS_TOKEN_URL":           fake.TokenURL(),
 		"HERALD_WINS_CHANNEL":       teamsWins,
 		"HERALD_ADMINS":             "29:1aBcD",
-		"HERALD_ANONYMITY_MIN":      "1",
+		"HERALD_ANONYMITY_MIN":      "3",
 	})
 	url := base + "/api/messages"
 	post := func(body []byte) {
@@ -263,7 +268,7 @@ func TestTeamsManifestPackage(t *testing.T) {
 			t.Errorf("command %s: description %q is not a text of 1–128 characters", c.Title, c.Description)
 		}
 	}
-	if got, want := strings.Join(titles, " "), "help shoutout keymsg pulse answer feedback language goal digest"; got != want {
+	if got, want := strings.Join(titles, " "), "help shoutout keymsg pulse answer feedback privacy language goal digest"; got != want {
 		t.Errorf("commands: got %q, want %q", got, want)
 	}
 	icons := []struct {

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack/slacktest"
+
+	"github.com/herald-chat/herald/bot/bottest"
 )
 
 // Call is one request the fake received.
@@ -41,14 +43,14 @@ type Server struct {
 	// (default 2, to exercise the paging). Set it before the first call.
 	PageSize int
 
+	calls bottest.Recorder[Call]
+
 	mu          sync.Mutex
-	calls       []Call
 	limited     map[string]int    // method → 429s still to answer
 	failures    map[string]string // method → Slack error code
 	failFor     map[string]string // method and target → Slack error code
 	answered429 map[string]int    // method → 429s answered
 	members     map[string][]string
-	notify      chan struct{}
 }
 
 // New starts a fake Slack that stops when tb ends. extra binds routes of the
@@ -57,7 +59,7 @@ func New(tb testing.TB, extra ...slacktest.Binder) *Server {
 	tb.Helper()
 	s := &Server{
 		limited: map[string]int{}, failures: map[string]string{}, failFor: map[string]string{}, answered429: map[string]int{},
-		members: map[string][]string{}, notify: make(chan struct{}, 1),
+		members: map[string][]string{},
 	}
 	routes := map[string]func(c Call) any{
 		"/chat.postMessage": func(c Call) any {
@@ -149,55 +151,14 @@ func (s *Server) Members(id string) []string {
 // Calls returns the recorded calls of method ("chat.postMessage",
 // "response_url"), in order; all calls when method is "".
 func (s *Server) Calls(method string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Call
-	for _, c := range s.calls {
-		if method == "" || c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
+	return s.calls.Filter(func(c Call) bool { return method == "" || c.Method == method })
 }
 
 // WaitFor waits until method was called n times and returns those calls; it
 // fails tb after timeout.
 func (s *Server) WaitFor(tb testing.TB, method string, n int, timeout time.Duration) []Call {
 	tb.Helper()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		if s.count(method) >= n {
-			return s.Calls(method)
-		}
-		select {
-		case <-s.notify:
-		case <-deadline.C:
-			tb.Fatalf("fake slack: got %d calls of %s, want %d (all calls: %v)", len(s.Calls(method)), method, n, s.methods())
-			return nil
-		}
-	}
-}
-
-// count returns how many calls of method were recorded, without copying them.
-func (s *Server) count(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for i := range s.calls {
-		if s.calls[i].Method == method {
-			n++
-		}
-	}
-	return n
-}
-
-func (s *Server) methods() []string {
-	var out []string
-	for _, c := range s.Calls("") {
-		out = append(out, c.Method)
-	}
-	return out
+	return s.calls.WaitFor(tb, "calls of "+method, func(c Call) bool { return c.Method == method }, n, timeout)
 }
 
 func (s *Server) record(answer func(Call) any) http.HandlerFunc {
@@ -233,12 +194,8 @@ func (s *Server) record(answer func(Call) any) http.HandlerFunc {
 				code = f
 			}
 		}
-		s.calls = append(s.calls, c)
+		s.calls.Add(c)
 		s.mu.Unlock()
-		select {
-		case s.notify <- struct{}{}:
-		default:
-		}
 		w.Header().Set("Content-Type", "application/json")
 		if code != "" {
 			_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": code})

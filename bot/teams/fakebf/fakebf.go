@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/herald-chat/herald/bot/bottest"
 )
 
 // KeyID is the id of the fake's signing key in its JWKS.
@@ -46,15 +48,15 @@ type Server struct {
 	// Key signs tokens; its public half is served as the JWKS.
 	Key *rsa.PrivateKey
 
+	calls bottest.Recorder[Call]
+
 	mu       sync.Mutex
 	keys     map[string]*rsa.PrivateKey // the JWKS, by key id
-	calls    []Call
 	tokens   int
 	revoked  int // tokens up to this number are refused
 	failFor  map[string]int
 	retry    map[string]int
 	members  map[string][]Member
-	notify   chan struct{}
 	activity int
 }
 
@@ -71,7 +73,7 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}, notify: make(chan struct{}, 1)}
+	s := &Server{Key: key, keys: map[string]*rsa.PrivateKey{KeyID: key}, failFor: map[string]int{}, retry: map[string]int{}, members: map[string][]Member{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"issuer": "https://api.botframework.com", "jwks_uri": s.URL + "/keys",
@@ -211,15 +213,7 @@ func (s *Server) FailFor(id string, status int) {
 // Calls returns the connector calls so far whose path ends with suffix
 // ("/activities", "/pagedmembers", "" for all).
 func (s *Server) Calls(suffix string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Call
-	for _, c := range s.calls {
-		if strings.HasSuffix(trimID(c), suffix) {
-			out = append(out, c)
-		}
-	}
-	return out
+	return s.calls.Filter(func(c Call) bool { return strings.HasSuffix(trimID(c), suffix) })
 }
 
 // trimID is the call's path with a trailing activity id dropped, so that
@@ -234,20 +228,7 @@ func trimID(c Call) string {
 // WaitFor waits until at least n calls match suffix and returns them.
 func (s *Server) WaitFor(tb testing.TB, suffix string, n int, timeout time.Duration) []Call {
 	tb.Helper()
-	deadline := time.After(timeout)
-	for {
-		if got := s.Calls(suffix); len(got) >= n {
-			return got
-		}
-		select {
-		case <-s.notify:
-		case <-time.After(20 * time.Millisecond):
-		case <-deadline:
-			got := s.Calls(suffix)
-			tb.Fatalf("got %d calls to *%s within %v, want %d: %+v", len(got), suffix, timeout, n, got)
-			return nil
-		}
-	}
+	return s.calls.WaitFor(tb, "calls to *"+suffix, func(c Call) bool { return strings.HasSuffix(trimID(c), suffix) }, n, timeout)
 }
 
 // connector serves /v3/conversations[/{id}[/activities[/{id}]|/pagedmembers]].
@@ -277,7 +258,7 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"code":"Unauthorized"}}`, http.StatusUnauthorized)
 		return
 	}
-	s.calls = append(s.calls, c)
+	s.calls.Add(c)
 	status := s.failFor[c.Conversation]
 	var created string
 	if len(parts) == 2 && r.Method == http.MethodPost { // create a conversation
@@ -294,10 +275,6 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 	id := fmt.Sprint(s.activity)
 	members := s.members[c.Conversation]
 	s.mu.Unlock()
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
 	if status != 0 {
 		if status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", "2")

@@ -1,4 +1,9 @@
-package scheduler
+// Package outbox is herald's durable delivery queue, its bot.Outbox: one Redis
+// Stream entry per message, read by workers in every replica through one
+// consumer group, paced to each platform's limits, retried, and taken over
+// from a replica that died. The outcome of each message goes to the core's
+// bot.Outcomes after its last try.
+package outbox
 
 import (
 	"context"
@@ -18,16 +23,17 @@ import (
 	"github.com/herald-chat/herald/bot"
 )
 
-// QueueConfig configures a Queue.
-type QueueConfig struct {
+// Config configures an Outbox.
+type Config struct {
 	Redis  redis.UniversalClient
 	Prefix string
 	// Messenger delivers a message to its platform (bot.Messengers).
 	Messenger bot.Messenger
-	// Report receives the outcome of every message after its last try (Bot.Delivered).
-	Report func(ctx context.Context, m bot.Message, err error) error
-	Pace   map[bot.Platform]Pace // default DefaultPace
-	Logger *slog.Logger
+	// Outcomes receives the outcome of every message after its last try (the
+	// core); nil drops them.
+	Outcomes bot.Outcomes
+	Pace     map[bot.Platform]Pace // default DefaultPace
+	Logger   *slog.Logger
 	// Workers is how many messages one process sends at once (default 16).
 	Workers int
 	// Consumer names this process in the consumer group (default: host, pid and a random part).
@@ -41,13 +47,13 @@ type QueueConfig struct {
 	Backoff  time.Duration
 }
 
-// Queue is the durable delivery queue, a bot.Outbox: Post adds one Redis
+// Outbox is the durable delivery queue, a bot.Outbox: Post adds one Redis
 // Stream entry per message, workers in every replica (Run) read them through
 // one consumer group, pace them per platform, retry and report. An entry is
 // acknowledged only after its message was delivered or failed for good, so a
 // process that dies leaves its entries to the others.
-type Queue struct {
-	cfg    QueueConfig
+type Outbox struct {
+	cfg    Config
 	log    *slog.Logger
 	stream string
 	group  string
@@ -56,9 +62,9 @@ type Queue struct {
 	inFlight map[string]bool // entry ids this consumer holds
 }
 
-var _ bot.Outbox = (*Queue)(nil)
+var _ bot.Outbox = (*Outbox)(nil)
 
-// Queue timing.
+// Outbox timing.
 const (
 	idemTTL     = 7 * 24 * time.Hour // how long a delivery id is remembered
 	postChunk   = 500
@@ -69,8 +75,8 @@ const (
 	readBlock = 200 * time.Millisecond
 )
 
-// NewQueue returns a Queue; Run starts its workers.
-func NewQueue(cfg QueueConfig) *Queue {
+// New returns an Outbox; Run starts its workers.
+func New(cfg Config) *Outbox {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -93,10 +99,7 @@ func NewQueue(cfg QueueConfig) *Queue {
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = time.Second
 	}
-	if cfg.Report == nil {
-		cfg.Report = func(context.Context, bot.Message, error) error { return nil }
-	}
-	return &Queue{cfg: cfg, log: cfg.Logger, stream: cfg.Prefix + "{outbox}:stream", group: "workers", inFlight: map[string]bool{}}
+	return &Outbox{cfg: cfg, log: cfg.Logger, stream: cfg.Prefix + "{outbox}:stream", group: "workers", inFlight: map[string]bool{}}
 }
 
 func randomHex(n int) string {
@@ -105,9 +108,9 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func (q *Queue) idemKey(id string) string { return q.cfg.Prefix + "{outbox}:idem:" + id }
-func (q *Queue) paceKey(scope string) string {
-	return q.cfg.Prefix + "{outbox}:pace:" + scope
+func (o *Outbox) idemKey(id string) string { return o.cfg.Prefix + "{outbox}:idem:" + id }
+func (o *Outbox) paceKey(scope string) string {
+	return o.cfg.Prefix + "{outbox}:pace:" + scope
 }
 
 // postScript queues a message once per delivery id: KEYS idem, stream; ARGV message JSON, ttl (s).
@@ -119,12 +122,12 @@ return 1`)
 // Post queues msgs durably, one entry per message. A message whose
 // DeliveryID was queued before is dropped, so posting again after a crash
 // neither loses nor duplicates. Returns EUNAVAILABLE when Redis can't be reached.
-func (q *Queue) Post(ctx context.Context, msgs ...bot.Message) error {
-	if err := postScript.Load(ctx, q.cfg.Redis).Err(); err != nil {
-		return bot.Unavailable("err.unavailable", fmt.Errorf("queue: load script: %w", err))
+func (o *Outbox) Post(ctx context.Context, msgs ...bot.Message) error {
+	if err := postScript.Load(ctx, o.cfg.Redis).Err(); err != nil {
+		return bot.Unavailable("err.unavailable", fmt.Errorf("outbox: load script: %w", err))
 	}
 	for start := 0; start < len(msgs); start += postChunk {
-		_, err := q.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		_, err := o.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for _, m := range msgs[start:min(start+postChunk, len(msgs))] {
 				if m.DeliveryID == "" {
 					m.DeliveryID = "r|" + randomHex(12)
@@ -133,12 +136,12 @@ func (q *Queue) Post(ctx context.Context, msgs ...bot.Message) error {
 				if err != nil {
 					return fmt.Errorf("encode message: %w", err)
 				}
-				postScript.EvalSha(ctx, p, []string{q.idemKey(m.DeliveryID), q.stream}, data, int64(idemTTL/time.Second))
+				postScript.EvalSha(ctx, p, []string{o.idemKey(m.DeliveryID), o.stream}, data, int64(idemTTL/time.Second))
 			}
 			return nil
 		})
 		if err != nil {
-			return bot.Unavailable("err.unavailable", fmt.Errorf("queue: post: %w", err))
+			return bot.Unavailable("err.unavailable", fmt.Errorf("outbox: post: %w", err))
 		}
 	}
 	return nil
@@ -147,26 +150,26 @@ func (q *Queue) Post(ctx context.Context, msgs ...bot.Message) error {
 // Run delivers queued messages until ctx ends, then finishes the messages
 // being sent and returns; messages it read but had not started stay pending
 // and are taken over by another replica, or by this one after a restart.
-func (q *Queue) Run(ctx context.Context) error {
-	err := q.cfg.Redis.XGroupCreateMkStream(ctx, q.stream, q.group, "0").Err()
+func (o *Outbox) Run(ctx context.Context) error {
+	err := o.cfg.Redis.XGroupCreateMkStream(ctx, o.stream, o.group, "0").Err()
 	if ctx.Err() != nil {
 		return nil // stopped before it started: nothing to drain
 	}
 	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
-		return fmt.Errorf("queue: create group: %w", err)
+		return fmt.Errorf("outbox: create group: %w", err)
 	}
 	jobs := make(chan redis.XMessage)
 	var wg sync.WaitGroup
-	for range q.cfg.Workers {
+	for range o.cfg.Workers {
 		wg.Go(func() {
 			for msg := range jobs {
-				q.process(ctx, msg)
-				q.done(msg.ID)
+				o.process(ctx, msg)
+				o.done(msg.ID)
 			}
 		})
 	}
-	wg.Go(func() { q.heartbeat(ctx) })
-	err = q.read(ctx, jobs)
+	wg.Go(func() { o.heartbeat(ctx) })
+	err = o.read(ctx, jobs)
 	close(jobs)
 	wg.Wait()
 	return err
@@ -174,11 +177,11 @@ func (q *Queue) Run(ctx context.Context) error {
 
 // Drain waits until every queued message has been dealt with, or until ctx
 // ends. The console uses it before it stops.
-func (q *Queue) Drain(ctx context.Context) error {
+func (o *Outbox) Drain(ctx context.Context) error {
 	for {
-		n, err := q.cfg.Redis.XLen(ctx, q.stream).Result()
+		n, err := o.cfg.Redis.XLen(ctx, o.stream).Result()
 		if err != nil {
-			return fmt.Errorf("queue: drain: %w", err)
+			return fmt.Errorf("outbox: drain: %w", err)
 		}
 		if n == 0 || !sleep(ctx, 20*time.Millisecond) {
 			return nil
@@ -188,26 +191,26 @@ func (q *Queue) Drain(ctx context.Context) error {
 
 // read feeds entries to the workers: first entries idle too long with any
 // consumer (a dead replica's), then new ones.
-func (q *Queue) read(ctx context.Context, jobs chan<- redis.XMessage) error {
+func (o *Outbox) read(ctx context.Context, jobs chan<- redis.XMessage) error {
 	lastClaim := time.Time{}
 	for ctx.Err() == nil {
 		var batch []redis.XMessage
-		if time.Since(lastClaim) > q.cfg.ClaimIdle/3 {
+		if time.Since(lastClaim) > o.cfg.ClaimIdle/3 {
 			lastClaim = time.Now()
-			msgs, _, err := q.cfg.Redis.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-				Stream: q.stream, Group: q.group, Consumer: q.cfg.Consumer,
-				MinIdle: q.cfg.ClaimIdle, Start: "0-0", Count: int64(q.cfg.Workers * 4),
+			msgs, _, err := o.cfg.Redis.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+				Stream: o.stream, Group: o.group, Consumer: o.cfg.Consumer,
+				MinIdle: o.cfg.ClaimIdle, Start: "0-0", Count: int64(o.cfg.Workers * 4),
 			}).Result()
 			if err != nil && ctx.Err() == nil && !errors.Is(err, redis.Nil) {
-				q.log.Warn("queue: take over pending entries failed", "err", err)
+				o.log.Warn("outbox: take over pending entries failed", "err", err)
 			}
 			batch = msgs
-			q.pruneConsumers(ctx)
+			o.pruneConsumers(ctx)
 		}
 		if len(batch) == 0 {
-			streams, err := q.cfg.Redis.XReadGroup(ctx, &redis.XReadGroupArgs{
-				Group: q.group, Consumer: q.cfg.Consumer, Streams: []string{q.stream, ">"},
-				Count: int64(q.cfg.Workers), Block: readBlock,
+			streams, err := o.cfg.Redis.XReadGroup(ctx, &redis.XReadGroupArgs{
+				Group: o.group, Consumer: o.cfg.Consumer, Streams: []string{o.stream, ">"},
+				Count: int64(o.cfg.Workers), Block: readBlock,
 			}).Result()
 			switch {
 			case ctx.Err() != nil:
@@ -215,7 +218,7 @@ func (q *Queue) read(ctx context.Context, jobs chan<- redis.XMessage) error {
 			case errors.Is(err, redis.Nil):
 				continue
 			case err != nil:
-				q.log.Warn("queue: read failed", "err", err)
+				o.log.Warn("outbox: read failed", "err", err)
 				sleep(ctx, time.Second)
 				continue
 			}
@@ -223,16 +226,16 @@ func (q *Queue) read(ctx context.Context, jobs chan<- redis.XMessage) error {
 				batch = append(batch, s.Messages...)
 			}
 		}
-		q.mu.Lock()
+		o.mu.Lock()
 		for _, m := range batch {
-			q.inFlight[m.ID] = true
+			o.inFlight[m.ID] = true
 		}
-		q.mu.Unlock()
+		o.mu.Unlock()
 		for i, m := range batch {
 			select {
 			case jobs <- m:
 			case <-ctx.Done():
-				q.release(batch[i:])
+				o.release(batch[i:])
 				return nil
 			}
 		}
@@ -242,36 +245,36 @@ func (q *Queue) read(ctx context.Context, jobs chan<- redis.XMessage) error {
 
 // pruneConsumers removes consumers of the group that hold nothing and were
 // idle for consumerTTL: stopped replicas, each of which had a name of its own.
-func (q *Queue) pruneConsumers(ctx context.Context) {
-	cs, err := q.cfg.Redis.XInfoConsumers(ctx, q.stream, q.group).Result()
+func (o *Outbox) pruneConsumers(ctx context.Context) {
+	cs, err := o.cfg.Redis.XInfoConsumers(ctx, o.stream, o.group).Result()
 	if err != nil {
 		return // pruning is housekeeping: try again next time
 	}
 	for _, c := range cs {
-		if c.Name != q.cfg.Consumer && c.Pending == 0 && c.Idle > consumerTTL {
-			q.cfg.Redis.XGroupDelConsumer(ctx, q.stream, q.group, c.Name)
+		if c.Name != o.cfg.Consumer && c.Pending == 0 && c.Idle > consumerTTL {
+			o.cfg.Redis.XGroupDelConsumer(ctx, o.stream, o.group, c.Name)
 		}
 	}
 }
 
 // release forgets entries this consumer read but will not process; they stay
 // pending and are taken over once idle.
-func (q *Queue) release(msgs []redis.XMessage) {
+func (o *Outbox) release(msgs []redis.XMessage) {
 	for _, m := range msgs {
-		q.done(m.ID)
+		o.done(m.ID)
 	}
 }
 
-func (q *Queue) done(id string) {
-	q.mu.Lock()
-	delete(q.inFlight, id)
-	q.mu.Unlock()
+func (o *Outbox) done(id string) {
+	o.mu.Lock()
+	delete(o.inFlight, id)
+	o.mu.Unlock()
 }
 
 // heartbeat keeps the entries this consumer holds from looking idle, so that
 // no live replica's work is taken over.
-func (q *Queue) heartbeat(ctx context.Context) {
-	t := time.NewTicker(q.cfg.ClaimIdle / 3)
+func (o *Outbox) heartbeat(ctx context.Context) {
+	t := time.NewTicker(o.cfg.ClaimIdle / 3)
 	defer t.Stop()
 	for {
 		select {
@@ -279,57 +282,57 @@ func (q *Queue) heartbeat(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		q.mu.Lock()
-		ids := make([]string, 0, len(q.inFlight))
-		for id := range q.inFlight {
+		o.mu.Lock()
+		ids := make([]string, 0, len(o.inFlight))
+		for id := range o.inFlight {
 			ids = append(ids, id)
 		}
-		q.mu.Unlock()
+		o.mu.Unlock()
 		if len(ids) == 0 {
 			continue
 		}
-		err := q.cfg.Redis.XClaimJustID(ctx, &redis.XClaimArgs{
-			Stream: q.stream, Group: q.group, Consumer: q.cfg.Consumer, MinIdle: 0, Messages: ids,
+		err := o.cfg.Redis.XClaimJustID(ctx, &redis.XClaimArgs{
+			Stream: o.stream, Group: o.group, Consumer: o.cfg.Consumer, MinIdle: 0, Messages: ids,
 		}).Err()
 		if err != nil && ctx.Err() == nil {
-			q.log.Warn("queue: heartbeat failed", "err", err)
+			o.log.Warn("outbox: heartbeat failed", "err", err)
 		}
 	}
 }
 
 // process delivers one entry: paced, retried, and acknowledged once its
 // outcome is final. When ctx ends while it waits, the entry stays pending.
-func (q *Queue) process(ctx context.Context, entry redis.XMessage) {
+func (o *Outbox) process(ctx context.Context, entry redis.XMessage) {
 	data, _ := entry.Values["m"].(string)
 	var m bot.Message
 	if err := json.Unmarshal([]byte(data), &m); err != nil {
-		q.log.Error("queue: dropping an entry that is not a message", "id", entry.ID, "err", err)
-		q.finish(ctx, entry.ID, "", "failed")
+		o.log.Error("outbox: dropping an entry that is not a message", "id", entry.ID, "err", err)
+		o.finish(ctx, entry.ID, "", "failed")
 		return
 	}
-	state, err := q.cfg.Redis.Get(ctx, q.idemKey(m.DeliveryID)).Result()
+	state, err := o.cfg.Redis.Get(ctx, o.idemKey(m.DeliveryID)).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return // Redis is away: the entry stays pending and is tried again
 	}
 	if state == "sent" || state == "failed" { // done by a consumer that died before acknowledging
-		q.finish(ctx, entry.ID, m.DeliveryID, state)
+		o.finish(ctx, entry.ID, m.DeliveryID, state)
 		return
 	}
-	pace := q.cfg.Pace[m.To.Platform]
+	pace := o.cfg.Pace[m.To.Platform]
 	attempts, waits := 0, 0
 	for {
-		if !q.wait(ctx, m.To, pace) {
+		if !o.wait(ctx, m.To, pace) {
 			return
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		err = q.cfg.Messenger.Send(sctx, m)
+		err = o.cfg.Messenger.Send(sctx, m)
 		cancel()
 		var be *bot.Error
 		isBot := errors.As(err, &be)
 		switch {
 		case err == nil:
-			q.finish(ctx, entry.ID, m.DeliveryID, "sent")
-			q.report(ctx, m, nil)
+			o.finish(ctx, entry.ID, m.DeliveryID, "sent")
+			o.report(ctx, m, nil)
 			return
 		case isBot && be.RetryAfter > 0 && waits < maxWaits:
 			waits++
@@ -340,46 +343,49 @@ func (q *Queue) process(ctx context.Context, entry redis.XMessage) {
 				}
 				continue
 			}
-			q.holdOff(ctx, m.To, d)
+			o.holdOff(ctx, m.To, d)
 			continue
 		case isBot && be.Code != bot.EUNAVAILABLE && be.Code != bot.EINTERNAL:
 			// Permanent: channel_not_found, not_in_channel, a deactivated user, …
-		case attempts+1 < q.cfg.Attempts:
+		case attempts+1 < o.cfg.Attempts:
 			attempts++
-			if !sleep(ctx, min(q.cfg.Backoff<<(attempts-1), time.Minute)) {
+			if !sleep(ctx, min(o.cfg.Backoff<<(attempts-1), time.Minute)) {
 				return
 			}
 			continue
 		}
-		q.log.Warn("queue: message not delivered", "to", m.To.Key(), "id", m.DeliveryID, "err", err)
-		q.finish(ctx, entry.ID, m.DeliveryID, "failed")
-		q.report(ctx, m, err)
+		o.log.Warn("outbox: message not delivered", "to", m.To.Key(), "id", m.DeliveryID, "err", err)
+		o.finish(ctx, entry.ID, m.DeliveryID, "failed")
+		o.report(ctx, m, err)
 		return
 	}
 }
 
-func (q *Queue) report(ctx context.Context, m bot.Message, sendErr error) {
+func (o *Outbox) report(ctx context.Context, m bot.Message, sendErr error) {
+	if o.cfg.Outcomes == nil {
+		return
+	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := q.cfg.Report(rctx, m, sendErr); err != nil {
-		q.log.Warn("queue: delivery report lost", "to", m.To.Key(), "id", m.DeliveryID, "err", err)
+	if err := o.cfg.Outcomes.Delivered(rctx, m, sendErr); err != nil {
+		o.log.Warn("outbox: delivery report lost", "to", m.To.Key(), "id", m.DeliveryID, "err", err)
 	}
 }
 
 // finish records the outcome of a delivery id and removes the entry.
-func (q *Queue) finish(ctx context.Context, entryID, deliveryID, state string) {
+func (o *Outbox) finish(ctx context.Context, entryID, deliveryID, state string) {
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	_, err := q.cfg.Redis.TxPipelined(fctx, func(p redis.Pipeliner) error {
+	_, err := o.cfg.Redis.TxPipelined(fctx, func(p redis.Pipeliner) error {
 		if deliveryID != "" {
-			p.SetArgs(fctx, q.idemKey(deliveryID), state, redis.SetArgs{KeepTTL: true})
+			p.SetArgs(fctx, o.idemKey(deliveryID), state, redis.SetArgs{KeepTTL: true})
 		}
-		p.XAck(fctx, q.stream, q.group, entryID)
-		p.XDel(fctx, q.stream, entryID)
+		p.XAck(fctx, o.stream, o.group, entryID)
+		p.XDel(fctx, o.stream, entryID)
 		return nil
 	})
 	if err != nil {
-		q.log.Warn("queue: acknowledge failed; the entry will be looked at again", "entry", entryID, "err", err)
+		o.log.Warn("outbox: acknowledge failed; the entry will be looked at again", "entry", entryID, "err", err)
 	}
 }
 

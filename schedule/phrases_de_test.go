@@ -1,4 +1,4 @@
-package scheduler_test
+package schedule_test
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 func TestGermanPhrasesRunLikeTheirEnglish(t *testing.T) {
@@ -56,7 +56,7 @@ func TestScheduleErrorsArePlainSentences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
-			_, err := scheduler.Parser{}.Parse(tt.give, time.UTC, now)
+			_, err := schedule.Parser{}.Parse(tt.give, time.UTC, now)
 			var e *bot.Error
 			if !errors.As(err, &e) || e.Code != bot.EINVALID || e.Key != tt.want || !slices.Equal(e.Args, tt.args) {
 				t.Errorf("got %#v, want EINVALID %s %v", err, tt.want, tt.args)

@@ -1,4 +1,4 @@
-package scheduler
+package outbox
 
 import (
 	"context"
@@ -56,12 +56,12 @@ return 0`)
 const burstSlots = 10
 
 // wait blocks until to may receive the next message. It is false when ctx ended.
-func (q *Queue) wait(ctx context.Context, to bot.Ref, pace Pace) bool {
+func (o *Outbox) wait(ctx context.Context, to bot.Ref, pace Pace) bool {
 	if pace.PerTarget <= 0 && pace.PerSpace <= 0 {
 		return ctx.Err() == nil
 	}
 	for {
-		us, err := paceScript.Run(ctx, q.cfg.Redis, []string{q.paceKey("t:" + to.Key()), q.paceKey("s:" + to.Space())},
+		us, err := paceScript.Run(ctx, o.cfg.Redis, []string{o.paceKey("t:" + to.Key()), o.paceKey("s:" + to.Space())},
 			pace.PerTarget.Microseconds(), pace.PerSpace.Microseconds(), burstSlots*pace.PerSpace.Microseconds()).Int64()
 		if err == nil {
 			return sleep(ctx, time.Duration(us)*time.Microsecond)
@@ -69,7 +69,7 @@ func (q *Queue) wait(ctx context.Context, to bot.Ref, pace Pace) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		q.log.Warn("queue: pacing failed", "err", err)
+		o.log.Warn("outbox: pacing failed", "err", err)
 		if !sleep(ctx, time.Second) {
 			return false
 		}
@@ -78,11 +78,11 @@ func (q *Queue) wait(ctx context.Context, to bot.Ref, pace Pace) bool {
 
 // holdOff makes every worker wait d before the next send to to's workspace:
 // the platform asked to slow down (HTTP 429 with Retry-After).
-func (q *Queue) holdOff(ctx context.Context, to bot.Ref, d time.Duration) {
+func (o *Outbox) holdOff(ctx context.Context, to bot.Ref, d time.Duration) {
 	ms := (d + time.Millisecond - 1) / time.Millisecond // round up: never early
-	err := holdScript.Run(ctx, q.cfg.Redis, []string{q.paceKey("s:" + to.Space())}, int64(ms)).Err()
+	err := holdScript.Run(ctx, o.cfg.Redis, []string{o.paceKey("s:" + to.Space())}, int64(ms)).Err()
 	if err != nil && ctx.Err() == nil {
-		q.log.Warn("queue: hold off failed", "err", err)
+		o.log.Warn("outbox: hold off failed", "err", err)
 		sleep(ctx, d)
 	}
 }

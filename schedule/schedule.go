@@ -1,8 +1,9 @@
-// Package scheduler runs herald's scheduled work and delivers its messages:
-// the schedule language (cron and phrases, DST-correct), triggers kept in step
-// across replicas through Redis with one claim per run, and the durable
-// delivery queue (Redis Streams) with pacing, retries and takeover.
-package scheduler
+// Package schedule reads herald's schedule language: 5-field cron or phrases
+// such as "every weekday at 10:00", each optionally ending with an IANA zone,
+// and computes their next runs in local wall-clock time, across daylight-saving
+// changes too. Parser implements bot.Schedules; the scheduler package fires
+// the runs.
+package schedule
 
 import (
 	"strconv"

@@ -1,4 +1,4 @@
-package scheduler_test
+package schedule_test
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/herald-chat/herald/bot"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/schedule"
 )
 
 func mustZone(t testing.TB, name string) *time.Location {
@@ -21,7 +21,7 @@ func mustZone(t testing.TB, name string) *time.Location {
 
 func mustParse(t testing.TB, spec string, anchor time.Time) bot.Schedule {
 	t.Helper()
-	s, err := scheduler.Parser{}.Parse(spec, time.UTC, anchor)
+	s, err := schedule.Parser{}.Parse(spec, time.UTC, anchor)
 	if err != nil {
 		t.Fatalf("parse %q: %v", spec, err)
 	}
@@ -64,7 +64,7 @@ func TestParseRefusesWithAReason(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
-			_, err := scheduler.Parser{}.Parse(tt.give, time.UTC, now)
+			_, err := schedule.Parser{}.Parse(tt.give, time.UTC, now)
 			var e *bot.Error
 			if !errors.As(err, &e) || e.Code != bot.EINVALID || e.Key != tt.want {
 				t.Errorf("got %v, want EINVALID %s", err, tt.want)

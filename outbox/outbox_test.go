@@ -1,8 +1,9 @@
-package scheduler_test
+package outbox_test
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -11,9 +12,12 @@ import (
 
 	"github.com/herald-chat/herald/bot"
 	"github.com/herald-chat/herald/bot/bottest"
-	"github.com/herald-chat/herald/scheduler"
+	"github.com/herald-chat/herald/outbox"
 	"github.com/herald-chat/herald/store/storetest"
 )
+
+// quiet is a logger for tests that expect warnings.
+var quiet = slog.New(slog.DiscardHandler)
 
 // dm returns a direct message to user n of a fake workspace.
 func dm(n int) bot.Message {
@@ -21,13 +25,13 @@ func dm(n int) bot.Message {
 	return bot.Message{To: to, Text: bot.Plain("hello"), DeliveryID: "test|" + to.Key()}
 }
 
-// reports records what the queue reported, by delivery id.
+// reports records the outcomes the outbox reported, by delivery id.
 type reports struct {
 	mu  sync.Mutex
 	got map[string][]string
 }
 
-func (r *reports) report(_ context.Context, m bot.Message, err error) error {
+func (r *reports) Delivered(_ context.Context, m bot.Message, err error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.got == nil {
@@ -56,42 +60,30 @@ func newRig(t *testing.T, p *bottest.Platform) *queueRig {
 	return &queueRig{rdb: rdb, prefix: prefix, platform: p, reports: &reports{}}
 }
 
-func (r *queueRig) queue(name string, workers int, pace scheduler.Pace) *scheduler.Queue {
-	return scheduler.NewQueue(scheduler.QueueConfig{
+func (r *queueRig) queue(name string, workers int, pace outbox.Pace) *outbox.Outbox {
+	return outbox.New(outbox.Config{
 		Logger: quiet, Redis: r.rdb, Prefix: r.prefix, Messenger: bot.Messengers{bot.Slack: r.platform},
-		Report: r.reports.report, Pace: map[bot.Platform]scheduler.Pace{bot.Slack: pace},
+		Outcomes: r.reports, Pace: map[bot.Platform]outbox.Pace{bot.Slack: pace},
 		Workers: workers, Consumer: name, ClaimIdle: 600 * time.Millisecond, Backoff: 10 * time.Millisecond,
 	})
 }
 
-// start runs q until the returned stop is called; stop waits for it to end.
-func start(t *testing.T, q *scheduler.Queue) (stop func()) {
+// start runs o until the returned stop is called; stop waits for it to end.
+func start(t *testing.T, o *outbox.Outbox) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- q.Run(ctx) }()
+	go func() { done <- o.Run(ctx) }()
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
 			cancel()
 			if err := <-done; err != nil {
-				t.Errorf("queue run: %v", err)
+				t.Errorf("outbox run: %v", err)
 			}
 		})
 	}
 	t.Cleanup(stop)
 	return stop
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func TestQueueEachRecipientOnceWhenAWorkerIsKilled(t *testing.T) {
@@ -102,7 +94,7 @@ func TestQueueEachRecipientOnceWhenAWorkerIsKilled(t *testing.T) {
 		msgs[i] = dm(i)
 	}
 	ctx := context.Background()
-	post := r.queue("poster", 1, scheduler.Pace{})
+	post := r.queue("poster", 1, outbox.Pace{})
 	// A crash mid-fan-out means posting again: half, then everything.
 	if err := post.Post(ctx, msgs[:n/2]...); err != nil {
 		t.Fatalf("post: %v", err)
@@ -110,13 +102,17 @@ func TestQueueEachRecipientOnceWhenAWorkerIsKilled(t *testing.T) {
 	if err := post.Post(ctx, msgs...); err != nil {
 		t.Fatalf("post again: %v", err)
 	}
-	pace := scheduler.Pace{PerSpace: time.Millisecond}
+	pace := outbox.Pace{PerSpace: time.Millisecond}
 	kill := start(t, r.queue("w1", 4, pace))
 	start(t, r.queue("w2", 4, pace))
 	start(t, r.queue("w3", 4, pace))
-	waitFor(t, 20*time.Second, "a third delivered", func() bool { return r.platform.Total() >= n/3 })
+	if !bottest.Eventually(t, 20*time.Second, func() bool { return r.platform.Total() >= n/3 }) {
+		t.Fatalf("timed out waiting for a third delivered")
+	}
 	kill()
-	waitFor(t, 30*time.Second, "all delivered", func() bool { return r.reports.len() == n })
+	if !bottest.Eventually(t, 30*time.Second, func() bool { return r.reports.len() == n }) {
+		t.Fatalf("timed out waiting for all delivered")
+	}
 	time.Sleep(time.Second) // longer than ClaimIdle: a duplicate would show now
 	got := r.platform.Got()
 	if len(got) != n {
@@ -135,7 +131,7 @@ func TestQueueEachRecipientOnceWhenAWorkerIsKilled(t *testing.T) {
 func TestQueueTakesOverADeadConsumersEntries(t *testing.T) {
 	r := newRig(t, &bottest.Platform{})
 	ctx := context.Background()
-	q := r.queue("live", 2, scheduler.Pace{})
+	q := r.queue("live", 2, outbox.Pace{})
 	if err := r.rdb.XGroupCreateMkStream(ctx, r.prefix+"{outbox}:stream", "workers", "0").Err(); err != nil {
 		t.Fatalf("group: %v", err)
 	}
@@ -152,10 +148,13 @@ func TestQueueTakesOverADeadConsumersEntries(t *testing.T) {
 		t.Fatalf("mark sent: %v", err)
 	}
 	start(t, q)
-	waitFor(t, 10*time.Second, "the pending entries taken over", func() bool {
+	taken := bottest.Eventually(t, 10*time.Second, func() bool {
 		n, _ := r.rdb.XLen(ctx, r.prefix+"{outbox}:stream").Result()
 		return n == 0
 	})
+	if !taken {
+		t.Fatalf("timed out waiting for the pending entries taken over")
+	}
 	got := r.platform.Got()
 	if g, w := got[dm(1).To.Key()], 1; g != w {
 		t.Errorf("undelivered entry: got %d messages, want %d", g, w)
@@ -176,12 +175,14 @@ func TestQueueObeysRetryAfterAndLimits(t *testing.T) {
 	for i := range 30 {
 		msgs = append(msgs, dm(i))
 	}
-	q := r.queue("w1", 1, scheduler.Pace{}) // no pacing of its own: the platform says when
+	q := r.queue("w1", 1, outbox.Pace{}) // no pacing of its own: the platform says when
 	if err := q.Post(context.Background(), msgs...); err != nil {
 		t.Fatalf("post: %v", err)
 	}
 	start(t, q)
-	waitFor(t, 20*time.Second, "all delivered", func() bool { return r.reports.len() == len(msgs) })
+	if !bottest.Eventually(t, 20*time.Second, func() bool { return r.reports.len() == len(msgs) }) {
+		t.Fatalf("timed out waiting for all delivered")
+	}
 	if got, want := p.Total(), len(msgs); got != want {
 		t.Errorf("got %d delivered, want %d", got, want)
 	}
@@ -204,13 +205,15 @@ func TestQueuePacesPerTarget(t *testing.T) {
 	for i := range 6 {
 		msgs = append(msgs, bot.Message{To: channel, Text: bot.Plain("x"), DeliveryID: fmt.Sprint("ch|", i)})
 	}
-	if err := r.queue("poster", 1, scheduler.Pace{}).Post(context.Background(), msgs...); err != nil {
+	if err := r.queue("poster", 1, outbox.Pace{}).Post(context.Background(), msgs...); err != nil {
 		t.Fatalf("post: %v", err)
 	}
 	for _, name := range []string{"w1", "w2", "w3"} {
-		start(t, r.queue(name, 4, scheduler.Pace{PerTarget: 110 * time.Millisecond}))
+		start(t, r.queue(name, 4, outbox.Pace{PerTarget: 110 * time.Millisecond}))
 	}
-	waitFor(t, 20*time.Second, "all delivered", func() bool { return r.reports.len() == len(msgs) })
+	if !bottest.Eventually(t, 20*time.Second, func() bool { return r.reports.len() == len(msgs) }) {
+		t.Fatalf("timed out waiting for all delivered")
+	}
 	if got := p.Throttled(); got != 0 {
 		t.Errorf("got %d 429s from three paced replicas, want 0", got)
 	}
@@ -265,15 +268,17 @@ func TestQueueRetriesAndReports(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rdb, prefix := storetest.MustRedis(t)
 			rep := &reports{}
-			q := scheduler.NewQueue(scheduler.QueueConfig{
-				Logger: quiet, Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: tt.give}, Report: rep.report,
-				Workers: 1, Attempts: 4, Backoff: 5 * time.Millisecond, Pace: map[bot.Platform]scheduler.Pace{},
+			q := outbox.New(outbox.Config{
+				Logger: quiet, Redis: rdb, Prefix: prefix, Messenger: bot.Messengers{bot.Slack: tt.give}, Outcomes: rep,
+				Workers: 1, Attempts: 4, Backoff: 5 * time.Millisecond, Pace: map[bot.Platform]outbox.Pace{},
 			})
 			if err := q.Post(context.Background(), tt.to); err != nil {
 				t.Fatalf("post: %v", err)
 			}
 			start(t, q)
-			waitFor(t, 10*time.Second, "a report", func() bool { return rep.len() == 1 })
+			if !bottest.Eventually(t, 10*time.Second, func() bool { return rep.len() == 1 }) {
+				t.Fatalf("timed out waiting for a report")
+			}
 			rep.mu.Lock()
 			got := rep.got[tt.to.DeliveryID]
 			rep.mu.Unlock()
