@@ -1,8 +1,8 @@
 // Package schedule reads herald's schedule language: 5-field cron or phrases
-// such as "every weekday at 10:00", each optionally ending with an IANA zone,
-// and computes their next runs in local wall-clock time, across daylight-saving
-// changes too. Parser implements bot.Schedules; the scheduler package fires
-// the runs.
+// such as "every weekday at 10:00", in German too ("werktags um 10 Uhr",
+// phrases_de.go), each optionally ending with an IANA zone, and computes their
+// next runs in local wall-clock time, across daylight-saving changes too.
+// Parser implements bot.Schedules; the scheduler package fires the runs.
 package schedule
 
 import (
