@@ -42,6 +42,9 @@ type Config struct {
 	FeedbackChannel Channels
 	// Executives receive the monthly digest.
 	Executives []Ref
+	// MinInterval is the shortest time allowed between two runs of a key
+	// message or pulse schedule. Zero means one hour.
+	MinInterval time.Duration
 	// DigestSchedule is when the digest goes out; empty means the first working
 	// day of the month at 9:00.
 	DigestSchedule string
@@ -95,7 +98,7 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b := &Bot{cat: cat, log: cfg.Logger, clock: cfg.Clock, admins: newAdmins(cfg.Admins), jobs: jobKinds{}}
 	b.langs = &languages{store: cfg.People, clock: cfg.Clock, cat: cat, log: cfg.Logger, m: map[string]langEntry{}}
-	sched := scheduleParser{schedules: cfg.Schedules, loc: cfg.Location}
+	sched := scheduleParser{schedules: cfg.Schedules, loc: cfg.Location, minGap: cfg.MinInterval}
 	scheduled := cfg.Schedules != nil
 
 	so := &shoutouts{store: cfg.Shoutouts, wins: cfg.WinsChannel, loc: cfg.Location, cat: cat}

@@ -232,7 +232,7 @@ func TestHelpAndUnknownWords(t *testing.T) {
 		{"en", "shotout <@UANNA> hi", `I don't know "shotout". Did you mean: shoutout?`},
 		{"en", "dance", `I don't know "dance". Type help`},
 		{"de", "help", "herald hilft deiner Organisation"},
-		{"de", "help shoutout", "shoutout list [JJJJ-MM]"},
+		{"de", "help shoutout", "lob liste [JJJJ-MM]"},
 		{"de", "tanzen", `"tanzen" kenne ich nicht.`},
 		{"de", "shoutout <@UANNA>", "Schreib dazu, was geleistet wurde"},
 	}

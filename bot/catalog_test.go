@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,6 +130,15 @@ func TestKeysBuiltAtRunTimeAreInTheCatalog(t *testing.T) {
 	}
 	for _, qt := range []QuestionType{QNPS, QScale5, QYesNo, QChoice, QText} {
 		keys = append(keys, valueErrKey(qt))
+	}
+	for _, kind := range headlineKinds() {
+		keys = append(keys, headlineKey(kind))
+	}
+	for name, qs := range templateQuestions {
+		keys = append(keys, templateKey(name, "title"))
+		for i := range qs {
+			keys = append(keys, templateKey(name, "q"+strconv.Itoa(i+1)))
+		}
 	}
 	for _, lang := range Languages() {
 		for _, key := range keys {

@@ -8,9 +8,9 @@ import (
 
 // digestPulses is the digest's pulse section: each round opened in the month
 // with its headline, its change against the round before and its response
-// rate, in plain words. Rounds below the anonymity threshold say so.
+// rate, in plain words. Rounds whose headline may not be shown say so.
 func (dg *digest) digestPulses(ctx context.Context, d *digestRun) (*Field, error) {
-	heads, err := dg.pulses.headlines(ctx, d.space, d.month)
+	heads, err := dg.pulses.headlines(ctx, d.space, d.month, d.c.lang)
 	if err != nil {
 		return nil, err
 	}
@@ -29,11 +29,17 @@ func (dg *digest) digestPulses(ctx context.Context, d *digestRun) (*Field, error
 			lines = append(lines, "• "+d.t("digest.pulse.withheld", name, rate))
 			continue
 		}
-		label := h.Label
-		if label == "eNPS" {
-			label = d.t("digest.pulse.enps") // plain words for executives
+		var line string
+		switch h.Kind {
+		case HeadChoice:
+			line = d.t("digest.pulse.choice", name, h.Top, int(h.Value))
+		case HeadTexts:
+			line = d.t("digest.pulse.texts", int(h.Value), name)
+		case HeadENPS:
+			line = d.t("digest.pulse.value", name, d.t("digest.pulse.enps"), formatKind(h.Kind, h.Value)) // plain words for executives
+		default:
+			line = d.t("digest.pulse.value", name, d.t(headlineKey(h.Kind)), formatKind(h.Kind, h.Value))
 		}
-		line := d.t("digest.pulse.value", name, label, formatHeadline(h.Label, h.Value))
 		if h.HasPrevious {
 			switch delta := h.Value - h.Previous; {
 			case delta > 0:
@@ -47,6 +53,18 @@ func (dg *digest) digestPulses(ctx context.Context, d *digestRun) (*Field, error
 		lines = append(lines, "• "+line+" "+rate)
 	}
 	return &Field{Label: d.t("digest.pulses"), Value: Plain(strings.Join(lines, "\n"))}, nil
+}
+
+// formatKind renders a headline value of kind: the eNPS with a sign, an
+// average with one decimal, shares with %.
+func formatKind(kind string, v float64) string {
+	switch kind {
+	case HeadENPS:
+		return fmt.Sprintf("%+.0f", v)
+	case HeadAverage:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.0f%%", v)
 }
 
 // formatDelta renders a change of a headline: whole numbers without decimals.

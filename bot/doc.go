@@ -48,10 +48,13 @@
 // # Conventions
 //
 // Every user-facing text comes from the catalog (catalog.go, printer.go), in
-// English (lang_en.go) and German (lang_de.go), rendered by a Printer per
-// language; sentences that name people are whole texts with placeholders
-// (Printer.Text). Shared helpers live in files named for what they are
-// (month.go, format.go). Failures are *Error values with a code and a catalog
-// key, safe to show; anything else is logged once and shown as an internal
-// error. Tests use the fakes in bot/bottest and a real Redis.
+// English (lang_en.go) and German (lang_de.go), rendered in each reader's
+// language by a Printer per language, dates included; sentences that name
+// people are whole texts with placeholders (Printer.Text). Ready-made pulses
+// keep their template's name and are rendered at read time. Commands are
+// declared in one registry (registry.go), whose German words come from
+// aliases.go. Shared helpers live in files named for what they are (month.go,
+// format.go). Failures are *Error values with a code and a catalog key, safe
+// to show; anything else is logged once and shown as an internal error. Tests
+// use the fakes in bot/bottest and a real Redis.
 package bot

@@ -36,6 +36,8 @@ type GoalStore interface {
 	AddGoal(ctx context.Context, g *Goal) error
 	// Goals returns the goals of a space, oldest first.
 	Goals(ctx context.Context, space string) ([]Goal, error)
+	// DeleteGoal removes a goal. Returns ENOTFOUND if it does not exist.
+	DeleteGoal(ctx context.Context, space, id string) error
 }
 
 // GoalStatus is a goal with its progress.
@@ -60,7 +62,7 @@ func (gs *goals) commands() []command {
 	return []command{{
 		name: "goal", admin: true, noSub: "goal.err.sub",
 		usage: "cmd.goal.usage", summary: "cmd.goal.summary", help: "cmd.goal.help",
-		subs: []subcommand{{name: "add", run: gs.add}, {name: "list", run: gs.goalList}},
+		subs: []subcommand{{name: "add", run: gs.add}, {name: "list", run: gs.goalList}, {name: "delete", run: gs.goalDelete}},
 	}}
 }
 
@@ -73,7 +75,7 @@ func (gs *goals) add(ctx context.Context, c *call) (*Message, error) {
 	if err := gs.store.AddGoal(ctx, g); err != nil {
 		return nil, fmt.Errorf("add goal: %w", err)
 	}
-	return reply(Plain(c.t("goal.added", g.ID, g.Name, g.Target, g.By.Format(time.DateOnly)))), nil
+	return reply(Plain(c.t("goal.added", g.ID, g.Name, g.Target, c.p().Date(g.By)))), nil
 }
 
 // parseGoal reads `"<name>" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD>`.
@@ -144,6 +146,8 @@ func (gs *goals) parseGoal(ctx context.Context, c *call, args []string) (*Goal, 
 		return nil, usageError("goal", "goal.err.by", "")
 	case g.Metric == MetricENPS && g.Target > 100:
 		return nil, Errorf(EINVALID, "goal.err.target.enps", g.Target)
+	case g.Metric == MetricShoutouts && g.Target < 1:
+		return nil, Errorf(EINVALID, "goal.err.target.low", g.Target)
 	}
 	return g, nil
 }
@@ -266,7 +270,7 @@ func (c *call) goalLine(s GoalStatus) string {
 	case c.now.After(g.By.AddDate(0, 0, 1)):
 		state = " ⌛ " + c.t("goal.missed")
 	}
-	return c.t("goal.line", g.ID, g.Name, what, now, g.Target, g.By.Format(time.DateOnly)) + state
+	return c.t("goal.line", g.ID, g.Name, what, now, g.Target, c.p().Date(g.By)) + state
 }
 
 // GoalProgress returns the goals of a space with their progress, as "goal

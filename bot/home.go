@@ -69,7 +69,7 @@ func (h *home) homeShoutouts(ctx context.Context, c *call) (Text, error) {
 		t = append(t, Str("\n"+c.t("home.received.none")))
 	}
 	for _, s := range received {
-		t = append(t, Str("\n• "+s.At.In(h.loc).Format("02.01. ")), Mention(s.Author), Str(": "))
+		t = append(t, Str("\n• "+c.p().Day(s.At, h.loc)+" "), Mention(s.Author), Str(": "))
 		t = append(t, s.Text...)
 	}
 	t = append(t, Str("\n\n"), Bold(c.t("home.given")))
@@ -77,7 +77,7 @@ func (h *home) homeShoutouts(ctx context.Context, c *call) (Text, error) {
 		t = append(t, Str("\n"+c.t("home.given.none")))
 	}
 	for _, s := range given {
-		t = append(t, Str("\n• "+s.At.In(h.loc).Format("02.01. ")+"→ "))
+		t = append(t, Str("\n• "+c.p().Day(s.At, h.loc)+" → "))
 		t = append(t, joinRefs(s.Recipients)...)
 		t = append(t, Str(": "))
 		t = append(t, s.Text...)

@@ -42,7 +42,7 @@ func (h *home) homeNext(ctx context.Context, c *call) (Text, error) {
 			if at.IsZero() {
 				continue
 			}
-			what := c.p().Text("home.next.keymsg", k.ID, joinRefs(k.Targets), c.t("quote", excerpt(k.Text.String(), 60)))
+			what := c.p().Text("home.next.keymsg", k.Label(), joinRefs(k.Targets), c.t("quote", excerpt(k.Text.String(), 60)))
 			next = append(next, upcoming{at: at, loc: s.Location(), what: what})
 		}
 	}

@@ -37,11 +37,11 @@ func TestHomeScheduledNext(t *testing.T) {
 				`keymsg pause 3`,
 			}, who: "boss",
 			want: "Scheduled next" +
-				"\n• Sat 2026-11-21 08:00 UTC · Key message 2 → @anna: “Your badge is ready”" +
-				"\n• Mon 2026-11-23 09:00 CET · Key message 1 → #general: “Town hall on Friday”" +
+				"\n• Sat 2026-11-21 08:00 UTC · Key message K2 → @anna: “Your badge is ready”" +
+				"\n• Mon 2026-11-23 09:00 CET · Key message K1 → #general: “Town hall on Friday”" +
 				"\n• Tue 2026-12-01 09:00 UTC · Monthly digest to the executives"},
 		{name: "in German", lang: "de", execs: []bot.Ref{user("exec")}, who: "boss",
-			want: "Als Nächstes geplant\n• Di. 2026-12-01 09:00 UTC · Monatlicher Überblick an die Geschäftsleitung"},
+			want: "Als Nächstes geplant\n• Di. 01.12.2026 09:00 UTC · Monatlicher Überblick an die Geschäftsleitung"},
 		{name: "more than fit", lang: "en", who: "boss",
 			say: []string{
 				`keymsg add "on 2026-11-21 at 9:00" @anna a`, `keymsg add "on 2026-11-22 at 9:00" @anna b`,
@@ -50,11 +50,11 @@ func TestHomeScheduledNext(t *testing.T) {
 				`keymsg add "on 2026-11-27 at 9:00" @anna g`,
 			},
 			want: "Scheduled next" +
-				"\n• Sat 2026-11-21 09:00 UTC · Key message 1 → @anna: “a”" +
-				"\n• Sun 2026-11-22 09:00 UTC · Key message 2 → @anna: “b”" +
-				"\n• Mon 2026-11-23 09:00 UTC · Key message 3 → @anna: “c”" +
-				"\n• Tue 2026-11-24 09:00 UTC · Key message 4 → @anna: “d”" +
-				"\n• Wed 2026-11-25 09:00 UTC · Key message 5 → @anna: “e”" +
+				"\n• Sat 2026-11-21 09:00 UTC · Key message K1 → @anna: “a”" +
+				"\n• Sun 2026-11-22 09:00 UTC · Key message K2 → @anna: “b”" +
+				"\n• Mon 2026-11-23 09:00 UTC · Key message K3 → @anna: “c”" +
+				"\n• Tue 2026-11-24 09:00 UTC · Key message K4 → @anna: “d”" +
+				"\n• Wed 2026-11-25 09:00 UTC · Key message K5 → @anna: “e”" +
 				"\n… and 2 more; keymsg list shows them all."},
 	}
 	for _, tt := range tests {

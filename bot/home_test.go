@@ -32,8 +32,8 @@ func TestHome(t *testing.T) {
 		want []string
 	}{
 		{give: "newbie", want: []string{"Shout-outs you received\nNone yet.", "Shout-outs you gave\nNone yet."}},
-		{give: "ben", want: []string{"Shout-outs you received\n• 02.11. @anna: fixed the build", "Shout-outs you gave\nNone yet."}},
-		{give: "anna", want: []string{"Shout-outs you received\nNone yet.", "Shout-outs you gave\n• 02.11. → @ben: fixed the build"}},
+		{give: "ben", want: []string{"Shout-outs you received\n• Nov 2 @anna: fixed the build", "Shout-outs you gave\nNone yet."}},
+		{give: "anna", want: []string{"Shout-outs you received\nNone yet.", "Shout-outs you gave\n• Nov 2 → @ben: fixed the build"}},
 	}
 	for _, tt := range tests {
 		m, err := b.Home(ctx, user(tt.give))

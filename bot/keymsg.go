@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -22,6 +23,12 @@ type KeyMessage struct {
 	Since  time.Time `json:"since"`
 	Paused bool      `json:"paused,omitempty"`
 }
+
+// Label is how herald names the key message to people: "K1".
+func (k *KeyMessage) Label() string { return "K" + k.ID }
+
+// keyMessageID reads how a person names a key message, "K1" or "1", into its id.
+func keyMessageID(s string) string { return strings.TrimLeft(s, "kK") }
 
 // KeySend is one send of a key message: scheduled, caught up late, skipped, or by hand.
 type KeySend struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,7 +58,7 @@ func (ks *keyMessages) withKey(sub string, run func(context.Context, *call, *Key
 		if len(c.args) != 1 {
 			return nil, usageError("keymsg", "keymsg.err.noid", "keymsg "+sub)
 		}
-		k, err := ks.store.KeyMessage(ctx, c.req.User.Space(), c.args[0])
+		k, err := ks.store.KeyMessage(ctx, c.req.User.Space(), keyMessageID(c.args[0]))
 		if ErrorCode(err) == ENOTFOUND {
 			return nil, Errorf(ENOTFOUND, "keymsg.err.notfound", c.args[0])
 		}
@@ -75,10 +76,10 @@ func (ks *keyMessages) keymsgAdd(ctx context.Context, c *call) (*Message, error)
 		return nil, usageError("keymsg", "keymsg.err.noschedule")
 	}
 	spec := args[0]
-	if w := strings.ToLower(spec); w == "every" || w == "on" {
+	if w := strings.ToLower(spec); slices.Contains([]string{"every", "on", "jeden", "jede", "alle", "am"}, w) {
 		return nil, usageError("keymsg", "keymsg.err.quote")
 	}
-	sched, err := ks.sched.parse(spec, c.now)
+	sched, _, err := ks.sched.parseRepeat(spec, c.now, true)
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +114,8 @@ func (ks *keyMessages) keymsgAdd(ctx context.Context, c *call) (*Message, error)
 	if err := ks.store.AddKeyMessage(ctx, k); err != nil {
 		return nil, fmt.Errorf("add key message: %w", err)
 	}
-	m := reply(Plain(c.t("keymsg.added", k.ID, c.when(sched.Next(c.now), sched.Location()))))
-	m.Context = c.t("keymsg.added.hint", k.ID)
+	m := reply(Plain(c.t("keymsg.added", k.Label(), c.when(sched.Next(c.now), sched.Location()))))
+	m.Context = c.t("keymsg.added.hint", k.Label())
 	return m, nil
 }
 
@@ -159,7 +160,7 @@ func (ks *keyMessages) keymsgList(ctx context.Context, c *call) (*Message, error
 		if !k.Paused {
 			status = c.t("keymsg.status.next", ks.nextRun(c, k))
 		}
-		m.Text = append(m.Text, Bold(k.ID), Str(" · "+c.t("quote", k.Schedule)+" → "))
+		m.Text = append(m.Text, Bold(k.Label()), Str(" · "+c.t("quote", k.Schedule)+" → "))
 		m.Text = append(m.Text, joinRefs(k.Targets)...)
 		m.Text = append(m.Text, Str(" · "+status+"\n    "+excerpt(k.Text.String(), 80)))
 	}
@@ -191,10 +192,10 @@ func (ks *keyMessages) keymsgPreview(_ context.Context, c *call, k *KeyMessage) 
 	if len(lines) == 0 {
 		lines = append(lines, c.t("keymsg.preview.none"))
 	}
-	m := &Message{Ephemeral: true, Header: c.t("keymsg.preview.header", k.ID),
+	m := &Message{Ephemeral: true, Header: c.t("keymsg.preview.header", k.Label()),
 		Text: Plain(strings.Join(lines, "\n")), Context: c.t("keymsg.preview.zone", k.Schedule, s.Location().String())}
 	if k.Paused {
-		m.Context += "\n" + c.t("keymsg.preview.paused", k.ID)
+		m.Context += "\n" + c.t("keymsg.preview.paused", k.Label())
 	}
 	return m, nil
 }
@@ -213,7 +214,7 @@ func (ks *keyMessages) keymsgShow(ctx context.Context, c *call, k *KeyMessage) (
 	if !k.Paused {
 		status = c.t("keymsg.status.next", c.when(sched.Next(maxTime(c.now, k.Since)), loc))
 	}
-	m := &Message{Ephemeral: true, Header: c.t("keymsg.show.header", k.ID), Text: k.Text}
+	m := &Message{Ephemeral: true, Header: c.t("keymsg.show.header", k.Label()), Text: k.Text}
 	m.Fields = []Field{
 		{Label: c.t("keymsg.show.schedule"), Value: Plain(c.t("quote", k.Schedule) + " · " + status)},
 		{Label: c.t("keymsg.show.to"), Value: joinRefs(k.Targets)},
@@ -291,31 +292,31 @@ func reasonKey(code string) string {
 
 func (ks *keyMessages) keymsgPause(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
 	if k.Paused {
-		return reply(Plain(c.t("keymsg.paused.already", k.ID))), nil
+		return reply(Plain(c.t("keymsg.paused.already", k.Label()))), nil
 	}
 	k.Paused = true
 	if err := ks.store.UpdateKeyMessage(ctx, k); err != nil {
 		return nil, fmt.Errorf("pause key message: %w", err)
 	}
-	return reply(Plain(c.t("keymsg.paused", k.ID))), nil
+	return reply(Plain(c.t("keymsg.paused", k.Label()))), nil
 }
 
 func (ks *keyMessages) keymsgResume(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
 	if !k.Paused {
-		return reply(Plain(c.t("keymsg.resumed.already", k.ID))), nil
+		return reply(Plain(c.t("keymsg.resumed.already", k.Label()))), nil
 	}
 	k.Paused, k.Since = false, c.now
 	if err := ks.store.UpdateKeyMessage(ctx, k); err != nil {
 		return nil, fmt.Errorf("resume key message: %w", err)
 	}
-	return reply(Plain(c.t("keymsg.resumed", k.ID, ks.nextRun(c, k)))), nil
+	return reply(Plain(c.t("keymsg.resumed", k.Label(), ks.nextRun(c, k)))), nil
 }
 
 func (ks *keyMessages) keymsgDelete(ctx context.Context, c *call, k *KeyMessage) (*Message, error) {
 	if err := ks.store.DeleteKeyMessage(ctx, k.Space, k.ID); err != nil {
 		return nil, fmt.Errorf("delete key message: %w", err)
 	}
-	return reply(Plain(c.t("keymsg.deleted", k.ID))), nil
+	return reply(Plain(c.t("keymsg.deleted", k.Label()))), nil
 }
 
 // keymsgSendNow handles "keymsg send ID": one send now, outside the schedule.
@@ -325,5 +326,5 @@ func (ks *keyMessages) keymsgSendNow(ctx context.Context, c *call, k *KeyMessage
 	if err != nil {
 		return nil, err
 	}
-	return reply(Plain(c.t("keymsg.sent", k.ID, n))), nil
+	return reply(Plain(c.t("keymsg.sent", k.Label(), n))), nil
 }

@@ -77,6 +77,7 @@ func (ks *keyMessages) sendKeyMessage(ctx context.Context, k *KeyMessage, s KeyS
 		seen["to "+to.Key()] = true
 		msgs = append(msgs, ks.keyMessage(k, s.ID, to, dm, ""))
 	}
+	seen[k.Author.Key()] = true // the sender is not asked to acknowledge their own message
 	hear := func(people []Ref) {
 		for _, p := range people {
 			if !seen[p.Key()] {

@@ -117,10 +117,10 @@ func TestKeymsgSendAckShow(t *testing.T) {
 	r := newRig(t, now, bot.Config{})
 	ctx := context.Background()
 	if got, want := text(r.say("boss", `keymsg add "every weekday at 9:00 Europe/Berlin" #general @anna @team The CRM goes live on Monday.`)),
-		r.t("keymsg.added", "1", "Thu 2026-11-19 09:00 CET"); !strings.Contains(got, want) {
+		r.t("keymsg.added", "K1", "Thu 2026-11-19 09:00 CET"); !strings.Contains(got, want) {
 		t.Fatalf("add: got %q, want %q", got, want)
 	}
-	if got, want := text(r.say("boss", "keymsg send 1")), r.t("keymsg.sent", "1", 4); !strings.Contains(got, want) {
+	if got, want := text(r.say("boss", "keymsg send 1")), r.t("keymsg.sent", "K1", 4); !strings.Contains(got, want) {
 		t.Fatalf("send: got %q, want %q", got, want)
 	}
 	sent := r.out.Sent()

@@ -14,7 +14,7 @@ func german() map[string]catalog.Message {
 		"err.unavailable":    s("herald erreicht seine Datenbank gerade nicht. Es wurde nichts geändert; bitte versuch es in einer Minute noch einmal."),
 		"err.platform":       s("herald erreicht den Chat-Dienst gerade nicht. Es geht nichts verloren; herald versucht es erneut."),
 		"err.admin":          s("Das dürfen nur herald-Admins. Frag dein Change-Team, wenn du es brauchst."),
-		"err.unknown":        s("%q kenne ich nicht. Mit help siehst du, was ich kann."),
+		"err.unknown":        s("%q kenne ich nicht. Mit hilfe siehst du, was ich kann."),
 		"err.unknown.near":   s("%q kenne ich nicht. Meintest du: %s?"),
 		"err.unknown.sub":    s("%q kenne ich nach %s nicht."),
 		"err.usage":          s("So geht's: %s"),
@@ -34,7 +34,7 @@ func german() map[string]catalog.Message {
 		"month.11":           s("November"),
 		"month.12":           s("Dezember"),
 
-		"console.banner": s("herald-Konsole: du bist @%s. Tippe help zum Start; Strg-D beendet."),
+		"console.banner": s("herald-Konsole: du bist @%s. Tippe hilfe zum Start; Strg-D beendet."),
 
 		"console.as.usage":       s("So geht's: as @name <Befehl>, um als jemand anderes zu handeln."),
 		"console.click.usage":    s("So geht's: click N [Wert], wobei N die Nummer einer oben gezeigten Schaltfläche ist."),
@@ -43,22 +43,22 @@ func german() map[string]catalog.Message {
 
 		// --- help ---
 		"help.header":        s("herald"),
-		"help.intro":         s("herald hilft deiner Organisation, eine Veränderung durchzutragen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
-		"help.more":          s("Mit help <Befehl> bekommst du Details und Beispiele."),
+		"help.intro":         s("herald hilft deiner Organisation, eine Veränderung umzusetzen, direkt im Chat: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen.\n\nBefehle:"),
+		"help.more":          s("Mit hilfe <Befehl> bekommst du Details und Beispiele."),
 		"help.topic":         s("Hilfe: %s"),
 		"help.unknown":       s("Zu %q gibt es keine Hilfe. Themen: %s."),
 		"help.teams.targets": s("In Teams nennst du einen Kanal oder eine Person, indem du sie erwähnst: to=@Allgemein, @Anna Beispiel. In einem Kanal beginnst du mit @herald."),
 
 		// --- shout-outs ---
-		"cmd.help.usage":       s("help [Befehl]"),
+		"cmd.help.usage":       s("hilfe [Befehl]"),
 		"cmd.help.summary":     s("Was herald kann und wie jeder Befehl funktioniert."),
-		"cmd.help.help":        s("help listet alle Befehle auf; help <Befehl> erklärt einen mit Beispielen, etwa help pulse."),
-		"cmd.shoutout.usage":   s("shoutout @Person… <was sie geleistet hat> [#Wert…]"),
-		"cmd.shoutout.summary": s("Lob für Personen oder ein Team im Erfolgskanal; list und top zeigen den Monat."),
+		"cmd.help.help":        s("hilfe listet alle Befehle auf; hilfe <Befehl> erklärt einen mit Beispielen, etwa hilfe umfrage."),
+		"cmd.shoutout.usage":   s("lob @Person… <was sie geleistet hat> [#Wert…]"),
+		"cmd.shoutout.summary": s("Lob für Personen oder ein Team im Erfolgskanal; liste und bestenliste zeigen den Monat."),
 		"cmd.shoutout.help": s("Lob für Personen oder ein Team. herald postet es im Erfolgskanal, markiert Unternehmenswerte und zählt es für die Monatsbestenliste.\n\n" +
-			"• shoutout @anna @ben haben die CRM-Einführung geschafft #customer-first\n" +
-			"• shoutout list [JJJJ-MM]: die Shout-outs des Monats\n" +
-			"• shoutout top [JJJJ-MM]: die Bestenliste des Monats\n\n" +
+			"• lob @anna @ben haben die CRM-Einführung geschafft #customer-first\n" +
+			"• lob liste [JJJJ-MM]: die Shout-outs des Monats\n" +
+			"• lob bestenliste [JJJJ-MM]: die Bestenliste des Monats\n\n" +
 			"Werte sind Wörter mit # am Ende des Textes."),
 		"shoutout.err.norecipient": s("Wen möchtest du loben? Erwähne zuerst mindestens eine Person oder ein Team."),
 		"shoutout.err.notext":      s("Schreib dazu, was geleistet wurde, damit alle wissen, wofür das Lob ist."),
@@ -71,7 +71,7 @@ func german() map[string]catalog.Message {
 		"shoutout.values":          s("Werte"),
 		"shoutout.fallback":        s("%s lobt %s"),
 		"shoutout.list.header":     s("Shout-outs im %s"),
-		"shoutout.list.empty":      s("Diesen Monat gibt es noch keine Shout-outs. Mach den Anfang: shoutout @jemand was geleistet wurde."),
+		"shoutout.list.empty":      s("Diesen Monat gibt es noch keine Shout-outs. Mach den Anfang: lob @jemand was geleistet wurde."),
 		"shoutout.top.header":      s("Bestenliste für %s"),
 		"shoutout.top.total": plural.Selectf(1, "%d",
 			plural.One, "%d Shout-out in diesem Monat.",
@@ -84,11 +84,11 @@ func german() map[string]catalog.Message {
 
 		// --- home and Slack ---
 		"home.header":             s("Dein herald"),
-		"home.context":            s("Mit /herald help siehst du alles, was herald kann."),
+		"home.context":            s("Mit /herald hilfe siehst du alles, was herald kann."),
 		"home.received":           s("Shout-outs, die du bekommen hast"),
 		"home.received.none":      s("Noch keine. Sie erscheinen hier, sobald dich jemand lobt."),
 		"home.given":              s("Shout-outs, die du vergeben hast"),
-		"home.given.none":         s("Noch keine. Lob jemanden: /herald shoutout @Name was geleistet wurde."),
+		"home.given.none":         s("Noch keine. Lob jemanden: /herald lob @Name was geleistet wurde."),
 		"slack.busy":              s("herald ist gerade ausgelastet und konnte deine Anfrage nicht annehmen. Es wurde nichts ausgeführt; bitte versuch es gleich noch einmal."),
 		"slack.modal.title":       s("Shout-out"),
 		"slack.modal.submit":      s("Posten"),
@@ -102,41 +102,41 @@ func german() map[string]catalog.Message {
 		"slack.err.forbidden":     s("herald darf dort nicht posten. Lade herald in den Kanal ein (/invite @herald) und versuch es noch einmal."),
 		"slack.err.revoked":       s("herald wurde aus diesem Slack-Workspace entfernt oder sein Zugang widerrufen. Dorthin wird nichts gesendet, bis ein Admin es wieder installiert."),
 		// --- pulses ---
-		"cmd.pulse.usage":   s("pulse new \"<Frage>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#Kanal @Person…> [every=\"<Zeitplan>\"] [closes=3d] [anonymous=yes|no]"),
+		"cmd.pulse.usage":   s("umfrage neu \"<Frage>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#Kanal @Person…> [every=\"<Zeitplan>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Kurze anonyme Pulsumfragen: eNPS, Skalen, Können/Wollen; Ergebnisse, Erinnerungen und CSV (Admins)."),
-		"cmd.pulse.help": s("Stell deinen Leuten eine Frage direkt im Chat. Alle im Publikum bekommen eine Direktnachricht und antworten mit einem Klick; Antworten sind anonym, außer du schreibst anonymous=no.\n\n" +
-			"• pulse new \"Wie klar ist unser Ziel für Q1?\" type=scale5 to=#team\n" +
-			"• pulse new \"Welche Schulung wünschst du dir?\" type=choice:CRM|Reporting|Mobil to=#vertrieb closes=2d\n" +
-			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
-			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n" +
-			"• pulse stop ID: eine wiederkehrende Umfrage öffnet keine Runden mehr\n\n" +
+		"cmd.pulse.help": s("Stell deinen Leuten eine Frage direkt im Chat. Alle Empfänger bekommen eine Direktnachricht und antworten meist mit einem Klick; Antworten sind anonym, außer du schreibst anonymous=no.\n\n" +
+			"• umfrage neu \"Wie klar ist unser Ziel für Q1?\" type=scale5 to=#team\n" +
+			"• umfrage neu \"Welche Schulung wünschst du dir?\" type=choice:CRM|Reporting|Mobil to=#vertrieb closes=2d\n" +
+			"• umfrage vorlage enps|canwant|adoption to=#team [every=\"jeden Monat am 1. um 9:00\"]\n" +
+			"• umfrage liste · umfrage ergebnisse ID · umfrage schließen ID · umfrage erinnern ID · umfrage exportieren ID · umfrage löschen ID\n" +
+			"• umfrage stoppen ID: eine wiederkehrende Umfrage öffnet keine Runden mehr\n\n" +
 			"Typen: nps (0–10), scale5 (1–5), yesno, choice (2–10 Optionen), text. Eine Runde endet nach 3 Tagen, außer du setzt closes= (36h, 2d, 1w). Ergebnisse bleiben verborgen, bis genug Leute geantwortet haben, auch für jedes Team."),
-		"cmd.answer.usage":   s("answer ID [Fragennummer] <Antwort>"),
+		"cmd.answer.usage":   s("antwort ID [Fragennummer] <Antwort>"),
 		"cmd.answer.summary": s("Eine Pulsumfrage per Text beantworten, wenn du nicht klicken kannst."),
 		"cmd.answer.help": s("Beantworte eine Pulsumfrage per Text, zum Beispiel wenn dein Chat die Schaltflächen nicht zeigt.\n\n" +
-			"• answer P1 9\n" +
-			"• answer P2 1 4   (Frage 1 einer Umfrage mit mehreren Fragen)\n" +
-			"• answer P2 3 mehr Zeit für Schulungen   (eine Antwort in eigenen Worten)\n\n" +
+			"• antwort P1 9\n" +
+			"• antwort P2 1 4   (Frage 1 einer Umfrage mit mehreren Fragen)\n" +
+			"• antwort P2 3 mehr Zeit für Schulungen   (eine Antwort in eigenen Worten)\n\n" +
 			"Deine Antwort wird ohne deinen Namen gespeichert, außer die Umfrage sagt, dass sie nicht anonym ist."),
 		"pulse.err.every.off":      s("Wiederkehrende Umfragen brauchen den Zeitplaner, der hier nicht läuft."),
-		"pulse.err.stop.oneoff":    s("%s ist keine wiederkehrende Umfrage; um ihre Runde zu beenden, nutze pulse close."),
+		"pulse.err.stop.oneoff":    s("%s ist keine wiederkehrende Umfrage; um ihre Runde zu beenden, nutze umfrage schließen."),
 		"pulse.err.stop.already":   s("%s ist schon gestoppt."),
 		"pulse.stopped":            s("%s ist gestoppt: Es öffnen keine weiteren Runden."),
-		"pulse.err.sub":            s("Was soll ich mit Pulsumfragen tun? Probier pulse new, pulse template, pulse list oder pulse results ID."),
+		"pulse.err.sub":            s("Was soll ich mit Pulsumfragen tun? Probier umfrage neu, umfrage vorlage, umfrage liste oder umfrage ergebnisse ID."),
 		"pulse.err.id":             s("Nenn die Umfrage: %s ID, zum Beispiel P1."),
-		"pulse.err.notfound":       s("Es gibt keine Umfrage %q. pulse list zeigt alle."),
+		"pulse.err.notfound":       s("Es gibt keine Umfrage %q. umfrage liste zeigt alle."),
 		"pulse.err.template":       s("Wähl eine Vorlage: %s."),
 		"pulse.err.word":           s("%q verstehe ich hier nicht. Einstellungen sehen so aus: Schlüssel=Wert, zum Beispiel to=#team."),
 		"pulse.err.twice":          s("%s= steht zweimal da. Lass eins weg."),
 		"pulse.err.key":            s("%q ist hier keine Einstellung."),
 		"pulse.err.target":         s("%q ist kein Kanal, keine Person und keine Gruppe. Schreib to=#Kanal, to=@Person oder beides."),
 		"pulse.err.target.unknown": s("herald sieht nicht, wer in %s ist. Lade herald in den Kanal ein oder prüf den Namen."),
-		"pulse.err.every":          s("%q ist kein Zeitplan, den ich lesen kann. Probier every=\"every monday at 9:00\"."),
+		"pulse.err.every":          s("%q ist kein Zeitplan, den ich lesen kann. Probier every=\"jeden Montag um 9:00\"."),
 		"pulse.err.closes":         s("%q ist keine Dauer. Schreib sie wie 36h, 2d oder 1w."),
 		"pulse.err.closes.range":   s("closes=%s geht nicht: Eine Runde bleibt zwischen 1 Stunde und 30 Tagen offen."),
 		"pulse.err.anonymous":      s("anonymous=%s: Schreib anonymous=yes oder anonymous=no."),
 		"pulse.err.to":             s("Wer soll antworten? Ergänz to=#Kanal oder to=@Person."),
-		"pulse.err.question":       s("Beginn mit der Frage in Anführungszeichen, zum Beispiel pulse new \"Wie klar ist unser Ziel?\" type=scale5 to=#team."),
+		"pulse.err.question":       s("Beginn mit der Frage in Anführungszeichen, zum Beispiel umfrage neu \"Wie klar ist unser Ziel?\" type=scale5 to=#team."),
 		"pulse.err.question.long":  s("Die Frage hat %d Zeichen; bleib unter %d."),
 		"pulse.err.type.missing":   s("Welche Art von Antwort? Ergänz type=nps, scale5, yesno, choice:A|B oder text."),
 		"pulse.err.type":           s("type=%s ist kein Fragetyp. Nimm nps, scale5, yesno, choice:A|B|… oder text."),
@@ -148,7 +148,7 @@ func german() map[string]catalog.Message {
 			plural.One, "Eine Auswahl braucht %[2]d bis %[3]d Optionen; diese hat nur %[1]d.",
 			plural.Other, "Eine Auswahl braucht %[2]d bis %[3]d Optionen; diese hat %[1]d."),
 		"pulse.err.nodirectory":    s("herald kann hier keine Kanalmitglieder nachschlagen und diese Umfrage daher nicht senden."),
-		"pulse.err.nobody":         s("In diesem Publikum ist niemand, also gibt es niemanden zu fragen."),
+		"pulse.err.nobody":         s("Unter den Empfängern ist niemand, also gibt es niemanden zu fragen."),
 		"pulse.err.notinvited":     s("Die Umfrage %s ging nicht an dich, deshalb kannst du sie nicht beantworten."),
 		"pulse.err.closed.already": s("Runde %s ist schon geschlossen."),
 		"pulse.started": plural.Selectf(3, "%d",
@@ -157,13 +157,13 @@ func german() map[string]catalog.Message {
 		"pulse.started.every": s("Wiederholung: %s."),
 		"pulse.started.anon":  s("Anonym: Ergebnisse erscheinen, sobald mindestens %d Leute geantwortet haben."),
 		"pulse.started.named": s("Nicht anonym: Die Befragten erfahren, dass du ihre Namen siehst."),
-		"pulse.started.next":  s("Verfolge sie mit pulse results %[1]s; pulse remind %[1]s erinnert alle, die noch nicht geantwortet haben."),
+		"pulse.started.next":  s("Verfolge sie mit umfrage ergebnisse %[1]s; umfrage erinnern %[1]s erinnert alle, die noch nicht geantwortet haben."),
 		"pulse.list.header":   s("Pulsumfragen"),
-		"pulse.list.empty":    s("Noch keine Pulsumfragen. Starte eine mit pulse template enps to=#team."),
+		"pulse.list.empty":    s("Noch keine Pulsumfragen. Starte eine mit umfrage vorlage enps to=#team."),
 		"pulse.list.more":     s("… und %d weitere"),
 		"pulse.list.open":     s("offen bis %s"),
 		"pulse.list.closed":   s("geschlossen"),
-		"pulse.list.line":     s("%s „%s“ · Runde %d %s · %d von %d geantwortet"),
+		"pulse.list.line":     s("%[3]s „%[2]s“ · %[4]s · %[5]d von %[6]d haben geantwortet"),
 		"pulse.closed.now":    s("Runde %s ist geschlossen; es werden keine Antworten mehr angenommen."),
 		"pulse.reminded": plural.Selectf(1, "%d",
 			"=0", "Alle haben Runde %[2]s schon beantwortet; keine Erinnerung nötig.",
@@ -176,7 +176,7 @@ func german() map[string]catalog.Message {
 		"pulse.reminder.header":    s("⏰ Erinnerung: 📊 %s"),
 		"pulse.dm.header":          s("Pulsumfrage von %s"),
 		"pulse.dm.intro":           s("Eine kurze Frage, ein Klick genügt:"),
-		"pulse.dm.step":            s("Frage %d von %d, je ein Klick:"),
+		"pulse.dm.step":            s("Frage %d von %d:"),
 		"pulse.dm.anon":            s("🔒 Anonym: Deine Antwort wird ohne deinen Namen gespeichert, und Ergebnisse erscheinen erst, wenn mindestens %d Leute geantwortet haben."),
 		"pulse.dm.named":           s("👤 Nicht anonym: %s sieht deinen Namen neben deinen Antworten."),
 		"pulse.dm.closes":          s("Endet %s."),
@@ -190,8 +190,8 @@ func german() map[string]catalog.Message {
 		"pulse.text.skip":          s("Überspringen"),
 		"pulse.text.how":           s("Schreib deine Antwort so: %s"),
 		"pulse.text.yours":         s("<deine Antwort>"),
-		"answer.err.usage":         s("Nenn die Umfrage und deine Antwort, zum Beispiel answer P1 9."),
-		"answer.err.question":      s("Die Umfrage %s hat %d Fragen: Sag, welche du meinst, zum Beispiel answer %[1]s 1 4."),
+		"answer.err.usage":         s("Nenn die Umfrage und deine Antwort, zum Beispiel antwort P1 9."),
+		"answer.err.question":      s("Die Umfrage %s hat %d Fragen: Sag, welche du meinst, zum Beispiel antwort %[1]s 1 4."),
 		"answer.err.value.nps":     s("Antworte mit einer Zahl von %s."),
 		"answer.err.value.scale5":  s("Antworte mit einer Zahl von %s."),
 		"answer.err.value.yesno":   s("Antworte mit ja oder nein."),
@@ -203,7 +203,7 @@ func german() map[string]catalog.Message {
 		"pulse.tpl.canwant.title":  s("Können/Wollen-Check"),
 		"pulse.tpl.canwant.q1":     s("Ich kann auf die neue Art arbeiten: Ich habe die Fähigkeiten, die Werkzeuge und die Zeit."),
 		"pulse.tpl.canwant.q2":     s("Ich will auf die neue Art arbeiten: Ich sehe, warum es wichtig ist."),
-		"pulse.tpl.adoption.title": s("Adoptions-Check"),
+		"pulse.tpl.adoption.title": s("Nutzungs-Check"),
 		"pulse.tpl.adoption.q1":    s("Ich nutze die neue Arbeitsweise in meinem Alltag."),
 		"pulse.tpl.adoption.q2":    s("Ich weiß, wo ich Hilfe bekomme, wenn ich nicht weiterkomme."),
 		"pulse.tpl.adoption.q3":    s("Was steht dir im Weg?"),
@@ -212,15 +212,15 @@ func german() map[string]catalog.Message {
 		"pulse.res.open":           s("Offen bis %s; die Zahlen können sich noch ändern."),
 		"pulse.res.closed":         s("Geschlossen."),
 		"pulse.res.rate":           s("Rücklauf: %d von %d (%d %%)"),
-		"pulse.res.open.anon":      s("Die Zahlen erscheinen, sobald die Runde geschlossen ist: vor und nach einer einzelnen Antwort verglichen, würden sie diese Antwort verraten. Um sie jetzt zu sehen, schließ die Runde: pulse close %s."),
-		"pulse.res.withheld":       s("Die Ergebnisse bleiben zum Schutz der Anonymität verborgen: %d von %d nötigen Antworten."),
+		"pulse.res.open.anon":      s("Die Zahlen erscheinen, sobald die Runde geschlossen ist: vor und nach einer einzelnen Antwort verglichen, würden sie diese Antwort verraten. Um sie jetzt zu sehen, schließ die Runde: umfrage schließen %s."),
+		"pulse.res.withheld":       s("Zum Schutz der Anonymität erscheinen die Ergebnisse erst, wenn mindestens %[2]d Leute geantwortet haben; bisher sind es %[1]d."),
 		"pulse.res.enps":           s("eNPS %+d · Promotoren %d %% · Passive %d %% · Kritiker %d %%"),
 		"pulse.res.avg":            s("Durchschnitt %.1f von 5"),
 		"pulse.res.yesno":          s("Ja %d %% (%d) · Nein %d %% (%d)"),
 		"pulse.res.n": plural.Selectf(1, "%d",
 			plural.One, "%d Antwort",
 			plural.Other, "%d Antworten"),
-		"pulse.res.texts.more":    s("… und %d weitere (pulse export enthält alle)"),
+		"pulse.res.texts.more":    s("… und %d weitere (umfrage exportieren enthält alle)"),
 		"pulse.res.texts.none":    s("Keine geschriebenen Antworten."),
 		"pulse.res.matrix":        s("Können/Wollen-Matrix"),
 		"pulse.res.q.aw":          s("Können & wollen"),
@@ -234,30 +234,31 @@ func german() map[string]catalog.Message {
 		"pulse.res.aw.short":      s("können & wollen"),
 		"pulse.res.avg.short":     s("Durchschnitt"),
 		"pulse.res.yes.short":     s("ja"),
-		"pulse.res.segments":      s("Nach Publikum"),
+		"pulse.res.segments":      s("Nach Empfängergruppe"),
 		"pulse.res.seg":           s("%s %s (%d geantwortet)"),
 		"pulse.res.seg.none":      s("%d geantwortet"),
-		"pulse.res.part.withheld": s("zum Schutz der Anonymität verborgen: %d von %d nötigen Antworten"),
+		"pulse.res.part.withheld": s("zum Schutz der Anonymität verborgen, bis mindestens %[2]d Leute diese Frage beantwortet haben (bisher %[1]d)"),
 		"pulse.res.trend":         s("Verlauf (%s)"),
 		"pulse.res.round":         s("R%d"),
 		"pulse.res.answers":       s("Antworten"),
 		"pulse.res.chart.alt":     s("Diagramm der Ergebnisse von %s: Verlauf über die Runden und Verteilung der Antworten"),
 		"pulse.csv.round":         s("Runde"),
-		"pulse.csv.segment":       s("Publikum"),
+		"pulse.csv.segment":       s("Empfängergruppe"),
 		"pulse.csv.person":        s("Person"),
 		"pulse.export.done": plural.Selectf(1, "%d",
 			plural.One, "%d Antwortzeile aus Runde %s, ohne Namen.",
 			plural.Other, "%d Antwortzeilen aus Runde %s, ohne Namen."),
 
 		// --- goals ---
-		"cmd.goal.usage":   s("goal add \"<Name>\" metric=<enps:UMFRAGE_ID|shoutouts> target=<n> by=<JJJJ-MM-TT> | goal list"),
+		"cmd.goal.usage":   s("ziel neu \"<Name>\" metric=<enps:UMFRAGE_ID|shoutouts> target=<n> by=<JJJJ-MM-TT> | ziel liste | ziel löschen ID"),
 		"cmd.goal.summary": s("Messbare Ziele der Veränderung und wie weit ihr seid (Admins)."),
 		"cmd.goal.help": s("Setz messbare Ziele und verfolge den Fortschritt; der Management-Überblick zeigt sie auch.\n\n" +
-			"• goal add \"Engagiertes Team\" metric=enps:P1 target=20 by=2027-03-31: der neueste eNPS der Umfrage P1\n" +
-			"• goal add \"Erfolge feiern\" metric=shoutouts target=100 by=2026-12-31: Shout-outs von heute bis dahin\n" +
-			"• goal list"),
-		"goal.err.sub":          s("Probier goal add oder goal list."),
-		"goal.err.name":         s("Beginn mit dem Namen des Ziels in Anführungszeichen, zum Beispiel goal add \"Engagiertes Team\" …"),
+			"• ziel neu \"Engagiertes Team\" metric=enps:P1 target=20 by=2027-03-31: der neueste eNPS der Umfrage P1\n" +
+			"• ziel neu \"Erfolge feiern\" metric=shoutouts target=100 by=2026-12-31: Shout-outs von heute bis dahin\n" +
+			"• ziel liste\n" +
+			"• ziel löschen ID: fragt erst nach; ziel löschen ID ja löscht es"),
+		"goal.err.sub":          s("Probier ziel neu oder ziel liste."),
+		"goal.err.name":         s("Beginn mit dem Namen des Ziels in Anführungszeichen, zum Beispiel ziel neu \"Engagiertes Team\" …"),
 		"goal.err.name.long":    s("Bleib beim Namen unter %d Zeichen."),
 		"goal.err.metric":       s("metric=%s: Schreib metric=enps:P1 (der eNPS einer Umfrage) oder metric=shoutouts."),
 		"goal.err.notnps":       s("Die Umfrage %s hat keine eNPS-Frage; nimm eine mit type=nps oder die Vorlage enps."),
@@ -265,9 +266,9 @@ func german() map[string]catalog.Message {
 		"goal.err.target.enps":  s("Ein eNPS reicht von -100 bis +100, target=%d ist also nicht erreichbar."),
 		"goal.err.by":           s("by=%s: Schreib das Datum als JJJJ-MM-TT, zum Beispiel by=2027-03-31."),
 		"goal.err.past":         s("by=%s liegt in der Vergangenheit."),
-		"goal.added":            s("Ziel %s „%s“ gesetzt: %d bis %s. goal list zeigt den Fortschritt."),
+		"goal.added":            s("Ziel %s „%s“ gesetzt: %d bis %s. ziel liste zeigt den Fortschritt."),
 		"goal.list.header":      s("Ziele"),
-		"goal.list.empty":       s("Noch keine Ziele. Leg eins an mit goal add \"<Name>\" metric=shoutouts target=50 by=2026-12-31."),
+		"goal.list.empty":       s("Noch keine Ziele. Leg eins an mit ziel neu \"<Name>\" metric=shoutouts target=50 by=2026-12-31."),
 		"goal.metric.enps":      s("eNPS von %s"),
 		"goal.metric.shoutouts": s("Shout-outs"),
 		"goal.unknown":          s("noch kein Ergebnis"),
@@ -278,14 +279,14 @@ func german() map[string]catalog.Message {
 		// --- feedback ---
 		"cmd.feedback.usage":   s("feedback <deine Idee>"),
 		"cmd.feedback.summary": s("Schick dem Change-Team anonym eine Verbesserungsidee."),
-		"cmd.feedback.help": s("Schick dem Change-Team eine Idee oder ein Bedenken ohne deinen Namen. herald postet den Text im Feedback-Kanal und merkt sich nicht, wer ihn geschickt hat.\n\n" +
+		"cmd.feedback.help": s("Schick dem Change-Team eine Idee oder ein Anliegen ohne deinen Namen. herald postet den Text im Feedback-Kanal und merkt sich nicht, wer ihn geschickt hat.\n\n" +
 			"• feedback Das neue Tool würde mit einem kurzen Video pro Funktion mehr helfen"),
 		"feedback.err.off":     s("Anonymes Feedback ist hier noch nicht eingerichtet. Bitte dein Change-Team, HERALD_FEEDBACK_CHANNEL zu setzen."),
 		"feedback.err.empty":   s("Schreib deine Idee hinter feedback, zum Beispiel feedback mehr Zeit für Schulungen."),
 		"feedback.err.toolong": s("Dieses Feedback hat %d Zeichen; erlaubt sind %d. Bitte kürze es."),
 		"feedback.err.post":    s("herald erreicht den Chat-Dienst gerade nicht, dein Feedback wurde daher nicht gepostet. Bitte versuch es in ein paar Minuten noch einmal."),
 		"feedback.header":      s("💡 Anonymes Feedback"),
-		"feedback.context":     s("Gesendet mit feedback; herald weiß nicht, wer es geschrieben hat, und speichert es nicht."),
+		"feedback.context":     s("Gesendet mit feedback. herald weiß nicht, wer es geschrieben hat, und speichert auch keinen Namen dazu."),
 		"feedback.posted":      s("Danke! Deine Idee steht jetzt anonym in %v. Dein Name wird nirgends gespeichert."),
 		// --- key messages, schedules and the digest ---
 		"weekday.0":    s("So."),
@@ -295,51 +296,56 @@ func german() map[string]catalog.Message {
 		"weekday.4":    s("Do."),
 		"weekday.5":    s("Fr."),
 		"weekday.6":    s("Sa."),
-		"keymsg.never": s("keine weiteren Termine"),
+		"keymsg.never": s("kein weiterer Versand"),
 		"quote":        s("„%s“"),
 
-		"schedule.err.empty":    s("Der Zeitplan ist leer. Beispiel: keymsg add \"every monday at 9:00\" #general Unser Update."),
-		"schedule.err.bad":      s("Den Zeitplan %q verstehe ich nicht. Schreib eine Angabe wie \"every monday at 9:00\", \"every weekday at 10:00\", \"every 2 weeks on friday at 15:00\", \"every month on the 1st at 9:00\", \"every month on the first monday at 9:00\" oder \"on 2027-01-15 at 9:00\", auf Wunsch gefolgt von einer Zeitzone wie Europe/Berlin; oder einen Cron-Ausdruck wie \"0 9 * * 1-5\"."),
-		"schedule.err.noat":     s("Dem Zeitplan %q fehlt die Uhrzeit. Beispiel: every monday at 9:00."),
-		"schedule.err.time":     s("%q ist keine Uhrzeit. Schreib sie als HH:MM im 24-Stunden-Format, zum Beispiel 9:00 oder 15:30."),
-		"schedule.err.zone":     s("Die Zeitzone %q kenne ich nicht. Nimm einen IANA-Namen wie Europe/Berlin oder America/New_York."),
-		"schedule.err.cron":     s("%q ist kein gültiger Cron-Ausdruck: %s. Cron hat fünf Felder (Minute Stunde Tag Monat Wochentag), zum Beispiel \"0 9 * * 1-5\" für werktags um 9:00."),
-		"schedule.err.day":      s("%q ist kein Wochentag. Beispiel: every monday at 9:00."),
-		"schedule.err.date":     s("%q ist kein Datum. Schreib es als JJJJ-MM-TT, zum Beispiel on 2027-01-15 at 9:00."),
-		"schedule.err.past":     s("Der %s ist schon vorbei. Wähl ein Datum in der Zukunft, zum Beispiel on 2027-01-15 at 9:00."),
-		"schedule.err.never":    s("Den Zeitplan %q gibt es nie (wie den 30. Februar). Beispiel: every month on the 1st at 9:00."),
-		"schedule.err.interval": s("%q ist keine Zahl von Wochen zwischen 1 und 52. Beispiel: every 2 weeks on friday at 15:00."),
-		"schedule.err.dom":      s("%q ist kein Tag im Monat. Schreib 1st bis 31st, oder first/second/third/fourth/last mit einem Wochentag, zum Beispiel every month on the first monday at 9:00."),
-
-		"cmd.keymsg.usage":   s("keymsg add \"<Zeitplan>\" <#Kanal oder @Person…> <Text> | list | show ID | preview ID | pause ID | resume ID | delete ID | send ID"),
-		"cmd.keymsg.summary": s("Wiederkehrende Kernbotschaften mit Bestätigungsknopf (Admins)."),
-		"cmd.keymsg.help": s("Kernbotschaften gehen nach Zeitplan an Kanäle, Personen und Gruppen. Jede hat einen Knopf „✅ Ich habe das mit meinem Team geteilt“, und herald zählt, wer ihn gedrückt hat.\n\n" +
-			"• keymsg add \"every weekday at 9:00 Europe/Berlin\" #leadership Denkt dran: Das neue CRM startet am Montag.\n" +
-			"• keymsg list: alle Kernbotschaften und ihr nächster Versand\n" +
-			"• keymsg preview ID: die nächsten 5 Versandtermine\n" +
-			"• keymsg show ID: die letzten Versände: zugestellt, fehlgeschlagen, bestätigt, und wer noch nicht bestätigt hat\n" +
-			"• keymsg pause ID / resume ID / delete ID\n" +
-			"• keymsg send ID: jetzt einmal senden\n\n" +
-			"Zeitpläne: every monday at 9:00, every weekday at 10:00, every 2 weeks on friday at 15:00, every month on the 1st at 9:00, every month on the first monday at 9:00, on 2027-01-15 at 9:00, oder Cron (0 9 * * 1-5). Am Ende darf eine Zeitzone wie Europe/Berlin stehen; Standard ist die Zeitzone aus HERALD_TZ."),
-		"keymsg.err.nosub":      s("Was soll ich mit Kernbotschaften tun? Probier keymsg list."),
-		"keymsg.err.noid":       s("Welche Kernbotschaft? Schreib %s ID; keymsg list zeigt die IDs."),
-		"keymsg.err.notfound":   s("Eine Kernbotschaft %q gibt es nicht. keymsg list zeigt die IDs."),
+		"schedule.err.empty":        s("Der Zeitplan ist leer. Beispiel: kernbotschaft neu \"jeden Montag um 9:00\" #general Unser Update."),
+		"schedule.err.bad":          s("Den Zeitplan %q verstehe ich nicht. Schreib ihn wie \"jeden Montag um 9:00\", \"jeden Werktag um 10 Uhr\", \"alle 2 Wochen am Freitag um 15:00\", \"jeden Monat am 1. um 9:00\", \"am ersten Montag im Monat um 8:30\" oder \"am 15.01.2027 um 9:00\", auf Wunsch gefolgt von einer Zeitzone wie Europe/Berlin; englische Angaben (every monday at 9:00) und Cron-Ausdrücke wie \"0 9 * * 1-5\" gehen auch."),
+		"schedule.err.noat":         s("Dem Zeitplan %q fehlt die Uhrzeit. Beispiel: jeden Montag um 9:00."),
+		"schedule.err.time":         s("%q ist keine Uhrzeit. Schreib sie im 24-Stunden-Format, zum Beispiel 9:00, 15:30 oder 10 Uhr."),
+		"schedule.err.zone":         s("Die Zeitzone %q kenne ich nicht. Nimm einen IANA-Namen wie Europe/Berlin oder America/New_York."),
+		"schedule.err.cron":         s("%q ist kein Cron-Ausdruck, den ich lesen kann. Cron hat fünf Felder (Minute Stunde Tag Monat Wochentag), zum Beispiel \"0 9 * * 1-5\" für werktags um 9:00."),
+		"schedule.err.cron.minute":  s("In %[2]q ist %[1]q keine gültige Minute: Minuten gehen von 0 bis 59. Beispiel: \"30 9 * * 1-5\" ist werktags um 9:30."),
+		"schedule.err.cron.hour":    s("In %[2]q ist %[1]q keine gültige Stunde: Stunden gehen von 0 bis 23. Beispiel: \"0 15 * * 1-5\" ist werktags um 15:00."),
+		"schedule.err.cron.day":     s("In %[2]q ist %[1]q kein gültiger Tag: Tage im Monat gehen von 1 bis 31. Beispiel: \"0 9 1 * *\" ist jeder 1. des Monats um 9:00."),
+		"schedule.err.cron.month":   s("In %[2]q ist %[1]q kein gültiger Monat: Monate gehen von 1 bis 12. Beispiel: \"0 9 1 1,7 *\" ist der 1. Januar und der 1. Juli um 9:00."),
+		"schedule.err.cron.weekday": s("In %[2]q ist %[1]q kein gültiger Wochentag: Wochentage gehen von 0 (Sonntag) bis 6 (Samstag). Beispiel: \"0 9 * * 1-5\" ist Montag bis Freitag um 9:00."),
+		"schedule.err.trailing":     s("%q nach der Uhrzeit in %q verstehe ich nicht. Beende den Zeitplan mit der Uhrzeit (und auf Wunsch einer Zeitzone), zum Beispiel jeden Montag um 9:00."),
+		"schedule.err.day":          s("%q ist kein Wochentag. Beispiel: jeden Montag um 9:00."),
+		"schedule.err.date":         s("%q ist kein Datum. Schreib es als TT.MM.JJJJ oder JJJJ-MM-TT, zum Beispiel am 15.01.2027 um 9:00."),
+		"schedule.err.past":         s("Der %s ist schon vorbei. Wähl ein Datum in der Zukunft, zum Beispiel am 15.01.2027 um 9:00."),
+		"schedule.err.never":        s("Den Zeitplan %q gibt es nie (wie den 30. Februar). Beispiel: jeden Monat am 1. um 9:00."),
+		"schedule.err.interval":     s("%q ist keine Zahl von Wochen zwischen 1 und 52. Beispiel: alle 2 Wochen am Freitag um 15:00."),
+		"schedule.err.dom":          s("%q ist kein Tag im Monat. Schreib 1. bis 31., oder ersten/zweiten/dritten/vierten/letzten mit einem Wochentag, zum Beispiel am ersten Montag im Monat um 9:00."),
+		"cmd.keymsg.usage":          s("kernbotschaft neu \"<Zeitplan>\" <#Kanal oder @Person…> <Text> | liste | zeigen ID | vorschau ID | pausieren ID | fortsetzen ID | löschen ID | senden ID"),
+		"cmd.keymsg.summary":        s("Wiederkehrende Kernbotschaften mit einer Schaltfläche zum Bestätigen (Admins)."),
+		"cmd.keymsg.help": s("Kernbotschaften gehen nach Zeitplan an Kanäle, Personen und Gruppen. Jede hat eine Schaltfläche „✅ Ich habe das mit meinem Team geteilt“, und herald zählt, wer sie gedrückt hat.\n\n" +
+			"• kernbotschaft neu \"jeden Werktag um 9:00 Europe/Berlin\" #leadership Denkt dran: Das neue CRM startet am Montag.\n" +
+			"• kernbotschaft liste: alle Kernbotschaften und ihr nächster Versand\n" +
+			"• kernbotschaft vorschau ID: die nächsten 5 Versandtermine\n" +
+			"• kernbotschaft zeigen ID: die letzten Versände: zugestellt, fehlgeschlagen, bestätigt, und wer noch nicht bestätigt hat\n" +
+			"• kernbotschaft pausieren ID / fortsetzen ID / löschen ID\n" +
+			"• kernbotschaft senden ID: jetzt einmal senden\n\n" +
+			"Zeitpläne: jeden Montag um 9:00, jeden Werktag um 10 Uhr, alle 2 Wochen am Freitag um 15:00, jeden Monat am 1. um 9:00, am ersten Montag im Monat um 9:00, am 15.01.2027 um 9:00, die englischen Angaben (every monday at 9:00) oder Cron (0 9 * * 1-5). Am Ende darf eine Zeitzone wie Europe/Berlin stehen; Standard ist die Zeitzone aus HERALD_TZ."),
+		"keymsg.err.nosub":      s("Was soll ich mit Kernbotschaften tun? Probier kernbotschaft liste."),
+		"keymsg.err.noid":       s("Welche Kernbotschaft? Schreib %s ID; kernbotschaft liste zeigt die IDs."),
+		"keymsg.err.notfound":   s("Eine Kernbotschaft %q gibt es nicht. kernbotschaft liste zeigt die IDs."),
 		"keymsg.err.noschedule": s("Wann soll sie rausgehen? Schreib zuerst den Zeitplan in Anführungszeichen."),
-		"keymsg.err.quote":      s("Setz den Zeitplan in Anführungszeichen, zum Beispiel: keymsg add \"every monday at 9:00\" #general Unser Wochenupdate."),
+		"keymsg.err.quote":      s("Setz den Zeitplan in Anführungszeichen, zum Beispiel: kernbotschaft neu \"jeden Montag um 9:00\" #general Unser Wochenupdate."),
 		"keymsg.err.notarget":   s("Wer soll sie bekommen? Erwähne nach dem Zeitplan mindestens einen #Kanal, eine @Person oder eine @Gruppe."),
 		"keymsg.err.targets":    s("Eine Kernbotschaft kann an höchstens %d Kanäle, Personen oder Gruppen gehen."),
 		"keymsg.err.notext":     s("Was soll drinstehen? Schreib den Text nach den Empfängern."),
 		"keymsg.err.toolong":    s("Der Text hat %d Zeichen; erlaubt sind %d. Bitte kürze ihn."),
 		"keymsg.added":          s("Kernbotschaft %s ist geplant. Erster Versand: %s."),
-		"keymsg.added.hint":     s("keymsg preview %s zeigt die nächsten Termine."),
+		"keymsg.added.hint":     s("kernbotschaft vorschau %s zeigt die nächsten Termine."),
 		"keymsg.list.header":    s("Kernbotschaften"),
-		"keymsg.list.empty":     s("Es gibt noch keine Kernbotschaften. Fang an mit keymsg add \"every monday at 9:00\" #general Dein Text."),
+		"keymsg.list.empty":     s("Es gibt noch keine Kernbotschaften. Fang an mit kernbotschaft neu \"jeden Montag um 9:00\" #general Dein Text."),
 		"keymsg.status.paused":  s("pausiert"),
 		"keymsg.status.next":    s("nächster Versand: %s"),
-		"keymsg.preview.header": s("Nächste Versände von %s"),
-		"keymsg.preview.none":   s("Dieser Zeitplan hat keine weiteren Termine."),
+		"keymsg.preview.header": s("Nächste Versände der Kernbotschaft %s"),
+		"keymsg.preview.none":   s("Es ist kein weiterer Versand geplant."),
 		"keymsg.preview.zone":   s("Zeitplan „%s“, Zeiten in %s."),
-		"keymsg.preview.paused": s("Sie ist pausiert: Es geht nichts raus bis keymsg resume %s."),
+		"keymsg.preview.paused": s("Sie ist pausiert: Es geht nichts raus bis kernbotschaft fortsetzen %s."),
 		"keymsg.show.header":    s("Kernbotschaft %s"),
 		"keymsg.show.schedule":  s("Zeitplan"),
 		"keymsg.show.to":        s("An"),
@@ -361,7 +367,7 @@ func german() map[string]catalog.Message {
 		"keymsg.reason.forbidden":   s("herald darf dort nicht posten"),
 		"keymsg.reason.unavailable": s("der Chat-Dienst hat nicht geantwortet"),
 		"keymsg.reason.internal":    s("interner Fehler"),
-		"keymsg.paused":             s("Kernbotschaft %s ist pausiert. Mit keymsg resume %[1]s läuft sie wieder."),
+		"keymsg.paused":             s("Kernbotschaft %s ist pausiert. Mit kernbotschaft fortsetzen %[1]s läuft sie wieder."),
 		"keymsg.paused.already":     s("Kernbotschaft %s ist schon pausiert."),
 		"keymsg.resumed":            s("Kernbotschaft %s läuft wieder. Nächster Versand: %s."),
 		"keymsg.resumed.already":    s("Kernbotschaft %s ist nicht pausiert."),
@@ -375,13 +381,13 @@ func german() map[string]catalog.Message {
 		"keymsg.ack.again":  s("Das hast du schon bestätigt. Danke!"),
 		"keymsg.ack.gone":   s("Diese Kernbotschaft gibt es nicht mehr, es gibt also nichts zu bestätigen."),
 
-		"cmd.digest.usage":   s("digest preview [JJJJ-MM] | digest send [JJJJ-MM]"),
+		"cmd.digest.usage":   s("überblick vorschau [JJJJ-MM] | überblick senden [JJJJ-MM]"),
 		"cmd.digest.summary": s("Der monatliche Überblick für die Geschäftsleitung: Erfolge und Trends in klarer Sprache (Admins)."),
 		"cmd.digest.help": s("Der Überblick fasst einen Monat für die Geschäftsleitung zusammen: wie viele Shout-outs, wer und welche Werte herausstachen, dazu einige Zitate; Puls- und Zielergebnisse, soweit vorhanden.\n\n" +
-			"• digest preview [JJJJ-MM]: selbst ansehen (Standard: dieser Monat)\n" +
-			"• digest send [JJJJ-MM]: jetzt an die Geschäftsleitung senden\n\n" +
-			"Er geht außerdem von selbst am ersten Werktag jedes Monats um 9:00 raus, über den Vormonat."),
-		"digest.err.nosub":  s("Ansehen oder senden? Probier digest preview."),
+			"• überblick vorschau [JJJJ-MM]: selbst ansehen (Standard: dieser Monat)\n" +
+			"• überblick senden [JJJJ-MM]: jetzt an die Geschäftsleitung senden\n\n" +
+			"Er geht außerdem von selbst am ersten Werktag jedes Monats um 9:00 raus und fasst den Vormonat zusammen. Werktage sind Montag bis Freitag: Feiertage kennt herald nicht, am 1. Januar geht er also raus, wenn das ein Wochentag ist."),
+		"digest.err.nosub":  s("Ansehen oder senden? Probier überblick vorschau."),
 		"digest.err.noexec": s("Für diesen Workspace ist keine Geschäftsleitung eingetragen, es gibt also niemanden, der den Überblick bekommt. Der Betrieb trägt sie in HERALD_EXECUTIVES ein."),
 		"digest.sent": plural.Selectf(2, "%d",
 			plural.One, "Der Überblick für %[1]s ist unterwegs an %[2]d Person der Geschäftsleitung.",
@@ -409,12 +415,12 @@ func german() map[string]catalog.Message {
 		"digest.goals":          s("Ziele"),
 		// --- home: what is scheduled next (admins) ---
 		"home.next":        s("Als Nächstes geplant"),
-		"home.next.none":   s("Nichts geplant. Mit keymsg add planst du eine Kernbotschaft."),
+		"home.next.none":   s("Nichts geplant. Mit kernbotschaft neu planst du eine Kernbotschaft."),
 		"home.next.keymsg": s("Kernbotschaft %[1]s → %[2]v: %[3]s"),
 		"home.next.digest": s("Monatlicher Überblick an die Geschäftsleitung"),
 		"home.next.more": plural.Selectf(1, "%d",
-			plural.One, "… und %d weitere; keymsg list zeigt alle.",
-			plural.Other, "… und %d weitere; keymsg list zeigt alle."),
+			plural.One, "… und %d weitere; kernbotschaft liste zeigt alle.",
+			plural.Other, "… und %d weitere; kernbotschaft liste zeigt alle."),
 
 		// --- key messages: why a person did not get one ---
 		"keymsg.reason.user.not_found": s("diese Person gibt es in diesem Workspace nicht"),
@@ -437,7 +443,7 @@ func german() map[string]catalog.Message {
 		"slack.pulse.channels.hint": s("Wähl Channels, Personen oder beides."),
 		"slack.pulse.people":        s("Frag diese Personen"),
 		"slack.pulse.every":         s("Wiederholen"),
-		"slack.pulse.every.hint":    s("Leer lassen, um einmal zu fragen, oder einen Zeitplan eintragen, z. B.: every monday at 9:00"),
+		"slack.pulse.every.hint":    s("Leer lassen, um einmal zu fragen, oder einen Zeitplan eintragen, z. B.: jeden Montag um 9:00"),
 		"slack.pulse.closes":        s("Offen für"),
 		"slack.pulse.closes.hint":   s("Zum Beispiel 36h, 2d oder 1w. Leer: 3 Tage."),
 		"slack.pulse.anonymous":     s("Anonym?"),
@@ -459,51 +465,90 @@ func german() map[string]catalog.Message {
 		"teams.card.cut":       s("… Der Rest passte nicht in eine Teams-Nachricht."),
 		"teams.err.refused":    s("Teams hat die Antwort von herald nicht angenommen (%s). Es ist nichts verloren: Versuch es gleich noch einmal oder frag deinen herald-Admin."),
 		"teams.app.short":      s("Kernbotschaften, Shout-outs und Pulsumfragen für eure Veränderung."),
-		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung durchzuziehen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
+		"teams.app.full":       s("herald hilft deiner Organisation, eine Veränderung umzusetzen, direkt in Teams: Kernbotschaften, die alle erreichen, Shout-outs, die Erfolge sichtbar machen, und kurze anonyme Pulsumfragen. Schreib @herald help, um loszulegen."),
 		"page.privacy.title":   s("herald: Datenschutz"),
 		"page.privacy":         s("herald wird von deiner Organisation auf ihren eigenen Servern betrieben und speichert seine Daten in ihrer eigenen Datenbank. Es gibt nichts an Dritte weiter.\n\nWas über dich gespeichert wird: deine Chat-Benutzer-ID und dein Name, die Shout-outs, die du gegeben und bekommen hast, welche Kernbotschaften dich erreicht haben und ob du sie bestätigt hast, die Sprache, die du gewählt hast, und ob du an einer Pulsumfrage teilgenommen hast.\n\nAnonyme Pulsumfragen speichern deine Antwort ohne deinen Namen: Wer geantwortet hat, wird getrennt davon gehalten, was geantwortet wurde, und Ergebnisse erscheinen erst, wenn genug Leute geantwortet haben. Schreib herald privacy für die Einzelheiten.\n\nFragen: Wende dich an die Leute, die herald in deiner Organisation betreiben."),
 		"page.terms.title":     s("herald: Nutzungsbedingungen"),
 		"page.terms":           s("herald wird von deiner Organisation für ihre eigene Arbeit bereitgestellt. Nutze es wie jedes Werkzeug am Arbeitsplatz: freundlich in Shout-outs, ehrlich in Pulsumfragen, und behalte, was du liest, in deiner Organisation.\n\nEs gelten die Richtlinien deiner Organisation. Fragen: Wende dich an die Leute, die herald in deiner Organisation betreiben."),
 
 		// --- language ---
-		"cmd.language.usage":   s("language [en|de|auto]"),
+		"cmd.language.usage":   s("sprache [en|de|auto]"),
 		"cmd.language.summary": s("Wähle die Sprache, in der herald mit dir spricht."),
 		"cmd.language.help": s("herald spricht Englisch und Deutsch. Deine Wahl gilt für alles, was herald dir schickt: Antworten, Pulsumfragen, Kernbotschaften und den Überblick.\n\n" +
-			"• language: welche Sprache herald mit dir spricht, und warum\n" +
-			"• language de: sprich Deutsch mit mir (oder: language deutsch)\n" +
-			"• language en: sprich Englisch mit mir\n" +
-			"• language auto: meine Wahl vergessen; die Sprache meiner Chat-App nutzen, sonst die Voreinstellung des Workspace"),
+			"• sprache: welche Sprache herald mit dir spricht, und warum\n" +
+			"• sprache de: sprich Deutsch mit mir (oder: sprache deutsch)\n" +
+			"• sprache en: sprich Englisch mit mir\n" +
+			"• sprache auto: meine eigene Wahl löschen; die Sprache meiner Chat-App nutzen, sonst die Voreinstellung des Workspace"),
 		"language.name.en":      s("English"),
 		"language.name.de":      s("Deutsch"),
-		"language.current":      s("herald spricht %s mit dir (%s). Ändern mit language en oder language de."),
+		"language.current":      s("herald spricht %s mit dir (%s). Ändern mit sprache en oder sprache de."),
 		"language.how.chosen":   s("deine Wahl"),
 		"language.how.platform": s("aus deiner Chat-App"),
 		"language.how.default":  s("die Voreinstellung des Workspace"),
 		"language.set":          s("Ab jetzt spreche ich Deutsch mit dir."),
-		"language.auto":         s("Deine Wahl ist vergessen; ich spreche jetzt %s mit dir, aus deiner Chat-App oder der Voreinstellung des Workspace."),
+		"language.auto":         s("Erledigt: Deine eigene Wahl ist gelöscht. Ich spreche jetzt %s mit dir, die Sprache deiner Chat-App oder sonst die Voreinstellung des Workspace."),
 		"language.err.unknown":  s("%q spreche ich nicht. Ich spreche: %s."),
 
+		// --- guardrails, deleting, headlines ---
+		"schedule.err.once":      s("%q findet nur einmal statt und kann sich daher nicht wiederholen. Schreib einen wiederkehrenden Zeitplan, zum Beispiel jeden Montag um 9:00."),
+		"schedule.err.often":     s("%q würde alle %s laufen; herald führt einen Zeitplan höchstens alle %s aus, damit niemand überflutet wird. Beispiel: jeden Werktag um 9:00."),
+		"pulse.err.closes.every": s("closes=%s ist länger als die %[3]s zwischen zwei Runden von %[2]q, die Runden würden sich überschneiden. Wähl closes=%[3]s oder weniger."),
+		"pulse.delete.confirm": plural.Selectf(3, "%d",
+			plural.One, "Damit wird die Umfrage %[1]s „%[2]s“ endgültig gelöscht, mit ihrer %[3]d Runde und allen Antworten. Wenn du sicher bist, schreib: umfrage löschen %[1]s ja",
+			plural.Other, "Damit wird die Umfrage %[1]s „%[2]s“ endgültig gelöscht, mit ihren %[3]d Runden und allen Antworten. Wenn du sicher bist, schreib: umfrage löschen %[1]s ja"),
+		"pulse.deleted":          s("Die Umfrage %s ist gelöscht, mit allen Runden und Antworten."),
+		"goal.delete.confirm":    s("Damit wird das Ziel %[1]s „%[2]s“ endgültig gelöscht. Wenn du sicher bist, schreib: ziel löschen %[1]s ja"),
+		"goal.deleted":           s("Das Ziel %s ist gelöscht."),
+		"goal.err.id":            s("Nenn das Ziel: %s ID, zum Beispiel G1."),
+		"goal.err.notfound":      s("Es gibt kein Ziel %q. ziel liste zeigt alle."),
+		"goal.err.target.low":    s("target=%d: Eine Zahl von Shout-outs als Ziel ist mindestens 1."),
+		"pulse.dm.intro.text":    s("Eine kurze Frage, antworte in ein paar Worten:"),
+		"pulse.res.enps.short":   s("eNPS"),
+		"pulse.res.choice.short": s("häufigste Wahl"),
+		"pulse.res.texts.short":  s("schriftliche Antworten"),
+		"digest.pulse.choice":    s("%s: die meisten wählten „%s“ (%d %%)"),
+		"digest.pulse.texts": plural.Selectf(1, "%d",
+			"=0", "%[2]s: keine schriftlichen Antworten",
+			plural.One, "%[2]s: %[1]d schriftliche Antwort",
+			plural.Other, "%[2]s: %[1]d schriftliche Antworten"),
+		"console.help": s("In dieser Konsole: as @name <Befehl> handelt als jemand anderes (as @anna antwort P1 9), und click N drückt die Schaltfläche N einer Nachricht oben (click 3, oder click 3 9 bei einer Bewertung). Diagramme und Exporte werden als Dateien gespeichert; ihr Pfad wird angezeigt."),
+		"console.click.none": plural.Selectf(2, "%d",
+			"=0", "Eine Schaltfläche %[1]d gibt es nicht: Bisher wurde keine Schaltfläche angezeigt.",
+			plural.Other, "Eine Schaltfläche %[1]d gibt es nicht: Die bisher angezeigten Schaltflächen haben die Nummern 1 bis %[2]d."),
+		"console.saved":              s("(%s; gespeichert als %s)"),
+		"console.saved.file":         s("(gespeichert als %s)"),
+		"console.save.failed":        s("(%s: konnte nicht gespeichert werden: %s)"),
+		"layout.when":                s("02.01.2006 15:04 MST"),
+		"layout.date":                s("02.01.2006"),
+		"layout.day":                 s("02.01."),
+		"shoutout.list.more":         s("… und %d weitere; lob bestenliste fasst den ganzen Monat zusammen."),
+		"shoutout.list.none":         s("Im %s gab es keine Shout-outs."),
+		"pulse.err.remind.closed":    s("Runde %s ist geschlossen, es gibt also niemanden mehr zu erinnern."),
+		"pulse.list.stopped":         s("gestoppt: keine weiteren Runden"),
+		"pulse.list.every":           s("wiederholt sich %s"),
+		"answer.err.question.range":  s("Die Umfrage %[1]s hat die Fragen 1 bis %[2]d, eine Frage %[3]d gibt es nicht. Beispiel: antwort %[1]s 1 4."),
+		"pulse.err.template.unknown": s("Eine Vorlage %q gibt es nicht. Die Vorlagen sind: %s."),
 		// --- anonymity and privacy ---
-		"pulse.err.audience.small": s("Diese Umfrage ist anonym, aber ihr Publikum hat nur %d Personen, und Ergebnisse brauchen mindestens %d Antworten: Sie könnten nie gezeigt werden. Nimm weitere Personen oder Kanäle in to= auf oder frag mit anonymous=no, damit alle wissen, dass ihr Name zu sehen ist."),
+		"pulse.err.audience.small": s("Diese Umfrage ist anonym, aber sie hat nur %d Empfänger, und Ergebnisse brauchen mindestens %d Antworten: Sie könnten nie gezeigt werden. Nimm weitere Personen oder Kanäle in to= auf oder frag mit anonymous=no, damit alle wissen, dass ihr Name zu sehen ist."),
 		"pulse.res.part.matrix":    s("nur in der Können/Wollen-Matrix gezeigt: zu wenige haben nur eine ihrer beiden Fragen beantwortet, um sie getrennt zu zeigen"),
-		"pulse.res.seg.merged":     s("Nicht getrennt gezeigt: Jedes Publikum braucht mindestens %d Antworten, und ebenso die unter „andere“ zusammengefassten."),
+		"pulse.res.seg.merged":     s("Nicht getrennt gezeigt: Jede Empfängergruppe braucht mindestens %d Antworten, und ebenso die unter „andere“ zusammengefassten."),
 		"pulse.res.seg.others":     s("andere (%s)"),
 		"pulse.res.named":          s("Antworten mit Namen (anonymous=no)"),
 		"pulse.res.named.none":     s("Noch hat niemand alle Fragen beantwortet."),
-		"pulse.export.notyet":      s("Runde %[1]s ist offen bis %[2]s. Exporte enthalten nur geschlossene Runden, damit sich nicht zwei Exporte vergleichen lassen, um eine einzelne Antwort herauszufinden; vorzeitig schließen mit pulse close %[1]s."),
+		"pulse.export.notyet":      s("Runde %[1]s ist offen bis %[2]s. Exporte enthalten nur geschlossene Runden, damit sich nicht zwei Exporte vergleichen lassen, um eine einzelne Antwort herauszufinden; vorzeitig schließen mit umfrage schließen %[1]s."),
 		"pulse.export.done.named": plural.Selectf(1, "%d",
 			plural.One, "%d Antwortzeile aus Runde %s, mit dem Namen der Person, die sie gab (die Umfrage ist nicht anonym).",
 			plural.Other, "%d Antwortzeilen aus Runde %s, mit den Namen der Personen, die sie gaben (die Umfrage ist nicht anonym)."),
-		"pulse.dm.privacy":     s("Was herald speichert: schreib privacy."),
+		"pulse.dm.privacy":     s("Was herald speichert: schreib datenschutz."),
 		"feedback.err.rate":    s("Du hast die Grenze von %d Ideen pro Stunde erreicht. Bitte schick die nächste später."),
-		"cmd.privacy.usage":    s("privacy"),
+		"cmd.privacy.usage":    s("datenschutz"),
 		"cmd.privacy.summary":  s("Was herald über dich speichert und was Admins sehen, in einfachen Worten."),
-		"cmd.privacy.help":     s("privacy erklärt, was herald speichert, was Admins von Umfrageantworten und Feedback sehen, was jemand mit Zugriff auf die Datenbank sehen könnte und wie ein Betriebsrat das prüfen kann."),
+		"cmd.privacy.help":     s("datenschutz erklärt, was herald speichert, was Admins von Umfrageantworten und Feedback sehen, was jemand mit Zugriff auf die Datenbank sehen könnte und wie ein Betriebsrat das prüfen kann."),
 		"privacy.header":       s("🔒 Was herald speichert und wer es sieht"),
 		"privacy.stored.label": s("Was gespeichert wird"),
-		"privacy.stored":       s("Shout-outs mit ihrem Absender, Kernbotschaften mit den Bestätigungen, und die Sprache, die du gewählt hast. Bei einer anonymen Umfrage: die Antworten als Zählungen je Frage und Publikum, Freitexte in zufälliger Reihenfolge, und deine Antworten auf eine Umfrage zusammen, ohne jede Spur von dir. Wer gefragt wurde, wird als Code gespeichert, der sich jede Runde ändert, nur damit du einmal antworten und erinnert werden kannst; wenn die Runde endet, wird er gelöscht. Feedback wird in den Feedback-Kanal gepostet und nicht gespeichert."),
+		"privacy.stored":       s("Shout-outs mit ihrem Absender, Kernbotschaften mit den Bestätigungen, und die Sprache, die du gewählt hast. Bei einer anonymen Umfrage: die Antworten als Zählungen je Frage und Empfängergruppe, Freitexte in zufälliger Reihenfolge, und deine Antworten auf eine Umfrage zusammen, ohne jede Spur von dir. Wer gefragt wurde, wird als Code gespeichert, der sich jede Runde ändert, nur damit du einmal antworten und erinnert werden kannst; wenn die Runde endet, wird er gelöscht. Feedback wird in den Feedback-Kanal gepostet und nicht gespeichert."),
 		"privacy.admins.label": s("Was Admins sehen"),
-		"privacy.admins":       s("Jede Zahl einer anonymen Umfrage (eine Frage, ein Publikum, ein Diagramm, der Verlauf, ein Export, ein Ziel, der Bericht) steht für mindestens %d Antworten, und keine zwei Zahlen lassen sich voneinander abziehen, um auf weniger zu kommen: Kleine Gruppen werden unter „andere“ zusammengefasst oder nicht getrennt gezeigt. Freitexte erscheinen ab %[1]d Antworten auf die Frage, in zufälliger Reihenfolge. Solange eine Runde offen ist, wird nur ihre Rücklaufquote gezeigt; Zahlen, Diagramme und Exporte kommen, sobald sie geschlossen ist. Exporte haben Zeilen in zufälliger Reihenfolge und Freitexte getrennt von Bewertungen. Nur eine Umfrage, die in ihrer Nachricht als „nicht anonym“ markiert ist, zeigt deinen Namen, neben deinen Antworten. Feedback trägt keinen Namen; Erwähnungen und Links darin erscheinen als einfacher Text."),
+		"privacy.admins":       s("Jede Zahl einer anonymen Umfrage (eine Frage, eine Empfängergruppe, ein Diagramm, der Verlauf, ein Export, ein Ziel, der Bericht) steht für mindestens %d Antworten, und keine zwei Zahlen lassen sich voneinander abziehen, um auf weniger zu kommen: Kleine Gruppen werden unter „andere“ zusammengefasst oder nicht getrennt gezeigt. Freitexte erscheinen ab %[1]d Antworten auf die Frage, in zufälliger Reihenfolge. Solange eine Runde offen ist, wird nur ihre Rücklaufquote gezeigt; Zahlen, Diagramme und Exporte kommen, sobald sie geschlossen ist. Exporte haben Zeilen in zufälliger Reihenfolge und Freitexte getrennt von Bewertungen. Nur eine Umfrage, die in ihrer Nachricht als „nicht anonym“ markiert ist, zeigt deinen Namen, neben deinen Antworten. Feedback trägt keinen Namen; Erwähnungen und Links darin erscheinen als einfacher Text."),
 		"privacy.db.label":     s("Mit Zugriff auf die Datenbank"),
 		"privacy.db":           s("Wer die Datenbank liest, sieht die Zählungen, die Freitexte und die anonymen Antwortsätze, in einer Reihenfolge, die nichts darüber sagt, wer wann geantwortet hat. Solange eine Runde offen ist, ließe sich erkennen, wer schon geantwortet hat (nicht was), und die Antworten von jemandem, der eine Umfrage mit mehreren Fragen erst halb beantwortet hat, liegen bis zur letzten Antwort oder zum Ende der Runde neben einem Code dieser Person. Wer der Datenbank live zusieht, sieht Zählungen sich ändern, wenn jemand klickt."),
 		"privacy.check.label":  s("So lässt es sich prüfen"),

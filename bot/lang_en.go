@@ -104,11 +104,11 @@ func english() map[string]catalog.Message {
 		// --- pulses ---
 		"cmd.pulse.usage":   s("pulse new \"<question>\" type=<nps|scale5|yesno|choice:A|B|…|text> to=<#channel @person…> [every=\"<schedule>\"] [closes=3d] [anonymous=yes|no]"),
 		"cmd.pulse.summary": s("Short anonymous pulse surveys: eNPS, scales, can/want; results, reminders and CSV (admins)."),
-		"cmd.pulse.help": s("Ask your people a question right in chat. Everyone in the audience gets a direct message and answers with one click; answers are anonymous unless you say anonymous=no.\n\n" +
+		"cmd.pulse.help": s("Ask your people a question right in chat. Everyone asked gets a direct message and answers, mostly with one click; answers are anonymous unless you say anonymous=no.\n\n" +
 			"• pulse new \"How clear is our goal for Q1?\" type=scale5 to=#team\n" +
 			"• pulse new \"Which training do you want?\" type=choice:CRM|Reporting|Mobile to=#sales closes=2d\n" +
 			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
-			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID\n" +
+			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID · pulse delete ID\n" +
 			"• pulse stop ID: a recurring pulse opens no more rounds\n\n" +
 			"Types: nps (0–10), scale5 (1–5), yesno, choice (2–10 options), text. A round closes after 3 days unless you set closes= (36h, 2d, 1w). Results stay hidden until enough people have answered, for every team too."),
 		"cmd.answer.usage":   s("answer ID [question number] <answer>"),
@@ -163,7 +163,7 @@ func english() map[string]catalog.Message {
 		"pulse.list.more":     s("… and %d more"),
 		"pulse.list.open":     s("open until %s"),
 		"pulse.list.closed":   s("closed"),
-		"pulse.list.line":     s("%s “%s” · round %d %s · %d of %d answered"),
+		"pulse.list.line":     s("%[3]s “%[2]s” · %[4]s · %[5]d of %[6]d answered"),
 		"pulse.closed.now":    s("Round %s is closed; no more answers are taken."),
 		"pulse.reminded": plural.Selectf(1, "%d",
 			"=0", "Everyone has answered round %[2]s already; no reminder needed.",
@@ -176,7 +176,7 @@ func english() map[string]catalog.Message {
 		"pulse.reminder.header":    s("⏰ Reminder: 📊 %s"),
 		"pulse.dm.header":          s("Pulse survey from %s"),
 		"pulse.dm.intro":           s("A quick question, one click to answer:"),
-		"pulse.dm.step":            s("Question %d of %d, one click each:"),
+		"pulse.dm.step":            s("Question %d of %d:"),
 		"pulse.dm.anon":            s("🔒 Anonymous: your answer is stored without your name, and results show only once at least %d people have answered."),
 		"pulse.dm.named":           s("👤 Not anonymous: %s will see your name next to your answers."),
 		"pulse.dm.closes":          s("Closes %s."),
@@ -213,7 +213,7 @@ func english() map[string]catalog.Message {
 		"pulse.res.closed":         s("Closed."),
 		"pulse.res.rate":           s("Response rate: %d of %d (%d%%)"),
 		"pulse.res.open.anon":      s("The figures show once the round closes: seen before and after one person answers, they would tell that answer. To see them now, close it: pulse close %s."),
-		"pulse.res.withheld":       s("Results are withheld to protect anonymity: %d of %d answers needed."),
+		"pulse.res.withheld":       s("To protect anonymity, results show once at least %[2]d people have answered; %[1]d have so far."),
 		"pulse.res.enps":           s("eNPS %+d · promoters %d%% · passives %d%% · detractors %d%%"),
 		"pulse.res.avg":            s("Average %.1f of 5"),
 		"pulse.res.yesno":          s("Yes %d%% (%d) · No %d%% (%d)"),
@@ -237,7 +237,7 @@ func english() map[string]catalog.Message {
 		"pulse.res.segments":      s("By audience"),
 		"pulse.res.seg":           s("%s %s (%d answered)"),
 		"pulse.res.seg.none":      s("%d answered"),
-		"pulse.res.part.withheld": s("withheld to protect anonymity: %d of %d answers needed"),
+		"pulse.res.part.withheld": s("hidden to protect anonymity until at least %[2]d people answer this question (%[1]d so far)"),
 		"pulse.res.trend":         s("Trend (%s)"),
 		"pulse.res.round":         s("R%d"),
 		"pulse.res.answers":       s("answers"),
@@ -250,12 +250,13 @@ func english() map[string]catalog.Message {
 			plural.Other, "%d answer rows of round %s, without names."),
 
 		// --- goals ---
-		"cmd.goal.usage":   s("goal add \"<name>\" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD> | goal list"),
+		"cmd.goal.usage":   s("goal add \"<name>\" metric=<enps:PULSE_ID|shoutouts> target=<n> by=<YYYY-MM-DD> | goal list | goal delete ID"),
 		"cmd.goal.summary": s("Measurable goals of the change and how far along they are (admins)."),
 		"cmd.goal.help": s("Set measurable goals and follow their progress; the executive digest shows them too.\n\n" +
 			"• goal add \"Engaged team\" metric=enps:P1 target=20 by=2027-03-31: the latest eNPS of pulse P1\n" +
 			"• goal add \"Celebrate wins\" metric=shoutouts target=100 by=2026-12-31: shout-outs from today until then\n" +
-			"• goal list"),
+			"• goal list\n" +
+			"• goal delete ID: asks first; goal delete ID yes deletes it"),
 		"goal.err.sub":          s("Try goal add or goal list."),
 		"goal.err.name":         s("Start with the goal's name in quotes, for example goal add \"Engaged team\" …"),
 		"goal.err.name.long":    s("Keep the name under %d characters."),
@@ -295,21 +296,27 @@ func english() map[string]catalog.Message {
 		"weekday.4":    s("Thu"),
 		"weekday.5":    s("Fri"),
 		"weekday.6":    s("Sat"),
-		"keymsg.never": s("no more runs"),
+		"keymsg.never": s("no more sends"),
 		"quote":        s("“%s”"),
 
-		"schedule.err.empty":    s("The schedule is empty. Example: keymsg add \"every monday at 9:00\" #general Our update."),
-		"schedule.err.bad":      s("I can't read the schedule %q. Write a phrase such as \"every monday at 9:00\", \"every weekday at 10:00\", \"every 2 weeks on friday at 15:00\", \"every month on the 1st at 9:00\", \"every month on the first monday at 9:00\" or \"on 2027-01-15 at 9:00\", optionally followed by a time zone such as Europe/Berlin; or a cron expression such as \"0 9 * * 1-5\"."),
-		"schedule.err.noat":     s("The schedule %q needs a time of day. Example: every monday at 9:00."),
-		"schedule.err.time":     s("%q is not a time of day. Write it as HH:MM on a 24-hour clock, for example 9:00 or 15:30."),
-		"schedule.err.zone":     s("%q is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York."),
-		"schedule.err.cron":     s("%q is not a valid cron expression: %s. Cron has five fields (minute hour day-of-month month weekday), for example \"0 9 * * 1-5\" for weekdays at 9:00."),
-		"schedule.err.day":      s("%q is not a day of the week. Example: every monday at 9:00."),
-		"schedule.err.date":     s("%q is not a date. Write it as YYYY-MM-DD, for example on 2027-01-15 at 9:00."),
-		"schedule.err.past":     s("%s has already passed. Pick a date still to come, for example on 2027-01-15 at 9:00."),
-		"schedule.err.never":    s("The schedule %q never happens (like February 30). Example: every month on the 1st at 9:00."),
-		"schedule.err.interval": s("%q is not a number of weeks from 1 to 52. Example: every 2 weeks on friday at 15:00."),
-		"schedule.err.dom":      s("%q is not a day of the month. Write 1st to 31st, or first/second/third/fourth/last and a weekday, for example every month on the first monday at 9:00."),
+		"schedule.err.empty":        s("The schedule is empty. Example: keymsg add \"every monday at 9:00\" #general Our update."),
+		"schedule.err.bad":          s("I can't read the schedule %q. Write a phrase such as \"every monday at 9:00\", \"every weekday at 10:00\", \"every 2 weeks on friday at 15:00\", \"every month on the 1st at 9:00\", \"every month on the first monday at 9:00\" or \"on 2027-01-15 at 9:00\", optionally followed by a time zone such as Europe/Berlin; or a cron expression such as \"0 9 * * 1-5\"."),
+		"schedule.err.noat":         s("The schedule %q needs a time of day. Example: every monday at 9:00."),
+		"schedule.err.time":         s("%q is not a time of day. Write it as HH:MM on a 24-hour clock, for example 9:00 or 15:30."),
+		"schedule.err.zone":         s("%q is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York."),
+		"schedule.err.cron":         s("%q is not a cron expression I can read. Cron has five fields (minute hour day month weekday), for example \"0 9 * * 1-5\" for weekdays at 9:00."),
+		"schedule.err.cron.minute":  s("In %[2]q, %[1]q is not a valid minute: minutes run from 0 to 59. Example: \"30 9 * * 1-5\" is 9:30 on weekdays."),
+		"schedule.err.cron.hour":    s("In %[2]q, %[1]q is not a valid hour: hours run from 0 to 23. Example: \"0 15 * * 1-5\" is 15:00 on weekdays."),
+		"schedule.err.cron.day":     s("In %[2]q, %[1]q is not a valid day of the month: days of the month run from 1 to 31. Example: \"0 9 1 * *\" is the 1st of each month at 9:00."),
+		"schedule.err.cron.month":   s("In %[2]q, %[1]q is not a valid month: months run from 1 to 12. Example: \"0 9 1 1,7 *\" is 1 January and 1 July at 9:00."),
+		"schedule.err.cron.weekday": s("In %[2]q, %[1]q is not a valid weekday: weekdays run from 0 (Sunday) to 6 (Saturday). Example: \"0 9 * * 1-5\" is Monday to Friday at 9:00."),
+		"schedule.err.trailing":     s("I don't understand %q after the time in %q. End the schedule with its time (and a time zone if you like), for example every monday at 9:00."),
+		"schedule.err.day":          s("%q is not a day of the week. Example: every monday at 9:00."),
+		"schedule.err.date":         s("%q is not a date. Write it as YYYY-MM-DD, for example on 2027-01-15 at 9:00."),
+		"schedule.err.past":         s("%s has already passed. Pick a date still to come, for example on 2027-01-15 at 9:00."),
+		"schedule.err.never":        s("The schedule %q never happens (like February 30). Example: every month on the 1st at 9:00."),
+		"schedule.err.interval":     s("%q is not a number of weeks from 1 to 52. Example: every 2 weeks on friday at 15:00."),
+		"schedule.err.dom":          s("%q is not a day of the month. Write 1st to 31st, or first/second/third/fourth/last and a weekday, for example every month on the first monday at 9:00."),
 
 		"cmd.keymsg.usage":   s("keymsg add \"<schedule>\" <#channel or @person…> <text> | list | show ID | preview ID | pause ID | resume ID | delete ID | send ID"),
 		"cmd.keymsg.summary": s("Recurring key messages with an acknowledgement button (admins)."),
@@ -336,8 +343,8 @@ func english() map[string]catalog.Message {
 		"keymsg.list.empty":     s("There are no key messages yet. Start with keymsg add \"every monday at 9:00\" #general Your text."),
 		"keymsg.status.paused":  s("paused"),
 		"keymsg.status.next":    s("next: %s"),
-		"keymsg.preview.header": s("Next sends of %s"),
-		"keymsg.preview.none":   s("This schedule has no more runs."),
+		"keymsg.preview.header": s("Next sends of key message %s"),
+		"keymsg.preview.none":   s("No more sends are scheduled."),
 		"keymsg.preview.zone":   s("Schedule “%s”, times in %s."),
 		"keymsg.preview.paused": s("It is paused: nothing goes out until keymsg resume %s."),
 		"keymsg.show.header":    s("Key message %s"),
@@ -380,7 +387,7 @@ func english() map[string]catalog.Message {
 		"cmd.digest.help": s("The digest sums up a month for the executives: how many shout-outs, who and which values stood out, and a few quotes; pulse and goal results as they exist.\n\n" +
 			"• digest preview [YYYY-MM]: see it yourself (default: this month)\n" +
 			"• digest send [YYYY-MM]: send it to the executives now\n\n" +
-			"It also goes out by itself on the first working day of each month at 9:00, covering the month before."),
+			"It also goes out by itself on the first working day of each month at 9:00, covering the month before. A working day is Monday to Friday: herald knows no public holidays, so on 1 January it goes out if that is a weekday."),
 		"digest.err.nosub":  s("Preview or send? Try digest preview."),
 		"digest.err.noexec": s("No executives are set up for this workspace, so there is no one to send the digest to. An operator sets them in HERALD_EXECUTIVES."),
 		"digest.sent": plural.Selectf(2, "%d",
@@ -472,7 +479,7 @@ func english() map[string]catalog.Message {
 			"• language: which language herald uses with you, and why\n" +
 			"• language de: speak German with me (or: language deutsch)\n" +
 			"• language en: speak English with me\n" +
-			"• language auto: forget my choice; use my chat app's language, else the workspace default"),
+			"• language auto: clear my choice; use my chat app's language, else the workspace default"),
 		"language.name.en":      s("English"),
 		"language.name.de":      s("Deutsch"),
 		"language.current":      s("herald speaks %s with you (%s). Change it with language en or language de."),
@@ -480,9 +487,48 @@ func english() map[string]catalog.Message {
 		"language.how.platform": s("from your chat app"),
 		"language.how.default":  s("the workspace default"),
 		"language.set":          s("From now on I speak English with you."),
-		"language.auto":         s("Your choice is forgotten; I speak %s with you now, from your chat app or the workspace default."),
+		"language.auto":         s("Done: your own choice is cleared. I now speak %s with you, the language of your chat app or else the workspace default."),
 		"language.err.unknown":  s("I don't speak %q. I speak: %s."),
 
+		// --- guardrails, deleting, headlines ---
+		"schedule.err.once":      s("%q happens only once, so it can't repeat. Write a repeating schedule, for example every monday at 9:00."),
+		"schedule.err.often":     s("%q would run every %s; herald runs a schedule at most every %s, so that nobody gets flooded. Example: every weekday at 9:00."),
+		"pulse.err.closes.every": s("closes=%s is longer than the %[3]s between two rounds of %[2]q, so rounds would overlap. Choose closes=%[3]s or less."),
+		"pulse.delete.confirm": plural.Selectf(3, "%d",
+			plural.One, "This deletes pulse %[1]s “%[2]s” for good, with its %[3]d round and every answer. To go ahead, type: pulse delete %[1]s yes",
+			plural.Other, "This deletes pulse %[1]s “%[2]s” for good, with its %[3]d rounds and every answer. To go ahead, type: pulse delete %[1]s yes"),
+		"pulse.deleted":          s("Pulse %s is deleted with all its rounds and answers."),
+		"goal.delete.confirm":    s("This deletes goal %[1]s “%[2]s” for good. To go ahead, type: goal delete %[1]s yes"),
+		"goal.deleted":           s("Goal %s is deleted."),
+		"goal.err.id":            s("Name the goal: %s ID, for example G1."),
+		"goal.err.notfound":      s("There is no goal %q. goal list shows them all."),
+		"goal.err.target.low":    s("target=%d: a number of shout-outs to reach is at least 1."),
+		"pulse.dm.intro.text":    s("A quick question, answer in a few words:"),
+		"pulse.res.enps.short":   s("eNPS"),
+		"pulse.res.choice.short": s("top choice"),
+		"pulse.res.texts.short":  s("written answers"),
+		"digest.pulse.choice":    s("%s: most chose “%s” (%d%%)"),
+		"digest.pulse.texts": plural.Selectf(1, "%d",
+			"=0", "%[2]s: no written answers",
+			plural.One, "%[2]s: %[1]d written answer",
+			plural.Other, "%[2]s: %[1]d written answers"),
+		"console.help": s("In this console: as @name <command> acts as someone else (as @anna answer P1 9), and click N presses button N of a message above (click 3, or click 3 9 for a rating). Charts and exports are saved as files; their path is printed."),
+		"console.click.none": plural.Selectf(2, "%d",
+			"=0", "There is no button %[1]d: no button has been printed yet.",
+			plural.Other, "There is no button %[1]d: the buttons printed so far are numbered 1 to %[2]d."),
+		"console.saved":              s("(%s; saved as %s)"),
+		"console.saved.file":         s("(saved as %s)"),
+		"console.save.failed":        s("(%s: could not be saved: %s)"),
+		"layout.when":                s("2006-01-02 15:04 MST"),
+		"layout.date":                s("2006-01-02"),
+		"layout.day":                 s("Jan 2"),
+		"shoutout.list.more":         s("… and %d more; shoutout top sums up the whole month."),
+		"shoutout.list.none":         s("No shout-outs were given in %s."),
+		"pulse.err.remind.closed":    s("Round %s is closed, so there is no one left to remind."),
+		"pulse.list.stopped":         s("stopped: no more rounds"),
+		"pulse.list.every":           s("repeats %s"),
+		"answer.err.question.range":  s("Pulse %[1]s has questions 1 to %[2]d, so there is no question %[3]d. Example: answer %[1]s 1 4."),
+		"pulse.err.template.unknown": s("There is no template %q. The templates are: %s."),
 		// --- anonymity and privacy ---
 		"pulse.err.audience.small": s("This pulse is anonymous, but its audience has only %d people, and results need at least %d answers: they could never be shown. Add people or channels to to=, or ask with anonymous=no so that everyone is told their name is seen."),
 		"pulse.res.part.matrix":    s("shown in the can/want matrix only: too few people answered just one of its two questions to show them apart"),

@@ -95,6 +95,11 @@ func (l *languages) requestLang(ctx context.Context, req Request) string {
 	return l.cat.Lang(req.Lang)
 }
 
+// Lang returns the language herald speaks with req's user: their choice,
+// else their chat app's (req.Lang), else the default. Adapters that write
+// words of their own use it.
+func (b *Bot) Lang(ctx context.Context, req Request) string { return b.langs.requestLang(ctx, req) }
+
 // language handles "language" (show), "language <en|de>" (choose) and
 // "language auto" (forget the choice).
 func (l *languages) language(ctx context.Context, c *call) (*Message, error) {

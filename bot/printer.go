@@ -81,14 +81,24 @@ func monthKey(m time.Month) string { return fmt.Sprintf("month.%d", int(m)) }
 // weekdayKey is the catalog key of a weekday's short name: "weekday.0" (Sunday) … "weekday.6".
 func weekdayKey(d time.Weekday) string { return fmt.Sprintf("weekday.%d", int(d)) }
 
-// When renders t in loc as "Mon 2026-11-23 09:00 CET".
+// When renders t in loc as the language writes a date and time: "Mon
+// 2026-11-23 09:00 CET", "Mo. 23.11.2026 09:00 CET".
 func (p Printer) When(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return p.T("keymsg.never")
 	}
 	t = t.In(loc)
-	return p.Weekday(t.Weekday()) + " " + t.Format("2006-01-02 15:04 MST")
+	return p.Weekday(t.Weekday()) + " " + t.Format(p.T("layout.when"))
 }
+
+// Day renders the date of t in loc, short, as the language writes it: "Dec 1", "01.12.".
+func (p Printer) Day(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format(p.T("layout.day"))
+}
+
+// Date renders the calendar date of t as the language writes it:
+// "2026-12-31", "31.12.2026".
+func (p Printer) Date(t time.Time) string { return t.Format(p.T("layout.date")) }
 
 // MonthName renders m as "November 2026".
 func (p Printer) MonthName(m Month) string {

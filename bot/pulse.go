@@ -171,6 +171,9 @@ type RoundKey struct {
 type PulseStore interface {
 	// CreatePulse stores p and sets p.ID ("P1", "P2", … per space).
 	CreatePulse(ctx context.Context, p *Pulse) error
+	// DeletePulse removes a pulse with its rounds and answers. Returns
+	// ENOTFOUND if it does not exist.
+	DeletePulse(ctx context.Context, space, id string) error
 	// UpdatePulse stores a changed p.
 	UpdatePulse(ctx context.Context, p *Pulse) error
 	// Pulse returns a pulse. Returns ENOTFOUND if it does not exist.

@@ -52,6 +52,7 @@ func (ps *pulses) commands() []command {
 			{name: "remind", run: ps.withRound("remind", ps.remindCmd)},
 			{name: "export", run: ps.withRound("export", ps.exportCmd)},
 			{name: "stop", run: ps.pulseStop},
+			{name: "delete", run: ps.pulseDelete},
 		},
 	}, {
 		name: "answer", private: true, run: ps.answerCmd,
@@ -83,6 +84,9 @@ func (ps *pulses) exportCmd(ctx context.Context, c *call, p *Pulse, r *Round) (*
 }
 
 func (ps *pulses) remindCmd(ctx context.Context, c *call, p *Pulse, r *Round) (*Message, error) {
+	if r.Closed {
+		return nil, Errorf(ECONFLICT, "pulse.err.remind.closed", r.ID())
+	}
 	n, err := ps.remind(ctx, p, r)
 	if err != nil {
 		return nil, err
@@ -152,14 +156,13 @@ func (ps *pulses) pulseTemplate(ctx context.Context, c *call) (*Message, error) 
 		if near, ok := closest(name, templates); ok {
 			return nil, Errorf(EINVALID, "err.unknown.near", "pulse template "+args[0], "pulse template "+near)
 		}
-		return nil, usageError("pulse", "pulse.err.template", strings.Join(templates, ", "))
+		return nil, Errorf(EINVALID, "pulse.err.template.unknown", args[0], strings.Join(templates, ", "))
 	}
 	o, err := ps.parseOptions(c, "pulse", args[1:], false)
 	if err != nil {
 		return nil, err
 	}
-	title, qs := ps.templatePulse(name)
-	return ps.startPulse(ctx, c, &Pulse{Title: title, Template: name, Questions: qs}, o)
+	return ps.startPulse(ctx, c, ps.templatePulse(name), o)
 }
 
 // startPulse stores a new pulse and opens its first round now.
@@ -183,7 +186,7 @@ func (ps *pulses) startPulse(ctx context.Context, c *call, p *Pulse, o pulseOpti
 	if err != nil {
 		return nil, err
 	}
-	text := c.t("pulse.started", p.ID, p.Title, r.Invited, c.when(r.Closes, ps.loc))
+	text := c.t("pulse.started", p.ID, title(c.p(), p), r.Invited, c.when(r.Closes, ps.loc))
 	if p.Every != "" {
 		text += "\n" + c.t("pulse.started.every", p.Every)
 	}
@@ -227,9 +230,12 @@ func (ps *pulses) pulseList(ctx context.Context, c *call) (*Message, error) {
 		if r.Closed {
 			state = c.t("pulse.list.closed")
 		}
-		line := c.t("pulse.list.line", p.ID, p.Title, r.N, state, t.Respondents, r.Invited)
-		if p.Every != "" {
-			line += " · " + p.Every
+		line := c.t("pulse.list.line", p.ID, title(c.p(), p), r.ID(), state, t.Respondents, r.Invited)
+		switch {
+		case p.Every != "" && p.Stopped:
+			line += " · " + c.t("pulse.list.stopped")
+		case p.Every != "":
+			line += " · " + c.t("pulse.list.every", p.Every)
 		}
 		lines = append(lines, "• "+line)
 	}
@@ -248,7 +254,7 @@ func (ps *pulses) pulseClose(ctx context.Context, c *call, p *Pulse, r *Round) (
 	if err != nil {
 		return nil, err
 	}
-	res.Context = strings.TrimSpace(c.t("pulse.closed.now", r.ID()) + "\n" + res.Context)
+	res.Context = c.t("pulse.closed.now", r.ID()) // says it is closed, in place of the results' own "Closed."
 	return res, nil
 }
 
@@ -302,8 +308,11 @@ func (ps *pulses) answerCmd(ctx context.Context, c *call) (*Message, error) {
 	q, rest := 1, c.args[1:]
 	if len(p.Questions) > 1 {
 		n, err := strconv.Atoi(strings.TrimPrefix(strings.ToLower(rest[0]), "q"))
-		if err != nil || n < 1 || n > len(p.Questions) || len(rest) < 2 {
+		switch {
+		case err != nil || len(rest) < 2:
 			return nil, Errorf(EINVALID, "answer.err.question", p.ID, len(p.Questions))
+		case n < 1 || n > len(p.Questions):
+			return nil, Errorf(EINVALID, "answer.err.question.range", p.ID, len(p.Questions), n)
 		}
 		q, rest = n, rest[1:]
 	}
@@ -363,7 +372,7 @@ func (ps *pulses) textAction(ctx context.Context, c *call) (*Message, error) {
 		hint = c.t("pulse.dm.named", p.Owner.Label())
 	}
 	m.Form = &Form{
-		Title: c.t("pulse.form.title"), Label: p.Questions[q-1].Text, Hint: hint, Submit: c.t("pulse.form.submit"),
+		Title: c.t("pulse.form.title"), Label: questionText(c.p(), p, q), Hint: hint, Submit: c.t("pulse.form.submit"),
 		Action: ActionPulseText, Value: c.req.Action.Value, Multiline: true, MaxLength: maxTextAnswer,
 	}
 	return m, nil

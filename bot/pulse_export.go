@@ -83,7 +83,7 @@ func (x *exporter) head() []string {
 		head = append(head, pr.T("pulse.csv.person"))
 	}
 	for _, q := range x.cols {
-		head = append(head, fmt.Sprintf("%d. %s", q, x.p.Questions[q-1].Text))
+		head = append(head, fmt.Sprintf("%d. %s", q, questionText(pr, x.p, q)))
 	}
 	return head
 }

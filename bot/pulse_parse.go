@@ -30,6 +30,7 @@ type pulseOptions struct {
 	typ       string
 	audience  []Ref
 	every     string
+	repeat    time.Duration // the shortest time between two rounds of every
 	closes    time.Duration
 	anonymous bool
 }
@@ -78,9 +79,11 @@ func (ps *pulses) parseOptions(c *call, cmd string, words []string, allowType bo
 			if ps.sched.schedules == nil {
 				return o, Errorf(EINVALID, "pulse.err.every.off").on("every")
 			}
-			if _, err := ps.sched.parse(o.every, c.now); err != nil {
+			_, repeat, err := ps.sched.parseRepeat(o.every, c.now, false)
+			if err != nil {
 				return o, fieldError(err, "every") // says what is wrong with the schedule, with an example
 			}
+			o.repeat = repeat
 		case "closes":
 			d, ok := parseDuration(val)
 			if !ok {
@@ -106,7 +109,21 @@ func (ps *pulses) parseOptions(c *call, cmd string, words []string, allowType bo
 	if len(o.audience) == 0 {
 		return o, usageError(cmd, "pulse.err.to").on("to")
 	}
-	return o, nil
+	return o, checkCloses(&o, seen["closes"])
+}
+
+// checkCloses keeps the rounds of a recurring pulse apart: a round closes
+// before the next one opens. Without closes= the default is shortened to
+// fit; a closes= longer than the time between rounds is refused.
+func checkCloses(o *pulseOptions, given bool) error {
+	if o.every == "" || o.closes <= o.repeat {
+		return nil
+	}
+	if !given {
+		o.closes = o.repeat
+		return nil
+	}
+	return Errorf(EINVALID, "pulse.err.closes.every", formatDuration(o.closes), o.every, formatDuration(o.repeat)).on("closes")
 }
 
 func splitTargets(s string) []string {
@@ -188,29 +205,44 @@ func parseQuestion(text, typ string) (Question, error) {
 	return q, nil
 }
 
-// templatePulse returns the questions and title of a template, in herald's
-// default language (respondents read them as written).
-func (ps *pulses) templatePulse(name string) (title string, qs []Question) {
+// templateQuestions are the questions of each template; their texts are in
+// the catalog (templateKey), rendered in each reader's language.
+var templateQuestions = map[string][]Question{
+	"enps":     {{Type: QNPS}, {Type: QText}},
+	"canwant":  {{Type: QScale5, Role: RoleCan}, {Type: QScale5, Role: RoleWant}},
+	"adoption": {{Type: QScale5}, {Type: QYesNo}, {Type: QText}},
+}
+
+// templateKey is the catalog key of a template's title ("title") or question
+// ("q1", "q2", …): "pulse.tpl.enps.q1".
+func templateKey(name, part string) string { return "pulse.tpl." + name + "." + part }
+
+// templatePulse returns a template's pulse, its texts in herald's default
+// language; people read them in their own (title, questionText).
+func (ps *pulses) templatePulse(name string) *Pulse {
 	pr := ps.cat.Printer("")
-	switch name {
-	case "enps":
-		return pr.T("pulse.tpl.enps.title"), []Question{
-			{Text: pr.T("pulse.tpl.enps.q1"), Type: QNPS},
-			{Text: pr.T("pulse.tpl.enps.q2"), Type: QText},
-		}
-	case "canwant":
-		return pr.T("pulse.tpl.canwant.title"), []Question{
-			{Text: pr.T("pulse.tpl.canwant.q1"), Type: QScale5, Role: RoleCan},
-			{Text: pr.T("pulse.tpl.canwant.q2"), Type: QScale5, Role: RoleWant},
-		}
-	case "adoption":
-		return pr.T("pulse.tpl.adoption.title"), []Question{
-			{Text: pr.T("pulse.tpl.adoption.q1"), Type: QScale5},
-			{Text: pr.T("pulse.tpl.adoption.q2"), Type: QYesNo},
-			{Text: pr.T("pulse.tpl.adoption.q3"), Type: QText},
-		}
+	qs := slices.Clone(templateQuestions[name])
+	for i := range qs {
+		qs[i].Text = pr.T(templateKey(name, "q"+strconv.Itoa(i+1)))
 	}
-	return "", nil
+	return &Pulse{Title: pr.T(templateKey(name, "title")), Template: name, Questions: qs}
+}
+
+// title returns p's title in pr's language: a template's from the catalog,
+// any other as its author wrote it.
+func title(pr Printer, p *Pulse) string {
+	if slices.Contains(templates, p.Template) {
+		return pr.T(templateKey(p.Template, "title"))
+	}
+	return p.Title
+}
+
+// questionText returns question q (1-based) of p in pr's language, as title does.
+func questionText(pr Printer, p *Pulse, q int) string {
+	if slices.Contains(templates, p.Template) && q <= len(templateQuestions[p.Template]) {
+		return pr.T(templateKey(p.Template, "q"+strconv.Itoa(q)))
+	}
+	return p.Questions[q-1].Text
 }
 
 // parseValue checks a raw answer to q and returns it as stored: the number

@@ -139,9 +139,8 @@ func matrixOf(p *Pulse, t *Tally, seg int) (Matrix, bool) {
 	return m, true
 }
 
-// headline is the one number that sums up a round, if it may be shown: the
-// can/want share of able and willing, else the eNPS, else the first scale's
-// average, else the first yes/no question's share of yes.
+// headline is the one number that sums up a round, with its name in lang, if
+// it may be shown (see headlineKind).
 func (ps *pulses) headline(lang string, p *Pulse, t *Tally) (label string, value float64, ok bool) {
 	if !ps.headlineShown(p, ps.disclose(p, t)) {
 		return "", 0, false
@@ -149,29 +148,14 @@ func (ps *pulses) headline(lang string, p *Pulse, t *Tally) (label string, value
 	return ps.headlineOf(lang, p, t)
 }
 
-// headlineOf computes the headline of t without asking whether it may be
-// shown; ok is false when nobody answered its question.
+// headlineOf computes the headline of t with its name in lang, without asking
+// whether it may be shown; ok is false when nobody answered its question.
 func (ps *pulses) headlineOf(lang string, p *Pulse, t *Tally) (label string, value float64, ok bool) {
-	pr := ps.cat.Printer(lang)
-	if m, ok := matrixOf(p, t, allSegments); ok {
-		return pr.T("pulse.res.aw.short"), float64(pct(m.AbleWilling, m.Total())), m.Total() > 0
-	}
-	q := headlineQuestion(p)
-	if q == 0 {
+	kind, value, ok := headlineKind(p, t)
+	if kind == "" {
 		return "", 0, false
 	}
-	c := t.counts(q, allSegments)
-	if total(c) == 0 {
-		return "", 0, false
-	}
-	switch p.Questions[q-1].Type {
-	case QNPS:
-		return "eNPS", float64(npsOf(c).Score), true
-	case QScale5:
-		return pr.T("pulse.res.avg.short"), math.Round(average(c)*10) / 10, true
-	default:
-		return pr.T("pulse.res.yes.short"), float64(pct(c["yes"], total(c))), true
-	}
+	return ps.cat.T(lang, headlineKey(kind)), value, ok
 }
 
 // formatHeadline renders a headline value: eNPS with a sign, shares with %.
@@ -220,7 +204,7 @@ func (ps *pulses) results(ctx context.Context, lang string, p *Pulse, r *Round) 
 	if err != nil {
 		return nil, fmt.Errorf("tally %s: %w", r.ID(), err)
 	}
-	m := &Message{Ephemeral: true, Header: pr.T("pulse.res.header", p.Title, r.ID())}
+	m := &Message{Ephemeral: true, Header: pr.T("pulse.res.header", title(pr, p), r.ID())}
 	state := pr.T("pulse.res.open", pr.When(r.Closes, ps.loc))
 	if r.Closed {
 		state = pr.T("pulse.res.closed")
@@ -302,7 +286,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 		return nil
 	}
 	pr := ps.cat.Printer(lang)
-	c := Chart{Title: p.Title, TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: pr.T("pulse.res.answers")}
+	c := Chart{Title: title(pr, p), TrendLabel: ps.trendLabel(lang, p, t), Trend: trend, DistLabel: pr.T("pulse.res.answers")}
 	d := ps.disclose(p, t)
 	mx, isMatrix := matrixOf(p, t, allSegments)
 	switch {
@@ -316,7 +300,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 	case !isMatrix:
 		c.Dist = ps.firstDistribution(lang, p, t, d)
 	}
-	if len(c.Dist) == 0 && len(c.Trend) == 0 {
+	if len(c.Dist) == 0 && len(c.Trend) < 2 { // one round is no trend
 		return nil
 	}
 	png, err := ps.charts.Draw(c)
@@ -324,7 +308,7 @@ func (ps *pulses) chart(lang string, p *Pulse, t *Tally, trend []ChartPoint) *Im
 		ps.log.Error("results chart failed; results sent without it", "pulse", p.ID, "err", err)
 		return nil
 	}
-	return &Image{PNG: png, Alt: pr.T("pulse.res.chart.alt", p.Title)}
+	return &Image{PNG: png, Alt: pr.T("pulse.res.chart.alt", title(pr, p))}
 }
 
 // firstDistribution returns the answers to the first counted question, unless
@@ -386,7 +370,7 @@ func (ps *pulses) valueLabel(lang string, q Question, v string) string {
 func (ps *pulses) questionField(lang string, p *Pulse, t *Tally, q int, d disclosure) Field {
 	pr := ps.cat.Printer(lang)
 	question := p.Questions[q-1]
-	f := Field{Label: fmt.Sprintf("%d. %s", q, question.Text)}
+	f := Field{Label: fmt.Sprintf("%d. %s", q, questionText(pr, p, q))}
 	counts := t.counts(q, allSegments)
 	n := total(counts)
 	switch all := t.answers(q, allSegments); {

@@ -180,7 +180,8 @@ func (ps *pulses) closeRound(ctx context.Context, p *Pulse, r *Round, by Ref) er
 	if !closed || by.Key() == p.Owner.Key() {
 		return nil
 	}
-	card, err := ps.results(ctx, "", p, r)
+	lang := ps.langs.of(ctx, []Ref{p.Owner})[p.Owner.Key()] // the owner reads the results in their language
+	card, err := ps.results(ctx, lang, p, r)
 	if err != nil {
 		return err
 	}
@@ -210,12 +211,12 @@ func (ps *pulses) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("answered %s: %w", r.ID(), err)
 	}
-	all := uint64(1)<<len(p.Questions) - 1
+	required := requiredQuestions(p)
 	langs := ps.langs.of(ctx, refs)
 	var msgs []Message
 	for i, u := range refs {
 		got, invited := answered[who[i]]
-		if !invited || got == all {
+		if !invited || got&required == required {
 			continue
 		}
 		m := ps.questionMessage(ps.cat.Lang(langs[u.Key()]), p, r, nextQuestion(got, len(p.Questions)), true)
@@ -229,6 +230,23 @@ func (ps *pulses) remind(ctx context.Context, p *Pulse, r *Round) (int, error) {
 		return 0, Unavailable("err.platform", fmt.Errorf("send reminders %s: %w", r.ID(), err))
 	}
 	return len(msgs), nil
+}
+
+// requiredQuestions returns, as bits (question q is bit q-1), the questions a
+// reminder waits for: every rating and choice, while a free-text question
+// is optional, unless the pulse asks nothing else.
+func requiredQuestions(p *Pulse) uint64 {
+	var all, required uint64
+	for i, q := range p.Questions {
+		all |= 1 << i
+		if q.Type != QText {
+			required |= 1 << i
+		}
+	}
+	if required == 0 {
+		return all
+	}
+	return required
 }
 
 // nextQuestion returns the first question (1-based) not in answered, or 0.
@@ -318,7 +336,8 @@ func valueHint(q Question) string {
 func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, reminder bool) Message {
 	pr := ps.cat.Printer(lang)
 	question := p.Questions[q-1]
-	title := p.Title
+	text := questionText(pr, p, q)
+	title := title(pr, p)
 	if p.Template == "" {
 		title = pr.T("pulse.dm.header", p.Owner.Label())
 	}
@@ -327,10 +346,13 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 		m.Header = pr.T("pulse.reminder.header", title)
 	}
 	intro := pr.T("pulse.dm.intro")
-	if len(p.Questions) > 1 {
+	switch {
+	case len(p.Questions) > 1:
 		intro = pr.T("pulse.dm.step", q, len(p.Questions))
+	case question.Type == QText:
+		intro = pr.T("pulse.dm.intro.text")
 	}
-	m.Text = Text{Str(intro + "\n"), Bold(question.Text)}
+	m.Text = Text{Str(intro + "\n"), Bold(text)}
 	value := r.ID() + "|" + strconv.Itoa(q)
 	switch question.Type {
 	case QNPS:
@@ -359,7 +381,7 @@ func (ps *pulses) questionMessage(lang string, p *Pulse, r *Round, q int, remind
 		anon = pr.T("pulse.dm.named", p.Owner.Label())
 	}
 	m.Context = anon + " " + pr.T("pulse.dm.closes", pr.When(r.Closes, ps.loc)) + " " + pr.T("pulse.dm.privacy")
-	m.Fallback = title + ": " + question.Text
+	m.Fallback = title + ": " + text
 	return m
 }
 

@@ -48,7 +48,7 @@ func TestPulseDefinitionErrors(t *testing.T) {
 		{give: `pulse new "Q" type=nps to=#team every=`, want: "pulse.err.every", args: []any{""}},
 		{give: `pulse new "` + strings.Repeat("x", 301) + `" type=nps to=#team`, want: "pulse.err.question.long", args: []any{301, 300}},
 		{give: `pulse new "Q" type=nps to=#nowhere`, want: "pulse.err.target.unknown", args: []any{"#nowhere"}},
-		{give: `pulse template stars to=#team`, want: "pulse.err.template", args: []any{"enps, canwant, adoption"}},
+		{give: `pulse template stars to=#team`, want: "pulse.err.template.unknown", args: []any{"stars", "enps, canwant, adoption"}},
 		{give: `pulse template enpss to=#team`, want: "err.unknown.near", args: []any{"pulse template enpss", "pulse template enps"}},
 		{give: `pulse template enps type=nps to=#team`, want: "pulse.err.key", args: []any{"type"}},
 		{give: `pulse results P9`, want: "pulse.err.notfound", args: []any{"P9"}},
@@ -483,11 +483,11 @@ func TestPulseTrendOverRounds(t *testing.T) {
 	mustContain(t, "trend", got, h.t("pulse.res.trend", "eNPS")+": R1: +0 → R2: +100")
 	old := text(h.run(h.owner, "pulse results P1.1"))
 	mustContain(t, "round 1 closed", old, h.t("pulse.res.closed"))
-	hl, err := h.bot.PulseHeadlines(t.Context(), "slack:T1", "2026-11")
+	hl, err := h.bot.PulseHeadlines(t.Context(), "slack:T1", "2026-11", "en")
 	if err != nil {
 		t.Fatalf("headlines: %v", err)
 	}
-	if len(hl) != 2 || hl[1].Value != 100 || !hl[1].HasPrevious || hl[1].Previous != 0 || hl[1].Label != "eNPS" {
+	if len(hl) != 2 || hl[1].Value != 100 || !hl[1].HasPrevious || hl[1].Previous != 0 || hl[1].Kind != bot.HeadENPS {
 		t.Errorf("got headlines %+v, want R1 +0 and R2 +100 after +0", hl)
 	}
 }

@@ -14,8 +14,10 @@ type handler func(ctx context.Context, c *call) (*Message, error)
 // mean", the admin refusal and the answers to a missing or unknown subcommand
 // all come from here, the same way for every command.
 type command struct {
-	name  string
-	admin bool // only admins may run it
+	name string
+	// aliases are other words for the command: its German ones (aliases.go).
+	aliases []string
+	admin   bool // only admins may run it
 	// Catalog keys: the one-line usage, the summary help lists, the details of
 	// "help <name>", and (with subs) the answer when no subcommand is given.
 	usage, summary, help, noSub string
@@ -30,8 +32,9 @@ type command struct {
 
 // subcommand is the second word of a command, as in "keymsg add".
 type subcommand struct {
-	name string
-	run  handler
+	name    string
+	aliases []string // other words for it: its German ones
+	run     handler
 }
 
 // subNames returns the words of cmd's subcommands.
@@ -42,6 +45,28 @@ func (cmd *command) subNames() []string {
 	}
 	return names
 }
+
+// subWords returns every word of cmd's subcommands, names and aliases, the
+// words of lang first: "did you mean" suggests a reader's own words.
+func (cmd *command) subWords(lang string) []string {
+	var names, aliases []string
+	for _, s := range cmd.subs {
+		names = append(names, s.name)
+		aliases = append(aliases, s.aliases...)
+	}
+	return readersFirst(names, aliases, lang)
+}
+
+// readersFirst joins names and their aliases (German words), those of lang first.
+func readersFirst(names, aliases []string, lang string) []string {
+	if lang == "de" {
+		return append(aliases, names...)
+	}
+	return append(names, aliases...)
+}
+
+// is reports whether word names s.
+func (s *subcommand) is(word string) bool { return s.name == word || slices.Contains(s.aliases, word) }
 
 // features are the parts of the core that answer commands; nil ones are off.
 type features struct {
@@ -89,13 +114,14 @@ func newRegistry(f features) registry {
 		r.commands = append(r.commands, f.digest.commands()...)
 	}
 	r.commands[0].run = r.helpCmd
+	withAliases(r.commands)
 	return r
 }
 
-// find returns the command called name, or nil.
+// find returns the command called name or one of its aliases, or nil.
 func (r *registry) find(name string) *command {
 	for i := range r.commands {
-		if r.commands[i].name == name {
+		if r.commands[i].name == name || slices.Contains(r.commands[i].aliases, name) {
 			return &r.commands[i]
 		}
 	}
@@ -109,6 +135,17 @@ func (r *registry) names() []string {
 		names[i] = cmd.name
 	}
 	return names
+}
+
+// words returns every command word, names and aliases, the words of lang
+// first, for "did you mean".
+func (r *registry) words(lang string) []string {
+	var names, aliases []string
+	for _, cmd := range r.commands {
+		names = append(names, cmd.name)
+		aliases = append(aliases, cmd.aliases...)
+	}
+	return readersFirst(names, aliases, lang)
 }
 
 // usageKey returns the catalog key of the usage line of the command called
@@ -147,12 +184,12 @@ func (r *registry) dispatch(ctx context.Context, c *call) (*Message, error) {
 	}
 	cmd := r.find(strings.ToLower(words[0]))
 	if cmd == nil {
-		if near, ok := closest(strings.ToLower(words[0]), r.names()); ok {
+		if near, ok := closest(strings.ToLower(words[0]), r.words(c.lang)); ok {
 			return nil, Errorf(EINVALID, "err.unknown.near", words[0], near)
 		}
 		return nil, Errorf(EINVALID, "err.unknown", words[0])
 	}
-	h, args, err := cmd.route(words[1:], c.admin)
+	h, args, err := cmd.route(strings.ToLower(words[0]), words[1:], c)
 	if err != nil {
 		return nil, err
 	}
@@ -160,30 +197,38 @@ func (r *registry) dispatch(ctx context.Context, c *call) (*Message, error) {
 	return h(ctx, c)
 }
 
-// route picks the handler of cmd for args and the words it takes, or the
-// answer for a refused or unknown request.
-func (cmd *command) route(args []string, admin bool) (handler, []string, error) {
-	if cmd.admin && !admin {
+// route picks the handler of cmd, typed as word, for args and the words it
+// takes, or the answer for a refused or unknown request of c.
+func (cmd *command) route(word string, args []string, c *call) (handler, []string, error) {
+	if cmd.admin && !c.admin {
 		return nil, nil, Errorf(EFORBIDDEN, "err.admin")
 	}
 	if len(cmd.subs) == 0 {
 		return cmd.run, args, nil
 	}
 	if len(args) > 0 {
-		word := strings.ToLower(args[0])
+		sub := strings.ToLower(args[0])
 		for _, s := range cmd.subs {
-			if s.name == word {
+			if s.is(sub) {
 				return s.run, args[1:], nil
 			}
 		}
 	}
 	if cmd.run != nil {
+		// A word that is no mention but close to a subcommand is a typo of it.
+		if len(args) > 0 {
+			if _, isRef := c.req.refOf(args[0]); !isRef {
+				if near, ok := closest(strings.ToLower(args[0]), cmd.subWords(c.lang)); ok {
+					return nil, nil, Errorf(EINVALID, "err.unknown.near", word+" "+args[0], word+" "+near)
+				}
+			}
+		}
 		return cmd.run, args, nil
 	}
 	if len(args) == 0 {
 		return nil, nil, usageError(cmd.name, cmd.noSub)
 	}
-	return nil, nil, unknownSub(cmd.name, args[0], cmd.subNames())
+	return nil, nil, unknownSub(word, args[0], cmd.subWords(c.lang))
 }
 
 // unknownSub is the error for a subcommand word that does not exist.
@@ -221,7 +266,7 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 		}, nil
 	}
 	topic := strings.ToLower(c.args[0])
-	if cmd := r.find(topic); cmd != nil && topic != "help" {
+	if cmd := r.find(topic); cmd != nil && cmd.name != "help" {
 		return &Message{
 			Ephemeral: true,
 			Header:    c.t("help.topic", topic),
@@ -230,7 +275,7 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 		}, nil
 	}
 	topics := r.names()[1:]
-	if near, ok := closest(topic, topics); ok {
+	if near, ok := closest(topic, r.words(c.lang)); ok {
 		return nil, Errorf(EINVALID, "err.unknown.near", "help "+c.args[0], "help "+near)
 	}
 	return nil, Errorf(EINVALID, "help.unknown", c.args[0], strings.Join(topics, ", "))

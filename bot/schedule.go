@@ -113,6 +113,7 @@ func (jk jobKinds) names() []string {
 type scheduleParser struct {
 	schedules Schedules // nil when nothing is scheduled
 	loc       *time.Location
+	minGap    time.Duration // shortest time between runs; 0 means defaultMinInterval
 }
 
 // parse reads spec with the default zone.

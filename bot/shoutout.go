@@ -88,11 +88,6 @@ func (so *shoutouts) shoutout(ctx context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
 		return nil, usageError("shoutout", "shoutout.err.norecipient")
 	}
-	if _, isRef := c.req.refOf(c.args[0]); !isRef {
-		if near, ok := closest(strings.ToLower(c.args[0]), []string{"list", "top"}); ok {
-			return nil, Errorf(EINVALID, "err.unknown.near", "shoutout "+c.args[0], "shoutout "+near)
-		}
-	}
 	s, err := so.parseShoutout(c)
 	if err != nil {
 		return nil, err
@@ -224,22 +219,56 @@ func (so *shoutouts) list(ctx context.Context, c *call) (*Message, error) {
 	}
 	m := &Message{Ephemeral: true, Header: c.t("shoutout.list.header", c.monthName(month))}
 	if len(list) == 0 {
-		m.Text = Plain(c.t("shoutout.list.empty"))
+		m.Text = Plain(so.noneYet(c, month))
 		return m, nil
 	}
+	pr := c.p()
 	for i, s := range list {
 		if i > 0 {
 			m.Text = append(m.Text, Str("\n"))
 		}
-		m.Text = append(m.Text, Str("• "+s.At.In(so.loc).Format("02.01. ")), Mention(s.Author), Str(" → "))
+		m.Text = append(m.Text, Str("• "+pr.Day(s.At, so.loc)+" "), Mention(s.Author), Str(" → "))
 		m.Text = append(m.Text, joinRefs(s.Recipients)...)
 		m.Text = append(m.Text, Str(": "))
 		m.Text = append(m.Text, s.Text...)
-		if len(s.Values) > 0 {
-			m.Text = append(m.Text, Str(" "+hashtags(s.Values)))
+		if tags := hashtags(valuesNotIn(s.Values, s.Text.String())); tags != "" {
+			m.Text = append(m.Text, Str(" "+tags))
+		}
+	}
+	if len(list) == listLimit {
+		board, err := so.store.ShoutoutBoard(ctx, c.req.User.Space(), month, 1)
+		if err != nil {
+			return nil, fmt.Errorf("shoutout board: %w", err)
+		}
+		if more := board.Total - len(list); more > 0 {
+			m.Text = append(m.Text, Str("\n"+c.t("shoutout.list.more", more)))
 		}
 	}
 	return m, nil
+}
+
+// noneYet says that month has no shout-outs: an invitation for this month,
+// a plain fact for another.
+func (so *shoutouts) noneYet(c *call, month Month) string {
+	if month == MonthOf(c.now, so.loc) {
+		return c.t("shoutout.list.empty")
+	}
+	return c.t("shoutout.list.none", c.monthName(month))
+}
+
+// valuesNotIn returns the values not written as #value in text already.
+func valuesNotIn(values []string, text string) []string {
+	written := map[string]bool{}
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		written[strings.TrimRight(w, ".,;:!?")] = true
+	}
+	var out []string
+	for _, v := range values {
+		if !written["#"+v] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // top handles "shoutout top [YYYY-MM]".
@@ -254,7 +283,7 @@ func (so *shoutouts) top(ctx context.Context, c *call) (*Message, error) {
 	}
 	m := &Message{Ephemeral: true, Header: c.t("shoutout.top.header", c.monthName(month))}
 	if board.Total == 0 {
-		m.Text = Plain(c.t("shoutout.list.empty"))
+		m.Text = Plain(so.noneYet(c, month))
 		return m, nil
 	}
 	m.Text = Plain(c.t("shoutout.top.total", board.Total))

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -32,11 +34,11 @@ var _ bot.Charter = Drawer{}
 // blue is the colour of the bars and the trend line.
 var blue = color.RGBA{R: 0x1f, G: 0x6f, B: 0xb4, A: 0xff}
 
-// Draw renders c as a PNG: the trend on the left (when there are rounds to
-// compare) and the distribution on the right.
+// Draw renders c as a PNG: the trend on the left (when there are at least
+// two rounds to compare) and the distribution on the right.
 func (Drawer) Draw(c bot.Chart) ([]byte, error) {
 	var plots []*plot.Plot
-	if len(c.Trend) > 0 {
+	if len(c.Trend) > 1 {
 		p, err := trendPlot(c)
 		if err != nil {
 			return nil, err
@@ -78,7 +80,7 @@ func trendPlot(c bot.Chart) (*plot.Plot, error) {
 	labels := make([]string, len(c.Trend))
 	for i, pt := range c.Trend {
 		pts[i] = plotter.XY{X: float64(i), Y: pt.Value}
-		labels[i] = pt.Label
+		labels[i] = wrap(pt.Label)
 	}
 	line, points, err := plotter.NewLinePoints(pts)
 	if err != nil {
@@ -100,7 +102,7 @@ func distPlot(c bot.Chart) (*plot.Plot, error) {
 	labels := make([]string, len(c.Dist))
 	for i, pt := range c.Dist {
 		vals[i] = pt.Value
-		labels[i] = pt.Label
+		labels[i] = wrap(pt.Label)
 	}
 	bars, err := plotter.NewBarChart(vals, vg.Points(max(8, 300/float64(len(vals)))))
 	if err != nil {
@@ -112,4 +114,26 @@ func distPlot(c bot.Chart) (*plot.Plot, error) {
 	p.NominalX(labels...)
 	p.Y.Min = 0
 	return p, nil
+}
+
+// labelWidth is how many characters a tick label has on one line: four long
+// labels side by side on half the chart still leave room between them.
+const labelWidth = 12
+
+// wrap breaks a tick label between words into lines of about labelWidth
+// characters, so that long labels (German ones) don't run into each other.
+func wrap(label string) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(label) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > labelWidth {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(lines, line), "\n")
 }

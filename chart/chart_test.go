@@ -50,8 +50,13 @@ func TestDrawPNG(t *testing.T) {
 }
 
 func TestDrawNothing(t *testing.T) {
-	if _, err := (chart.Drawer{}).Draw(bot.Chart{Title: "empty"}); err == nil {
-		t.Error("got no error for an empty chart, want one")
+	for _, give := range []bot.Chart{
+		{Title: "empty"},
+		{Title: "one round", TrendLabel: "average", Trend: []bot.ChartPoint{{Label: "R1", Value: 4.2}}}, // no trend to show
+	} {
+		if _, err := (chart.Drawer{}).Draw(give); err == nil {
+			t.Errorf("%s: got no error, want nothing to draw", give.Title)
+		}
 	}
 }
 

@@ -1,8 +1,8 @@
 // Package schedule reads herald's schedule language: 5-field cron or phrases
-// such as "every weekday at 10:00", each optionally ending with an IANA zone,
-// and computes their next runs in local wall-clock time, across daylight-saving
-// changes too. Parser implements bot.Schedules; the scheduler package fires
-// the runs.
+// such as "every weekday at 10:00", in German too ("werktags um 10 Uhr",
+// phrases_de.go), each optionally ending with an IANA zone, and computes their
+// next runs in local wall-clock time, across daylight-saving changes too.
+// Parser implements bot.Schedules; the scheduler package fires the runs.
 package schedule
 
 import (
@@ -192,6 +192,7 @@ func (Parser) Parse(text string, loc *time.Location, anchor time.Time) (bot.Sche
 	if len(words) == 0 {
 		return nil, bot.Errorf(bot.EINVALID, "schedule.err.empty")
 	}
+	words = fromGerman(words) // phrases_de.go
 	var (
 		s   *spec
 		err error
@@ -223,7 +224,7 @@ func parseCron(expr string, loc *time.Location, text string) (*spec, error) {
 	}
 	sched, err := cronParser.Parse(expr)
 	if err != nil {
-		return nil, bot.Errorf(bot.EINVALID, "schedule.err.cron", text, err.Error())
+		return nil, cronError(expr, text) // schedule_errors.go: which field, in plain words
 	}
 	cs := sched.(*cron.SpecSchedule)
 	return &spec{loc: loc, minute: cs.Minute &^ starBit, hour: cs.Hour &^ starBit, rule: cronDays,
@@ -322,6 +323,9 @@ func parseOnce(w []string, loc *time.Location, text string) (*spec, error) {
 
 // cutAt splits "… at HH:MM" into the words before "at" and the time.
 func cutAt(w []string, text string) (rest []string, h, m int, err error) {
+	if err := trailingError(w, text); err != nil {
+		return nil, 0, 0, err
+	}
 	if len(w) < 2 || w[len(w)-2] != "at" {
 		return nil, 0, 0, bot.Errorf(bot.EINVALID, "schedule.err.noat", text)
 	}

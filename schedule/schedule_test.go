@@ -57,7 +57,7 @@ func TestParseRefusesWithAReason(t *testing.T) {
 		{"on 2026-13-01 at 9:00", "schedule.err.date"},
 		{"on 2026-01-15 at 9:00", "schedule.err.past"},
 		{"0 9 * *", "schedule.err.bad"},
-		{"0 25 * * *", "schedule.err.cron"},
+		{"0 25 * * *", "schedule.err.cron.hour"},
 		{"0 9 30 2 *", "schedule.err.never"},
 		{"sometimes", "schedule.err.bad"},
 		{"every fortnight at 9:00", "schedule.err.day"},

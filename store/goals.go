@@ -48,3 +48,15 @@ func (s *Store) Goals(ctx context.Context, space string) ([]bot.Goal, error) {
 	slices.SortFunc(out, func(a, b bot.Goal) int { return cmp.Compare(num(a.ID), num(b.ID)) })
 	return out, nil
 }
+
+// DeleteGoal removes a goal, or returns ENOTFOUND.
+func (s *Store) DeleteGoal(ctx context.Context, space, id string) error {
+	n, err := s.rdb.HDel(ctx, s.goalsKey(space), id).Result()
+	if err != nil {
+		return unavailable("delete goal", err)
+	}
+	if n == 0 {
+		return bot.Errorf(bot.ENOTFOUND, "goal.err.notfound", id)
+	}
+	return nil
+}

@@ -9,13 +9,17 @@ package console
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/herald-chat/herald/bot"
 )
@@ -23,10 +27,12 @@ import (
 // Workspace is the workspace id of everything in the console.
 const Workspace = "local"
 
-// Handler runs a request and tells the console's own words; *bot.Bot is one.
+// Handler runs a request and tells the console's own words and the
+// language of each person; *bot.Bot is one.
 type Handler interface {
 	Handle(ctx context.Context, req bot.Request) *bot.Message
 	Catalog() *bot.Catalog
+	Lang(ctx context.Context, req bot.Request) string
 }
 
 // Adapter prints messages to out and runs input lines as User.
@@ -36,11 +42,21 @@ type Adapter struct {
 	channel bot.Ref
 	members []bot.Ref
 
-	cat *bot.Catalog // set by Run
+	cat    *bot.Catalog         // set by Run
+	langOf func(bot.Ref) string // the language of a person; set by Run
 
-	mu      sync.Mutex // guards out and buttons
+	// files is the folder charts and exports are written to; "" prints their size only.
+	files string
+
+	mu      sync.Mutex // guards out, buttons, added and saved
 	buttons map[int]button
+	added   chan struct{} // closed and replaced whenever a button is printed
+	saved   int           // charts written so far
 }
+
+// clickWait is how long "click N" waits for button N when it is not printed
+// yet: a message on its way through the outbox.
+const clickWait = 3 * time.Second
 
 // button is a printed button that "click N" presses.
 type button struct {
@@ -62,6 +78,7 @@ func New(out io.Writer, user string, members []string) *Adapter {
 		user:    Ref(bot.UserRef, user),
 		channel: Ref(bot.ChannelRef, "general"),
 		buttons: map[int]button{},
+		added:   make(chan struct{}),
 	}
 	for _, m := range append([]string{user}, members...) {
 		m = strings.TrimPrefix(m, "@")
@@ -71,6 +88,10 @@ func New(out io.Writer, user string, members []string) *Adapter {
 	}
 	return a
 }
+
+// SaveFilesIn makes the console write charts and exports into dir and print
+// their path.
+func (a *Adapter) SaveFilesIn(dir string) { a.files = dir }
 
 // Members returns the console's people for any channel or group.
 func (a *Adapter) Members(_ context.Context, r bot.Ref) ([]bot.Ref, error) {
@@ -88,6 +109,7 @@ func Ref(kind bot.RefKind, id string) bot.Ref {
 // Run reads command lines from in until it ends or ctx is done.
 func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 	a.cat = h.Catalog()
+	a.langOf = func(u bot.Ref) string { return h.Lang(ctx, bot.Request{User: u}) }
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -126,7 +148,10 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 				if m.To.IsZero() && req.Action != nil {
 					m.To = req.User // buttons of a clicked message stay with whoever clicked
 				}
-				a.print(*m, "")
+				a.print(*m, "", req.User)
+			}
+			if isHelp(req.Text) {
+				a.say(a.t(req.User, "console.help") + "\n")
 			}
 		}
 	}
@@ -140,7 +165,7 @@ func (a *Adapter) Request(line string) (req bot.Request, problem string) {
 	if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "as "); ok {
 		who, cmd, _ := strings.Cut(strings.TrimSpace(rest), " ")
 		if !strings.HasPrefix(who, "@") || len(who) < 2 || strings.TrimSpace(cmd) == "" {
-			return req, a.cat.T("", "console.as.usage")
+			return req, a.t(user, "console.as.usage")
 		}
 		user, line = Ref(bot.UserRef, who[1:]), cmd
 	}
@@ -150,31 +175,59 @@ func (a *Adapter) Request(line string) (req bot.Request, problem string) {
 	return a.text(user, line), ""
 }
 
+// isHelp reports whether text asks for the command overview.
+func isHelp(text string) bool {
+	w := strings.Fields(strings.ToLower(text))
+	return len(w) == 1 && (w[0] == "help" || w[0] == "hilfe")
+}
+
 func (a *Adapter) click(user bot.Ref, args []string) (bot.Request, string) {
-	n := -1
+	n, err := -1, error(nil)
 	if len(args) > 0 {
-		n, _ = strconv.Atoi(args[0])
+		n, err = strconv.Atoi(args[0])
 	}
-	a.mu.Lock()
-	btn, ok := a.buttons[n]
-	a.mu.Unlock()
+	if err != nil || n < 1 {
+		return bot.Request{}, a.t(user, "console.click.usage")
+	}
+	btn, ok, printed := a.button(n)
 	if !ok {
-		return bot.Request{}, a.cat.T("", "console.click.usage")
+		return bot.Request{}, a.t(user, "console.click.none", n, printed)
 	}
 	action := btn.action
 	if btn.rating {
 		if len(args) != 2 {
-			return bot.Request{}, a.cat.T("", "console.click.rating")
+			return bot.Request{}, a.t(user, "console.click.rating")
 		}
 		action.Value += "|" + args[1]
 	}
 	if btn.to.Kind == bot.UserRef && btn.to.ID != user.ID {
 		if user != a.user {
-			return bot.Request{}, a.cat.T("", "console.click.notyours", n, btn.to.Label())
+			return bot.Request{}, a.t(user, "console.click.notyours", n, btn.to.Label())
 		}
 		user = btn.to // a button in someone's direct message is pressed by them
 	}
 	return bot.Request{User: user, Channel: a.channel, Action: &action}, ""
+}
+
+// button returns printed button n, waiting up to clickWait for it to be
+// printed, and how many buttons are printed.
+func (a *Adapter) button(n int) (btn button, ok bool, printed int) {
+	timeout := time.NewTimer(clickWait)
+	defer timeout.Stop()
+	for {
+		a.mu.Lock()
+		btn, ok = a.buttons[n]
+		printed, added := len(a.buttons), a.added
+		a.mu.Unlock()
+		if ok {
+			return btn, true, printed
+		}
+		select {
+		case <-added:
+		case <-timeout.C:
+			return button{}, false, printed
+		}
+	}
 }
 
 func (a *Adapter) text(user bot.Ref, line string) bot.Request {
@@ -204,6 +257,15 @@ func (a *Adapter) text(user bot.Ref, line string) bot.Request {
 	return req
 }
 
+// t renders a text of the console itself in the language of u.
+func (a *Adapter) t(u bot.Ref, key string, args ...any) string {
+	lang := ""
+	if a.langOf != nil {
+		lang = a.langOf(u)
+	}
+	return a.cat.T(lang, key, args...)
+}
+
 // say prints a line of the console itself.
 func (a *Adapter) say(s string) {
 	a.mu.Lock()
@@ -213,7 +275,7 @@ func (a *Adapter) say(s string) {
 
 // Send prints m as a post in its channel, or as a direct message.
 func (a *Adapter) Send(_ context.Context, m bot.Message) error {
-	a.print(m, "["+m.To.Label()+"] ")
+	a.print(m, "["+m.To.Label()+"] ", m.To)
 	return nil
 }
 
@@ -221,10 +283,13 @@ func (a *Adapter) Send(_ context.Context, m bot.Message) error {
 func (a *Adapter) addButton(b button) int {
 	n := len(a.buttons) + 1
 	a.buttons[n] = b
+	close(a.added)
+	a.added = make(chan struct{})
 	return n
 }
 
-func (a *Adapter) print(m bot.Message, prefix string) {
+// print prints m for reader, who reads the console's own words in their language.
+func (a *Adapter) print(m bot.Message, prefix string, reader bot.Ref) {
 	var b strings.Builder
 	line := func(s string) {
 		for l := range strings.SplitSeq(s, "\n") {
@@ -240,9 +305,9 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 	}
 	for _, f := range m.Fields {
 		if v := f.Value.String(); strings.Contains(v, "\n") {
-			line(f.Label + ":\n  " + strings.ReplaceAll(v, "\n", "\n  "))
+			line(labelled(f.Label) + "\n  " + strings.ReplaceAll(v, "\n", "\n  "))
 		} else {
-			line(f.Label + ": " + v)
+			line(labelled(f.Label) + " " + v)
 		}
 	}
 	a.mu.Lock()
@@ -260,10 +325,14 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 		line(strings.Join(row, " "))
 	}
 	if m.Image != nil {
-		line(fmt.Sprintf("(image: %s, %d bytes)", m.Image.Alt, len(m.Image.PNG)))
+		a.mu.Lock()
+		a.saved++
+		name := fmt.Sprintf("chart-%d.png", a.saved)
+		a.mu.Unlock()
+		line(a.save(reader, name, m.Image.PNG, m.Image.Alt))
 	}
 	if f := m.File; f != nil {
-		line(fmt.Sprintf("(file %s, %d bytes)", f.Name, len(f.Content)))
+		line(a.save(reader, f.Name, f.Content, ""))
 		if strings.HasPrefix(f.Type, "text/") {
 			line(string(f.Content))
 		}
@@ -275,4 +344,34 @@ func (a *Adapter) print(m bot.Message, prefix string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	fmt.Fprint(a.out, b.String())
+}
+
+// labelled ends a field's label with a colon, unless it ends with a
+// sentence mark already (a question: "How clear is our goal?").
+func labelled(label string) string {
+	if strings.HasSuffix(label, "?") || strings.HasSuffix(label, ".") || strings.HasSuffix(label, "!") || strings.HasSuffix(label, ":") {
+		return label
+	}
+	return label + ":"
+}
+
+// save writes a chart or an export called name into the files folder and
+// returns the line that says where it is and, for a chart, what it shows;
+// without a folder, what it is.
+func (a *Adapter) save(reader bot.Ref, name string, data []byte, what string) string {
+	if a.files != "" {
+		path := filepath.Join(a.files, filepath.Base(name))
+		err := os.MkdirAll(a.files, 0o750)
+		if err == nil {
+			err = os.WriteFile(path, data, 0o640)
+		}
+		switch {
+		case err != nil:
+			return a.t(reader, "console.save.failed", name, err.Error())
+		case what == "":
+			return a.t(reader, "console.saved.file", path)
+		}
+		return a.t(reader, "console.saved", what, path)
+	}
+	return fmt.Sprintf("(%s, %d bytes)", cmp.Or(what, name), len(data))
 }

@@ -50,6 +50,9 @@ type config struct {
 	// where connector tokens come from.
 	TeamsMetadataURL string
 	TeamsTokenURL    string
+	// MinInterval is the shortest time allowed between two runs of a key
+	// message or pulse schedule.
+	MinInterval time.Duration
 	// CatchupGrace is how late a missed scheduled run may still be sent.
 	CatchupGrace time.Duration
 	// Executives receive the monthly digest; DigestSchedule is when.
@@ -171,6 +174,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.CatchupGrace, err = time.ParseDuration(get("HERALD_CATCHUP_GRACE", "6h"))
 	if err != nil || c.CatchupGrace <= 0 {
 		errs = append(errs, fmt.Errorf("HERALD_CATCHUP_GRACE %q is not a duration such as 6h or 90m", getenv("HERALD_CATCHUP_GRACE")))
+	}
+	c.MinInterval, err = time.ParseDuration(get("HERALD_MIN_INTERVAL", "1h"))
+	if err != nil || c.MinInterval < time.Minute {
+		errs = append(errs, fmt.Errorf("HERALD_MIN_INTERVAL %q is not a duration of at least 1m, such as 1h or 15m", getenv("HERALD_MIN_INTERVAL")))
 	}
 	for _, e := range splitList(get("HERALD_EXECUTIVES", "")) {
 		ref, ok := parseUserRef(e, c.consoleMode())

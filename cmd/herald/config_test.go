@@ -3,6 +3,7 @@ package main
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/herald-chat/herald/bot"
 )
@@ -29,6 +30,30 @@ func TestConfigPulseSettings(t *testing.T) {
 		}
 		if !tt.wantErr && (c.FeedbackChannel.For(bot.Slack) != tt.wantFeedback || c.AnonymityMin != tt.wantMin) {
 			t.Errorf("%v: got feedback %q min %d, want %q %d", tt.give, c.FeedbackChannel.For(bot.Slack), c.AnonymityMin, tt.wantFeedback, tt.wantMin)
+		}
+	}
+}
+
+func TestConfigMinInterval(t *testing.T) {
+	tests := []struct {
+		give    string
+		want    time.Duration
+		wantErr bool
+	}{
+		{give: "", want: time.Hour},
+		{give: "15m", want: 15 * time.Minute},
+		{give: "30s", wantErr: true},
+		{give: "hourly", wantErr: true},
+	}
+	for _, tt := range tests {
+		c, err := loadConfig(func(k string) string {
+			if k == "HERALD_MIN_INTERVAL" {
+				return tt.give
+			}
+			return ""
+		})
+		if (err != nil) != tt.wantErr || (!tt.wantErr && c.MinInterval != tt.want) {
+			t.Errorf("HERALD_MIN_INTERVAL=%q: got %v, %v, want %v (error %v)", tt.give, c.MinInterval, err, tt.want, tt.wantErr)
 		}
 	}
 }

@@ -94,8 +94,8 @@ func (c *consoleSession) stop() {
 
 func TestConsoleKeyMessageFlow(t *testing.T) {
 	c := startConsole(t, map[string]string{"HERALD_DATA_DIR": t.TempDir(), "HERALD_LOG_LEVEL": "error"})
-	c.expect(`keymsg add "every day at 2:30 Europe/Berlin" #general @anna Town hall on Friday`, regexp.MustCompile(`Key message 1 is scheduled`))
-	c.expect("keymsg preview 1", regexp.MustCompile(`Next sends of 1\n(• \w{3} \d{4}-\d\d-\d\d 0[23]:\d\d CES?T\n){5}`))
+	c.expect(`keymsg add "every day at 2:30 Europe/Berlin" #general @anna Town hall on Friday`, regexp.MustCompile(`Key message K1 is scheduled`))
+	c.expect("keymsg preview K1", regexp.MustCompile(`Next sends of key message K1\n(• \w{3} \d{4}-\d\d-\d\d 0[23]:\d\d CES?T\n){5}`))
 	m := c.expect("keymsg send 1", regexp.MustCompile(`\[@anna\] 📣 Key message\n\s+Town hall on Friday\n\s+\[(\d+): ✅ I've shared this with my team\]`))
 	c.expect("as @anna click "+m[1], regexp.MustCompile(`We noted that you shared this with your team`))
 	c.expect("keymsg show 1", regexp.MustCompile(`sent by hand · delivered 2 of 2 · acknowledged 1 of \d+`))

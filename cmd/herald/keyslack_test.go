@@ -336,7 +336,7 @@ func TestSlackScheduledKeyMessageOnThreeReplicas(t *testing.T) {
 
 	when := due.Format("2006-01-02 at 15:04")
 	r := f.command(0, `keymsg add "on `+when+`" <#C0LEAD|leadership> <@U0ANNA|anna> <!subteam^S0LEADS|@leads> Town hall on Friday: bring your questions`)
-	if want := f.tr("keymsg.added", "1", due.Format("Mon 2006-01-02 15:04 MST")); !strings.Contains(r.Text, want) {
+	if want := f.tr("keymsg.added", "K1", due.Format("Mon 2006-01-02 15:04 MST")); !strings.Contains(r.Text, want) {
 		t.Fatalf("keymsg add: got %q, want %q", r.Text, want)
 	}
 	// The run falls due: every replica's scheduler sees it at its next tick,
@@ -401,11 +401,11 @@ func TestSlackKeyMessageDeliveryFailures(t *testing.T) {
 	fake.RateLimit("chat.postMessage", 2, 1)
 	f := startSlackFleet(t, 2, "en", fake, bot.SystemClock{})
 
-	if r := f.command(0, `keymsg add "every monday at 9:00" <#C0GONE|gone> <#C0OUT|outside> <#C0WINS|wins> <@U0LEFT|left> Please share the new travel policy`); !strings.Contains(r.Text, f.before("keymsg.added", "1")) {
+	if r := f.command(0, `keymsg add "every monday at 9:00" <#C0GONE|gone> <#C0OUT|outside> <#C0WINS|wins> <@U0LEFT|left> Please share the new travel policy`); !strings.Contains(r.Text, f.before("keymsg.added", "K1")) {
 		t.Fatalf("keymsg add: got %q, want it scheduled", r.Text)
 	}
-	if r := f.command(1, "keymsg send 1"); !strings.Contains(r.Text, f.tr("keymsg.sent", "1", 4)) {
-		t.Fatalf("keymsg send: got %q, want %q", r.Text, f.tr("keymsg.sent", "1", 4))
+	if r := f.command(1, "keymsg send 1"); !strings.Contains(r.Text, f.tr("keymsg.sent", "K1", 4)) {
+		t.Fatalf("keymsg send: got %q, want %q", r.Text, f.tr("keymsg.sent", "K1", 4))
 	}
 	show := f.until(0, "keymsg show 1", f.tr("keymsg.send.delivered", 1, 4), f.tr("keymsg.send.failed", 3))
 	for _, want := range []string{
@@ -437,11 +437,11 @@ func TestSlackKeyMessageReadsWell(t *testing.T) {
 			fake := fakeslack.New(t)
 			fake.SetMembers("C0LEAD", "U0ANNA", "U0BEN")
 			f := startSlackFleet(t, 1, lang, fake, bot.SystemClock{})
-			if r := f.command(0, `keymsg add "every weekday at 9:00 Europe/Berlin" <#C0LEAD|leadership> <@U0ANNA|anna> Town hall on Friday: bring your questions & ideas`); !strings.Contains(r.Text, f.before("keymsg.added", "1")) {
+			if r := f.command(0, `keymsg add "every weekday at 9:00 Europe/Berlin" <#C0LEAD|leadership> <@U0ANNA|anna> Town hall on Friday: bring your questions & ideas`); !strings.Contains(r.Text, f.before("keymsg.added", "K1")) {
 				t.Fatalf("keymsg add: got %q, want it scheduled", r.Text)
 			}
-			if r := f.command(0, "keymsg send 1"); !strings.Contains(r.Text, f.tr("keymsg.sent", "1", 2)) {
-				t.Fatalf("keymsg send: got %q, want %q", r.Text, f.tr("keymsg.sent", "1", 2))
+			if r := f.command(0, "keymsg send 1"); !strings.Contains(r.Text, f.tr("keymsg.sent", "K1", 2)) {
+				t.Fatalf("keymsg send: got %q, want %q", r.Text, f.tr("keymsg.sent", "K1", 2))
 			}
 			fake.WaitFor(t, "chat.postMessage", 2, 10*time.Second)
 			logPosts(t, fake)
@@ -458,7 +458,7 @@ func TestSlackKeyMessageReadsWell(t *testing.T) {
 			}
 			f.until(0, "keymsg show 1", f.tr("keymsg.send.manual"), f.tr("keymsg.send.delivered", 2, 2), f.tr("keymsg.send.acked", 1, 2))
 			// The admin's App Home says when it goes out next; anna's does not show the admin section.
-			if home, want := f.openHome(0, slackAdmin), "*"+f.tr("home.next")+"*\n• "; !strings.Contains(home, want) || !strings.Contains(home, " 09:00 CET · "+f.tr("home.next.keymsg", "1", "<#C0LEAD>, <@U0ANNA>", f.tr("quote", "Town hall on Friday: bring your questions &amp; ideas"))) {
+			if home, want := f.openHome(0, slackAdmin), "*"+f.tr("home.next")+"*\n• "; !strings.Contains(home, want) || !strings.Contains(home, " 09:00 CET · "+f.tr("home.next.keymsg", "K1", "<#C0LEAD>, <@U0ANNA>", f.tr("quote", "Town hall on Friday: bring your questions &amp; ideas"))) {
 				t.Errorf("admin's home: got\n%s\nwant %q and key message 1 at 09:00 CET", home, want)
 			}
 			if home := f.openHome(0, "U0ANNA"); strings.Contains(home, f.tr("home.next")) {

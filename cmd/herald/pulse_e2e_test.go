@@ -56,7 +56,7 @@ func TestConsolePulseCanWant(t *testing.T) {
 			// Open, the round shows no figures: the next answer would tell itself.
 			c.expect("pulse results P1", regexp.MustCompile(regexp.QuoteMeta(tr("pulse.res.open.anon", "P1.1"))))
 			c.expect("pulse export P1", regexp.MustCompile(regexp.QuoteMeta(strings.SplitN(tr("pulse.export.notyet", "P1.1", "\x00"), "\x00", 2)[0])))
-			c.expect("pulse close P1", regexp.MustCompile(`image: `))
+			c.expect("pulse close P1", regexp.MustCompile(`chart-1\.png`))
 			c.expect("pulse export P1", regexp.MustCompile(`1,5,5\n`))
 			c.expect("as @anna click "+q1["anna"]+" 3", regexp.MustCompile(regexp.QuoteMeta(tr("pulse.closed"))))
 			c.stop()
@@ -69,7 +69,7 @@ func TestConsolePulseCanWant(t *testing.T) {
 				tr("pulse.res.q.anw") + ": 1 (20%)",
 				tr("pulse.res.q.wna") + ": 1 (20%)",
 				tr("pulse.res.q.none") + ": 1 (20%)",
-				"(image: " + tr("pulse.res.chart.alt", tr("pulse.tpl.canwant.title")),
+				"(" + tr("pulse.res.chart.alt", tr("pulse.tpl.canwant.title")) + "; ",
 				tr("pulse.already"),
 				"\n1,1,1\n", "\n1,2,5\n", "\n1,4,2\n", "\n1,4,4\n", "\n1,5,5\n", // in random order
 				tr("pulse.closed.now", "P1.1"),

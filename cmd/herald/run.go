@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -109,6 +110,7 @@ func newBot(cfg config, log *slog.Logger, st *store.Store, ob bot.Outbox, dir bo
 		Admins:          admins,
 		WinsChannel:     cfg.WinsChannel,
 		AnonymityMin:    cfg.AnonymityMin,
+		MinInterval:     cfg.MinInterval,
 		FeedbackChannel: cfg.FeedbackChannel,
 		Executives:      cfg.Executives,
 		DigestSchedule:  cfg.DigestSchedule,
@@ -154,6 +156,7 @@ func (d *delivery) run(ctx context.Context, g *errgroup.Group) {
 
 func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, stdin io.Reader, stdout io.Writer) error {
 	con := console.New(stdout, cfg.ConsoleUser, cfg.ConsoleMembers)
+	con.SaveFilesIn(filepath.Join(cfg.DataDir, "files"))
 	d, err := newDelivery(ctx, cfg, log, st, bot.Messengers{bot.Console: con}, bot.Directories{bot.Console: con}, append(cfg.Admins, cfg.ConsoleUser))
 	if err != nil {
 		return err
@@ -167,6 +170,9 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, st *store.Sto
 		defer stop()
 		if err := con.Run(gctx, stdin, d.bot); err != nil {
 			return err
+		}
+		if ctx.Err() != nil {
+			return nil // stopped (Ctrl-C, SIGTERM): a clean stop, the outbox keeps what waits
 		}
 		// Input ended: let the outbox deliver what is waiting, briefly.
 		dctx, cancel := context.WithTimeout(gctx, drainWait)

@@ -62,12 +62,14 @@ func TestConsoleShoutoutSurvivesARestart(t *testing.T) {
 
 func TestConsoleSpeaksGerman(t *testing.T) {
 	vars := map[string]string{"HERALD_DATA_DIR": t.TempDir(), "HERALD_LANG": "de"}
-	out := runConsoleT(t, vars, "help\nshoutout @anna\nhilfe\n")
+	out := runConsoleT(t, vars, "hilfe\nshoutout @anna\ntanzen\nhilfe umfrage\n")
 	for _, want := range []string{
 		"herald-Konsole: du bist @you.",
 		"herald hilft deiner Organisation",
 		"Schreib dazu, was geleistet wurde",
-		`"hilfe" kenne ich nicht.`,
+		`"tanzen" kenne ich nicht.`,
+		"Hilfe: umfrage",
+		"In dieser Konsole: as @name <Befehl>",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
