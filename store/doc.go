@@ -52,16 +52,15 @@
 //	{s}:pulses                        hash   pulse id → pulse JSON (questions, audience, owner)
 //	{s}:pulse:P:rN                    hash   round N of pulse P: round JSON, closed, reminded,
 //	                                         buckets, n (respondents), n:<segment>
-//	{s}:pulse:P:rN:who:<b>            hash   WHO: respondent hash → mask*256+segment; deleted
+//	{s}:pulse:P:rN:who:<b>            hash   WHO: respondent hash → mask*256+segment, then
+//	                                         "|" and the random token of their last answer call
+//	                                         (a call sent again is answered alike); deleted
 //	                                         at close
 //	{s}:pulse:P:rN:cnt                hash   WHAT: "<question>:<segment>:<value>" → count, every
 //	                                         field written at 0 when the round opens
 //	{s}:pulse:P:rN:tuples             zset   WHAT: anonymous answer tuple, scored by its count
 //	{s}:pulse:P:rN:texts              zset   WHAT: "<random nonce>␟<question>␟<free text>", score
 //	                                         0, so sorted by the nonce: no author, no order
-//	{s}:pulse:P:rN:calls              zset   random call token, scored by the answered-questions
-//	                                         mask: a call the client sends again is answered
-//	                                         alike; sorted by mask and token, deleted at close
 //	{s}:pulse:P:rN:pend               hash   respondent hash → answers given so far, until
 //	                                         the last question is answered (see below)
 //	{s}:goal:seq                      string last goal number (G1, G2, …)

@@ -269,22 +269,23 @@ func (s *Store) Round(ctx context.Context, space, pulse string, n int) (*bot.Rou
 // the tuple of an anonymous pulse holds no free text, so that nothing at rest
 // links a text to scores.
 //
-// ARGV[8] is the call's own random token, kept in the round's calls set
-// (KEYS[7], scored by the answered-questions mask, so sorted by mask and
-// token: no order of answering) until the round closes: a call Redis applied
-// but whose answer was lost, sent again by the client, finds it and is
-// answered "recorded" as the first time, not "duplicate". It names no one.
+// ARGV[8] is the call's own random token, kept beside the respondent's mask
+// in the "who" entry ("mask*256+segment|token") until their next answer: a
+// call Redis applied but whose answer was lost, sent again by the client,
+// finds its token there and is answered "recorded" as the first time, not
+// "duplicate". It names no one and goes with the "who" entries at close.
 //
-// KEYS: round, who bucket, cnt, pend, tuples, texts, calls.
+// KEYS: round, who bucket, cnt, pend, tuples, texts.
 // ARGV: who, question, value, kind (c count, t text, s skip), questions, named, nonce, token.
 // Returns {status, mask}: 1 recorded, 2 duplicate, 3 closed, 4 not invited.
 var recordScript = redis.NewScript(`
-local done = redis.call('ZSCORE', KEYS[7], ARGV[8])
-if done then return {1, tonumber(done)} end
 if redis.call('HGET', KEYS[1], 'closed') == '1' then return {3, 0} end
 local st = redis.call('HGET', KEYS[2], ARGV[1])
 if not st then return {4, 0} end
+local last
+st, last = string.match(st, '^(%d+)|?(.*)$')
 st = tonumber(st)
+if last == ARGV[8] then return {1, math.floor(st / 256)} end
 local seg = st % 256
 local mask = (st - seg) / 256
 local q = tonumber(ARGV[2])
@@ -292,7 +293,7 @@ local bitv = 2 ^ (q - 1)
 if math.floor(mask / bitv) % 2 == 1 then return {2, mask} end
 local first = mask == 0
 mask = mask + bitv
-redis.call('HSET', KEYS[2], ARGV[1], mask * 256 + seg)
+redis.call('HSET', KEYS[2], ARGV[1], (mask * 256 + seg) .. '|' .. ARGV[8])
 if first then
   redis.call('HINCRBY', KEYS[1], 'n', 1)
   redis.call('HINCRBY', KEYS[1], 'n:' .. seg, 1)
@@ -316,7 +317,6 @@ if nq > 1 or ARGV[6] ~= '' then
     redis.call('HSET', KEYS[4], ARGV[1], pend)
   end
 end
-redis.call('ZADD', KEYS[7], mask, ARGV[8])
 return {1, mask}
 `)
 
@@ -332,7 +332,7 @@ func (s *Store) RecordAnswer(ctx context.Context, a bot.Answer) (bot.AnswerStatu
 	case a.Text:
 		kind = "t"
 	}
-	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tuples", key + ":texts", key + ":calls"}
+	keys := []string{key, key + ":who:" + strconv.Itoa(bucket(a.Who, buckets)), key + ":cnt", key + ":pend", key + ":tuples", key + ":texts"}
 	var nonce, token [8]byte
 	_, _ = rand.Read(nonce[:])
 	_, _ = rand.Read(token[:])
@@ -373,7 +373,8 @@ func (s *Store) Answered(ctx context.Context, space, pulse string, round int, wh
 			if !ok {
 				continue
 			}
-			st, _ := strconv.ParseUint(str, 10, 64)
+			num, _, _ := strings.Cut(str, "|") // "mask*256+segment|last call's token"
+			st, _ := strconv.ParseUint(num, 10, 64)
 			out[byBucket[b][i]] = st / 256
 		}
 	}
@@ -384,8 +385,8 @@ func (s *Store) Answered(ctx context.Context, space, pulse string, round int, wh
 // deletes who was asked. Partial tuples (of people who stopped midway) are
 // kept only when there are at least ARGV[1] of them; else they are dropped,
 // their answers staying in the counters.
-// KEYS: round, pend, tuples, then the keys it deletes: the calls and the
-// "who" buckets. Returns 1 when it closed the round, 0 when it was closed.
+// KEYS: round, pend, tuples, then the "who" buckets. Returns 1 when it closed
+// the round, 0 when it was closed.
 var closeScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
 redis.call('HSET', KEYS[1], 'closed', '1')
@@ -405,7 +406,7 @@ func (s *Store) CloseRound(ctx context.Context, space, pulse string, round, keep
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return false, unavailable("close round", err)
 	}
-	keys := []string{key, key + ":pend", key + ":tuples", key + ":calls"}
+	keys := []string{key, key + ":pend", key + ":tuples"}
 	for b := range buckets {
 		keys = append(keys, key+":who:"+strconv.Itoa(b))
 	}

@@ -23,7 +23,7 @@ func (s *Store) DeletePulse(ctx context.Context, space, id string) error {
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return unavailable("delete pulse", err)
 		}
-		keys = append(keys, key, key+":cnt", key+":pend", key+":tuples", key+":texts", key+":calls",
+		keys = append(keys, key, key+":cnt", key+":pend", key+":tuples", key+":texts",
 			key+":tup", key+":txt") // the last two: where rounds stored before the anonymity change kept them
 		for b := range max(buckets, 1) {
 			keys = append(keys, key+":who:"+strconv.Itoa(b))
