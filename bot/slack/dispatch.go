@@ -71,8 +71,8 @@ func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply)
 			j = func(ctx context.Context) { a.openPulseModal(ctx, cmd.TriggerID, req, cmd.ResponseURL) }
 		}
 	}
-	if !a.pool.Submit(j) {
-		a.refusal("slack: busy, command refused", "user", req.User.Key())
+	if !a.edge.Pool.Submit(j) {
+		a.edge.Refusal("slack: busy, command refused", "user", req.User.Key())
 		return a.busy(req.Lang), nil
 	}
 	return nil, inline
@@ -167,8 +167,8 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 			Action:  &bot.Action{Name: actionName(act.ActionID), Value: act.Value},
 			Lang:    lang,
 		}
-		if !a.pool.Submit(func(ctx context.Context) { a.click(ctx, req, cb.ResponseURL, cb.TriggerID) }) {
-			a.refusal("slack: busy, click refused", "user", user.Key(), "action", req.Action.Name)
+		if !a.edge.Pool.Submit(func(ctx context.Context) { a.click(ctx, req, cb.ResponseURL, cb.TriggerID) }) {
+			a.edge.Refusal("slack: busy, click refused", "user", user.Key(), "action", req.Action.Name)
 			a.refuseClick(cb.ResponseURL, lang)
 		}
 		return nil
@@ -228,11 +228,11 @@ func (a *Adapter) event(body []byte) error {
 		return nil
 	}
 	j := func(ctx context.Context) {
-		if a.firstSeen(ctx, eventKey(cb.EventID), eventTTL) {
+		if a.edge.FirstSeen(ctx, eventKey(cb.EventID), eventTTL) {
 			work(ctx)
 		}
 	}
-	if !a.pool.Submit(j) {
+	if !a.edge.Pool.Submit(j) {
 		// Slack retries an event it got no 200 for; a dropped one comes back.
 		return errBusy
 	}
@@ -280,7 +280,7 @@ func (a *Adapter) eventWork(team string, inner slackevents.EventsAPIInnerEvent) 
 		reason := inner.Type
 		return func(ctx context.Context) {
 			if err := a.client.Revoke(ctx, team, reason); err != nil {
-				a.log.Warn("slack: revocation not recorded", "team", team, "err", err)
+				a.edge.Log.Warn("slack: revocation not recorded", "team", team, "err", err)
 			}
 		}
 	}
@@ -314,28 +314,10 @@ func eventKey(id string) string {
 	return "ev:" + id
 }
 
-// firstSeen reports whether key (an event id or a request signature) is new
-// for ttl. When Redis can't say, the request is processed: doing it twice is
-// rarer and easier to notice than losing it.
-func (a *Adapter) firstSeen(ctx context.Context, key string, ttl time.Duration) bool {
-	if a.seen == nil || key == "" {
-		return true
-	}
-	ok, err := a.seen.FirstSeen(ctx, "slack:"+key, ttl)
-	if err != nil {
-		a.log.Warn("slack: dedupe unavailable; processing", "key", key, "err", err)
-		return true
-	}
-	if !ok {
-		a.log.Debug("slack: duplicate skipped", "key", key)
-	}
-	return ok
-}
-
 func (a *Adapter) publishHome(ctx context.Context, user bot.Ref) {
 	m, err := a.h.Home(ctx, user)
 	if err != nil {
-		a.log.Warn("slack: home unavailable", "user", user.Key(), "err", err)
+		a.edge.Log.Warn("slack: home unavailable", "user", user.Key(), "err", err)
 		m = bot.Message{Header: a.t("", "home.header"), Text: bot.Plain(a.t("", "err.unavailable"))}
 	}
 	_ = a.client.PublishHome(ctx, user.ID, m) // a failure is logged by the client

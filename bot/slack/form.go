@@ -86,7 +86,7 @@ func (a *Adapter) formModal(f bot.Form, meta formMeta) slack.ModalViewRequest {
 func (a *Adapter) submitForm(cb slack.InteractionCallback, user bot.Ref, lang string) any {
 	var meta formMeta
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Action == "" {
-		a.log.Warn("slack: form without its metadata", "user", user.Key(), "err", err)
+		a.edge.Log.Warn("slack: form without its metadata", "user", user.Key(), "err", err)
 		return nil
 	}
 	if lang == "" {
@@ -105,7 +105,7 @@ func (a *Adapter) submitForm(cb slack.InteractionCallback, user bot.Ref, lang st
 		Action:  &bot.Action{Name: meta.Action, Value: meta.Value, Input: text},
 		Lang:    lang,
 	}
-	if !a.pool.Submit(func(ctx context.Context) {
+	if !a.edge.Pool.Submit(func(ctx context.Context) {
 		if m := a.h.Handle(ctx, req); m != nil {
 			a.reply(ctx, req, meta.ResponseURL, *m)
 		}

@@ -79,7 +79,7 @@ func (a *Adapter) Events() http.Handler {
 		}
 		if probe.Type == string(slackevents.AppRateLimited) {
 			// Slack dropped events for a minute: more than 30,000 in an hour.
-			a.log.Warn("slack: events rate limited; Slack dropped events for a minute", "team", probe.TeamID, "minute", probe.Minute)
+			a.edge.Log.Warn("slack: events rate limited; Slack dropped events for a minute", "team", probe.TeamID, "minute", probe.Minute)
 			w.WriteHeader(http.StatusOK)
 			return
 		}
@@ -107,7 +107,7 @@ func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, body 
 			return
 		}
 		if err != nil {
-			a.refusal("slack: request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
+			a.edge.Refusal("slack: request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
@@ -116,11 +116,11 @@ func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, body 
 			return
 		}
 		if err := a.verify.Verify(r.Header, body); err != nil {
-			a.refusal("slack: request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
+			a.edge.Refusal("slack: request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		if !a.firstSeen(r.Context(), "sig:"+r.Header.Get("X-Slack-Signature"), replayTTL) {
+		if !a.edge.FirstSeen(r.Context(), "sig:"+r.Header.Get("X-Slack-Signature"), replayTTL) {
 			w.WriteHeader(http.StatusOK) // a replay: done the first time
 			return
 		}

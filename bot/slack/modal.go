@@ -99,7 +99,7 @@ func (a *Adapter) submitShoutout(cb slack.InteractionCallback, user bot.Ref, lan
 	}
 	req := shoutoutRequest(user, meta.Channel, people, text, values)
 	req.Lang = lang
-	if !a.pool.Submit(func(ctx context.Context) { a.answer(ctx, req, "") }) {
+	if !a.edge.Pool.Submit(func(ctx context.Context) { a.answer(ctx, req, "") }) {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{modalText: a.t(lang, "slack.busy")})
 	}
 	return nil

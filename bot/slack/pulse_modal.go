@@ -171,7 +171,7 @@ func (a *Adapter) submitPulse(cb slack.InteractionCallback, user bot.Ref, lang s
 		}
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: a.t(lang, err.Key, err.Args...)})
 	}
-	if !a.pool.Submit(func(ctx context.Context) { a.answer(ctx, req, "") }) {
+	if !a.edge.Pool.Submit(func(ctx context.Context) { a.answer(ctx, req, "") }) {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{pulseQuestion: a.t(lang, "slack.busy")})
 	}
 	return nil

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"strings"
@@ -57,15 +56,8 @@ func TestRenderGolden(t *testing.T) {
 			Context:  "<!everyone>",
 			Fallback: "<!channel> ping",
 		}},
-		{"privacy", privacyMessage(t)},
-		{"results-anonymity", bot.Message{
-			Ephemeral: true, Header: "📊 Results: Recommend us? (round P1.1)",
-			Text: bot.Plain("Response rate: 13 of 15 (87%)"),
-			Fields: []bot.Field{
-				{Label: "By audience", Value: bot.Plain("#sales: eNPS +100 (6 answered)\nothers (#eng, #ops): eNPS -100 (7 answered)")},
-				{Label: "Answers with names (anonymous=no)", Value: bot.Text{bot.Str("• "), bot.Mention(anna), bot.Str(": Yes"), bot.Str("\n• "), bot.Mention(steve), bot.Str(": No")}},
-			},
-		}},
+		{"privacy", bottest.MustReply(t, bot.Request{User: anna, Channel: anna, Text: "privacy"})},
+		{"results-anonymity", bottest.ResultsAnonymity(anna, steve)},
 		{"home-empty", bot.Message{
 			Header:  "Your herald",
 			Text:    bot.Text{bot.Bold("Shout-outs you received"), bot.Str("\nNone yet."), bot.Str("\n\n"), bot.Bold("Shout-outs you gave"), bot.Str("\nNone yet.")},
@@ -149,19 +141,4 @@ func TestActionName(t *testing.T) {
 			t.Errorf("actionName(%q): got %q, want %q", tt.give, got, tt.want)
 		}
 	}
-}
-
-// privacyMessage is the core's real reply to "privacy".
-func privacyMessage(t *testing.T) bot.Message {
-	t.Helper()
-	b, err := bot.New(bot.Config{Lang: "en", Shoutouts: &bottest.Shoutouts{}, Outbox: &bottest.Messenger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := base("T0001").Same(bot.UserRef, "U024BE7LH", "anna")
-	m := b.Handle(context.Background(), bot.Request{User: user, Channel: user, Text: "privacy"})
-	if m == nil {
-		t.Fatal("privacy: no reply")
-	}
-	return *m
 }

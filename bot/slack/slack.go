@@ -60,18 +60,12 @@ type Config struct {
 	InlineWait time.Duration
 }
 
-// Defaults of Config.
+// Defaults of Config, and how long requests are remembered.
 const (
-	defaultWorkers   = 64
-	defaultQueue     = 4096
-	defaultQueueWait = time.Second
+	defaultInlineWait = 2 * time.Second
 	// eventTTL is how long a processed event_id is remembered; Slack retries
 	// for about an hour at most.
-	eventTTL          = 2 * time.Hour
-	defaultInlineWait = 2 * time.Second
-	// refusalLogEvery is how often a refused request is logged at most; the
-	// line tells how many it stands for.
-	refusalLogEvery = 10 * time.Second
+	eventTTL = 2 * time.Hour
 	// replayTTL is how long a request signature is remembered: a signed
 	// request is valid for five minutes either side of now.
 	replayTTL = 2 * maxSkew
@@ -84,14 +78,11 @@ const (
 type Adapter struct {
 	h      Handler
 	client *Client
-	seen   inbound.Deduper
 	verify *Verifier
-	log    *slog.Logger
-	pool   *inbound.Pool
+	edge   *inbound.Edge
 
 	botUser    string
 	inlineWait time.Duration
-	refusals   inbound.Sampler
 
 	mu       sync.Mutex // guards stopped and the adding to noticeWG
 	stopped  bool
@@ -104,27 +95,19 @@ func New(cfg Config) *Adapter {
 	return &Adapter{
 		h:      cfg.Handler,
 		client: cfg.Client,
-		seen:   cfg.Seen,
 		verify: NewVerifier(cfg.SigningSecret, cfg.Now),
-		log:    cmp.Or(cfg.Logger, slog.Default()),
-		pool: inbound.NewPool(
-			inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait},
-			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultQueueWait}),
+		edge: inbound.NewEdge("slack",
+			inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait}, cfg.Seen, cfg.Logger),
 		notices:    make(chan struct{}, maxNotices),
 		botUser:    cfg.BotUser,
 		inlineWait: cmp.Or(cfg.InlineWait, defaultInlineWait),
-		refusals:   inbound.Sampler{Every: refusalLogEvery},
 	}
 }
-
-// refusal logs a refused request, sampled: at most one line per
-// refusalLogEvery, with how many it stands for.
-func (a *Adapter) refusal(msg string, args ...any) { a.refusals.Warn(a.log, msg, args...) }
 
 // Run runs the workers until ctx ends, then stops taking requests and
 // finishes the ones already taken and the "busy" notices under way.
 func (a *Adapter) Run(ctx context.Context) error {
-	a.pool.Run(ctx)
+	a.edge.Pool.Run(ctx)
 	a.mu.Lock()
 	a.stopped = true
 	a.mu.Unlock()
@@ -133,10 +116,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 // Queued returns how many requests wait for a worker, for metrics.
-func (a *Adapter) Queued() int { return a.pool.Queued() }
+func (a *Adapter) Queued() int { return a.edge.Pool.Queued() }
 
 // Refused returns how many requests were answered "busy" so far, for metrics.
-func (a *Adapter) Refused() uint64 { return a.pool.Refused() }
+func (a *Adapter) Refused() uint64 { return a.edge.Pool.Refused() }
 
 // t renders a catalog text in lang.
 func (a *Adapter) t(lang, key string, args ...any) string {

@@ -51,7 +51,7 @@ func (a *Adapter) connectLoop(ctx context.Context, sm *socketmode.Client) {
 		if time.Since(start) > maxBackoff {
 			backoff = minBackoff
 		}
-		a.log.Warn("slack socket mode: connection failed; retrying", "err", err, "in", backoff)
+		a.edge.Log.Warn("slack socket mode: connection failed; retrying", "err", err, "in", backoff)
 		t := time.NewTimer(backoff)
 		select {
 		case <-ctx.Done():
@@ -68,15 +68,15 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 	var ack any
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
-		a.log.Info("slack socket mode: connected")
+		a.edge.Log.Info("slack socket mode: connected")
 		return
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
-		a.log.Warn("slack socket mode: "+string(evt.Type), "data", evt.Data)
+		a.edge.Log.Warn("slack socket mode: "+string(evt.Type), "data", evt.Data)
 		return
 	case socketmode.EventTypeSlashCommand:
 		var cmd slack.SlashCommand
 		if err := json.Unmarshal(evt.Request.Payload, &cmd); err != nil {
-			a.log.Warn("slack socket mode: bad slash command", "err", err)
+			a.edge.Log.Warn("slack socket mode: bad slash command", "err", err)
 			break
 		}
 		// Socket Mode handles one envelope at a time: no waiting for the
@@ -85,13 +85,13 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 	case socketmode.EventTypeInteractive:
 		var cb slack.InteractionCallback
 		if err := json.Unmarshal(evt.Request.Payload, &cb); err != nil {
-			a.log.Warn("slack socket mode: bad interaction", "err", err)
+			a.edge.Log.Warn("slack socket mode: bad interaction", "err", err)
 			break
 		}
 		ack = a.interaction(cb)
 	case socketmode.EventTypeEventsAPI:
 		if err := a.event(evt.Request.Payload); err != nil {
-			a.log.Warn("slack socket mode: event not taken", "err", err)
+			a.edge.Log.Warn("slack socket mode: event not taken", "err", err)
 			return // not acknowledged: Slack sends it again
 		}
 	default:
@@ -101,6 +101,6 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		return
 	}
 	if err := sm.AckCtx(ctx, evt.Request.EnvelopeID, ack); err != nil {
-		a.log.Warn("slack socket mode: ack failed", "envelope", evt.Request.EnvelopeID, "err", err)
+		a.edge.Log.Warn("slack socket mode: ack failed", "envelope", evt.Request.EnvelopeID, "err", err)
 	}
 }

@@ -2,7 +2,6 @@ package teams_test
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"strings"
 	"testing"
@@ -23,22 +22,11 @@ func catalogT(t *testing.T) func(string, ...any) string {
 	return func(key string, args ...any) string { return cat.T("", key, args...) }
 }
 
-// helpMessage is the core's real help reply.
-func helpMessage(t *testing.T) bot.Message { return coreReply(t, "help") }
-
-// coreReply is the core's real reply to text.
+// coreReply is the core's real reply to text from a Teams user.
 func coreReply(t *testing.T, text string) bot.Message {
 	t.Helper()
-	b, err := bot.New(bot.Config{Lang: "en", Shoutouts: &bottest.Shoutouts{}, Outbox: &bottest.Messenger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	user := bot.Ref{Kind: bot.UserRef, Platform: bot.Teams, Workspace: "T", ID: "29:a", Name: "Anna"}
-	m := b.Handle(context.Background(), bot.Request{User: user, Channel: user.Same(bot.ChannelRef, "a:1", ""), Text: text})
-	if m == nil {
-		t.Fatalf("%s: no reply", text)
-	}
-	return *m
+	return bottest.MustReply(t, bot.Request{User: user, Channel: user.Same(bot.ChannelRef, "a:1", ""), Text: text})
 }
 
 func TestCardGolden(t *testing.T) {
@@ -57,16 +45,9 @@ func TestCardGolden(t *testing.T) {
 			Fields:   []bot.Field{{Label: "Values", Value: bot.Plain("#customer-first #ownership")}},
 			Fallback: "@Anna Example praised @Ben",
 		}},
-		{"help", helpMessage(t)},
+		{"help", coreReply(t, "help")},
 		{"privacy", coreReply(t, "privacy")},
-		{"results-anonymity", bot.Message{
-			Ephemeral: true, Header: "📊 Results: Recommend us? (round P1.1)",
-			Text: bot.Plain("Response rate: 13 of 15 (87%)"),
-			Fields: []bot.Field{
-				{Label: "By audience", Value: bot.Plain("#sales: eNPS +100 (6 answered)\nothers (#eng, #ops): eNPS -100 (7 answered)")},
-				{Label: "Answers with names (anonymous=no)", Value: bot.Text{bot.Str("• "), bot.Mention(anna), bot.Str(": Yes"), bot.Str("\n• "), bot.Mention(ben), bot.Str(": No")}},
-			},
-		}},
+		{"results-anonymity", bottest.ResultsAnonymity(anna, ben)},
 		{"keymsg", bot.Message{
 			To: wins, Header: "📣 Key message",
 			Text:    bot.Text{bot.Bold("Please read:"), bot.Str(" the new travel policy applies from 1 December.")},

@@ -40,8 +40,8 @@ func (a *Adapter) Messages() http.Handler {
 			return
 		}
 		a.client.Learn(act.ChannelNames())
-		if j := a.work(&act); j != nil && !a.pool.Submit(a.once(&act, j)) {
-			a.refusal("teams: busy, activity refused", "type", act.Type, "user", act.From.ID)
+		if j := a.work(&act); j != nil && !a.edge.Pool.Submit(a.once(&act, j)) {
+			a.edge.Refusal("teams: busy, activity refused", "type", act.Type, "user", act.From.ID)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
@@ -52,7 +52,7 @@ func (a *Adapter) Messages() http.Handler {
 // refuse answers a request whose token or channel failed: 403, 503 while
 // the keys can't be read, else 401.
 func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, err error) {
-	a.refusal("teams: activity refused", "err", err, "remote", r.RemoteAddr)
+	a.edge.Refusal("teams: activity refused", "err", err, "remote", r.RemoteAddr)
 	switch {
 	case errors.Is(err, ErrForbidden):
 		http.Error(w, "forbidden", http.StatusForbidden)
@@ -67,16 +67,12 @@ func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, err error) {
 // once runs j unless the activity was already taken: a replayed activity
 // (same conversation and id) runs once.
 func (a *Adapter) once(act *Activity, j inbound.Job) inbound.Job {
-	if a.seen == nil || act.ID == "" {
+	if act.ID == "" {
 		return j
 	}
-	key := "teams:" + act.Conversation.ID + "|" + act.ID
+	key := act.Conversation.ID + "|" + act.ID
 	return func(ctx context.Context) {
-		ok, err := a.seen.FirstSeen(ctx, key, replayTTL)
-		if err != nil {
-			a.log.Warn("teams: dedupe unavailable; processing", "err", err)
-		}
-		if ok || err != nil {
+		if a.edge.FirstSeen(ctx, key, replayTTL) {
 			j(ctx)
 		}
 	}
@@ -97,7 +93,7 @@ func (a *Adapter) work(act *Activity) inbound.Job {
 		}
 		return func(ctx context.Context) {
 			if a.remember(ctx, act) {
-				a.log.Info("teams: added to a conversation", "tenant", act.Tenant(), "conversation", act.ConversationID(), "type", act.Conversation.ConversationType)
+				a.edge.Log.Info("teams: added to a conversation", "tenant", act.Tenant(), "conversation", act.ConversationID(), "type", act.Conversation.ConversationType)
 			}
 		}
 	}
@@ -107,7 +103,7 @@ func (a *Adapter) work(act *Activity) inbound.Job {
 // remember stores the activity's conversation reference, for proactive sends.
 func (a *Adapter) remember(ctx context.Context, act *Activity) bool {
 	if err := a.client.convs.SaveConversation(ctx, act.base().Space(), act.ConversationID(), act.ServiceURL); err != nil {
-		a.log.Warn("teams: conversation reference not stored", "conversation", act.ConversationID(), "err", err)
+		a.edge.Log.Warn("teams: conversation reference not stored", "conversation", act.ConversationID(), "err", err)
 		return false
 	}
 	return true
@@ -122,7 +118,7 @@ func (a *Adapter) remember(ctx context.Context, act *Activity) bool {
 func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 	a.remember(ctx, act)
 	// Ids only, never the text: an admin finds their user id here (debug).
-	a.log.Debug("teams: request", "tenant", act.Tenant(), "user", act.From.ID, "aad_object", act.From.AADObjectID, "conversation", act.ConversationID())
+	a.edge.Log.Debug("teams: request", "tenant", act.Tenant(), "user", act.From.ID, "aad_object", act.From.AADObjectID, "conversation", act.ConversationID())
 	m := a.h.Handle(ctx, req)
 	if m == nil {
 		return

@@ -10,7 +10,6 @@
 package teams
 
 import (
-	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -58,28 +57,16 @@ type Config struct {
 	Queue   int
 }
 
-// Defaults of Config, and how refused requests are logged.
-const (
-	defaultWorkers   = 64
-	defaultQueue     = 4096
-	defaultQueueWait = time.Second
-	// refusalLogEvery is how often a refused request is logged at most.
-	refusalLogEvery = 10 * time.Second
-	// replayTTL is how long an activity id is remembered: about a token's
-	// lifetime.
-	replayTTL = time.Hour
-)
+// replayTTL is how long an activity id is remembered: about a token's
+// lifetime.
+const replayTTL = time.Hour
 
 // Adapter serves Teams. Create it with New and run its workers with Run.
 type Adapter struct {
 	h      Handler
 	client *Client
 	verify *Verifier
-	log    *slog.Logger
-	pool   *inbound.Pool
-	seen   inbound.Deduper
-
-	refusals inbound.Sampler
+	edge   *inbound.Edge
 }
 
 // New returns an Adapter.
@@ -88,27 +75,19 @@ func New(cfg Config) *Adapter {
 		h:      cfg.Handler,
 		client: cfg.Client,
 		verify: cfg.Verifier,
-		log:    cmp.Or(cfg.Logger, slog.Default()),
-		pool: inbound.NewPool(inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue},
-			inbound.PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultQueueWait}),
-		seen:     cfg.Seen,
-		refusals: inbound.Sampler{Every: refusalLogEvery},
+		edge:   inbound.NewEdge("teams", inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue}, cfg.Seen, cfg.Logger),
 	}
 }
-
-// refusal logs a refused request, sampled: at most one line per
-// refusalLogEvery, with how many it stands for.
-func (a *Adapter) refusal(msg string, args ...any) { a.refusals.Warn(a.log, msg, args...) }
 
 // Run runs the workers until ctx ends, then stops taking activities and
 // finishes the ones already taken.
 func (a *Adapter) Run(ctx context.Context) error {
-	a.pool.Run(ctx)
+	a.edge.Pool.Run(ctx)
 	return nil
 }
 
 // Queued returns how many activities wait for a worker, for metrics.
-func (a *Adapter) Queued() int { return a.pool.Queued() }
+func (a *Adapter) Queued() int { return a.edge.Pool.Queued() }
 
 // Refused returns how many activities were refused with 503 so far, for metrics.
-func (a *Adapter) Refused() uint64 { return a.pool.Refused() }
+func (a *Adapter) Refused() uint64 { return a.edge.Pool.Refused() }

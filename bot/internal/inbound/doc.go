@@ -1,5 +1,6 @@
 // Package inbound holds what every chat adapter needs to take requests in:
-// a bounded pool of workers that runs the slow part of a request after the
-// platform has been answered, and the POST-only, size-limited read of a
+// the Edge (a bounded pool of workers that runs the slow part of a request
+// after the platform has been answered, the dedupe of replayed requests, and
+// a sampled log of refused ones) and the POST-only, size-limited read of a
 // request body. It uses the standard library only.
 package inbound
