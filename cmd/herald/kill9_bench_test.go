@@ -115,6 +115,13 @@ func kill9Run(b *testing.B, bin string, cat *bot.Catalog) kill9Result {
 	defer srv.Close()
 	redisURL := "redis://" + storetest.MustRedisServer(b) + "/0"
 	procs := make([]*heraldProc, kill9Replicas)
+	defer func() {
+		for _, p := range procs {
+			if p != nil {
+				p.stop(b)
+			}
+		}
+	}()
 	for i := range procs {
 		procs[i] = startHerald(b, bin, []string{
 			"REDIS_URL=" + redisURL,
@@ -126,11 +133,6 @@ func kill9Run(b *testing.B, bin string, cat *bot.Catalog) kill9Result {
 			"SLACK_API_URL=" + fmt.Sprintf("%s/r%d/", srv.URL, i),
 		})
 	}
-	defer func() {
-		for _, p := range procs {
-			p.stop(b)
-		}
-	}()
 
 	if got := procs[0].command(b, fake, srv.URL, `keymsg add "every monday at 9:00" <!subteam^`+kill9Group+`|@all> Town hall on Friday`); !strings.Contains(got, "K1") {
 		b.Fatalf("keymsg add: got %q, want K1 scheduled", got)
