@@ -143,6 +143,13 @@ type lineWriter struct {
 	addr chan string
 }
 
+// String returns what was written so far.
+func (w *lineWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
 var listening = regexp.MustCompile(`msg="http listening" addr=(\S+)`)
 
 func (w *lineWriter) Write(p []byte) (int, error) {

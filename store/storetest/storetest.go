@@ -81,7 +81,7 @@ func client(tb testing.TB) redis.UniversalClient {
 		return mustPing(tb, redis.NewClient(opt))
 	}
 	if hasRedisServer() {
-		return mustPing(tb, redis.NewClient(&redis.Options{Addr: startRedisServer(tb)}))
+		return mustPing(tb, redis.NewClient(&redis.Options{Addr: MustRedisServer(tb)}))
 	}
 	tb.Logf("no REDIS_URL and no redis-server on PATH: testing against the embedded store")
 	st, err := store.Open(context.Background(), store.Options{DataDir: tb.TempDir()})
@@ -97,8 +97,10 @@ func hasRedisServer() bool {
 	return err == nil
 }
 
-// startRedisServer runs a throw-away redis-server on a free port until tb ends.
-func startRedisServer(tb testing.TB) string {
+// MustRedisServer runs a throw-away redis-server from PATH on a free port
+// until tb ends and returns its address, whatever REDIS_URL says: for
+// benchmarks that start herald processes of their own on a Redis of their own.
+func MustRedisServer(tb testing.TB) string {
 	tb.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
