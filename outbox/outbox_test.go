@@ -157,15 +157,19 @@ func TestPaceFindsTheCeiling(t *testing.T) {
 	tests := []struct {
 		name     string
 		give     float64 // the platform's ceiling, not told to the outbox
+		whole    bool    // Retry-After in whole seconds, as Slack's header
 		wantTook time.Duration
 	}{
-		{"200 per second", 200, 11 * time.Second},
-		{"50 per second", 50, 44 * time.Second},
+		{"200 per second", 200, false, 11 * time.Second},
+		{"50 per second", 50, false, 44 * time.Second},
+		// Each 429 then stops the workspace for a second: settle below the
+		// ceiling after the first (18.6s before; the 11s is not met).
+		{"200 per second, whole-second Retry-After", 200, true, 12 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			const n = 2000
-			r := newRig(t, &bottest.Platform{Rate: tt.give, PerTarget: time.Second}, outbox.DefaultPace[bot.Slack])
+			r := newRig(t, &bottest.Platform{Rate: tt.give, PerTarget: time.Second, WholeSeconds: tt.whole}, outbox.DefaultPace[bot.Slack])
 			replicas := []*outbox.Outbox{r.replica("w1", 16, nil), r.replica("w2", 16, nil), r.replica("w3", 16, nil)}
 			var msgs []bot.Message
 			for i := range n {

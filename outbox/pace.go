@@ -31,9 +31,12 @@ var DefaultPace = map[bot.Platform]Pace{
 // by e in 1/growStart seconds), then by growAfter (less when the platform's
 // Retry-After is longer than slowWindow: each 429 then costs more). Each 429
 // multiplies it by slowDown, at most once per slowWindow, never below
-// minRate; once the Retry-After ended, it counts what the platform takes for
-// at least probeWindow and probeCount messages and keeps the pace at most at
-// that.
+// minRate; once a short Retry-After ended, it counts what the platform takes
+// for at least probeWindow and probeCount messages and keeps the pace at most
+// at that. A Retry-After of slowWindow or more (Slack's whole seconds) costs
+// the workspace too much to probe after it: the 429 instead cuts the pace to
+// slowDown times what the platform accepted just before it, a moving average
+// of deliveries over accWindow, and the workspace resumes at that pace.
 const (
 	growStart   = 5.0
 	growAfter   = 0.05
@@ -42,4 +45,5 @@ const (
 	minRate     = 0.5
 	probeWindow = 100 * time.Millisecond
 	probeCount  = 20
+	accWindow   = 250 * time.Millisecond // time constant of the accepted rate
 )
