@@ -162,8 +162,9 @@ func TestPaceFindsTheCeiling(t *testing.T) {
 	}{
 		{"200 per second", 200, false, 11 * time.Second},
 		{"50 per second", 50, false, 44 * time.Second},
-		// Each 429 then stops the workspace for a second: settle below the
-		// ceiling after the first (18.6s before; the 11s is not met).
+		// Each 429 then stops the workspace for a second, so the pace must
+		// settle below the ceiling after the first: 11.4s of fake time (18.6s
+		// before); the 11s is not met.
 		{"200 per second, whole-second Retry-After", 200, true, 12 * time.Second},
 	}
 	for _, tt := range tests {
