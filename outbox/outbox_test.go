@@ -195,6 +195,29 @@ func TestPaceFindsTheCeiling(t *testing.T) {
 	}
 }
 
+func TestAWholeSecond429KeepsAQuietWorkspacesPace(t *testing.T) {
+	// Two DMs ten seconds apart in a quiet workspace each meet a 429 with
+	// Retry-After: 1 (Slack's per-channel limit answers so too): what the
+	// workspace accepted before the second says nothing about the
+	// platform's ceiling, it sent next to nothing.
+	pace := outbox.DefaultPace[bot.Slack]
+	f := &flaky{Fail: 1, Err: &bot.Error{Code: bot.EUNAVAILABLE, RetryAfter: time.Second}, Platform: &bottest.Platform{}}
+	r := newRig(t, f.Platform, pace)
+	q := r.replica("w1", 1, f)
+	mustPost(t, q, dm(1))
+	r.steps(t, time.Minute, func() bool { return r.reports.len() == 1 }, q)
+	r.clock.Add(10 * time.Second)
+	mustPost(t, q, dm(2))
+	r.steps(t, time.Minute, func() bool { return r.reports.len() == 2 }, q)
+	bs, err := q.Backlogs(context.Background())
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("backlogs: got %v, %v, want one workspace", bs, err)
+	}
+	if want := 0.9 * 0.9 * pace.Start; bs[0].Pace < want {
+		t.Errorf("pace after two 429s: got %.2f/s, want at least %.2f/s (two slow-downs from the start)", bs[0].Pace, want)
+	}
+}
+
 // faults makes every Redis command fail while down is set.
 type faults struct{ down atomic.Bool }
 

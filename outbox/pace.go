@@ -38,11 +38,11 @@ var DefaultPace = map[bot.Platform]Pace{
 // A Retry-After of slowWindow or more (Slack's whole seconds) costs the
 // workspace too much to probe after it. That 429 instead takes what the
 // platform accepted just before it (a moving average of deliveries over
-// accWindow) as the ceiling, cuts the pace to slowDown times it, and the
-// workspace resumes at that pace; each delivery then closes a
-// 1/settleCount part of the gap to settleBelow times the ceiling, so the
-// pace settles just below it within a few hundred messages and creeps on
-// from there only by the small growth above.
+// accWindow, but at least Start) as the ceiling, cuts the pace to slowDown
+// times it, and the workspace resumes at that pace; each delivery then
+// closes a 1/settleCount part of the gap to settleBelow times the ceiling,
+// so the pace settles just below it within a few hundred messages and
+// creeps on from there only by the small growth above.
 const (
 	growStart   = 5.0
 	growAfter   = 0.05

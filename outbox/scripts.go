@@ -154,13 +154,15 @@ return had`)
 // it. After a Retry-After shorter than that window it measures what the
 // platform takes once the Retry-After ended (doneScript); a longer one (whole
 // seconds) first lowers the pace to the accepted rate "acc" it had just
-// before and keeps that as the ceiling "top", so the workspace resumes below
+// before (but not below the starting rate ARGV[12] for that reason alone: a
+// quiet workspace accepted little because it sent little) and keeps that as
+// the ceiling "top", so the workspace resumes below
 // the ceiling and settles under it (doneScript) instead of probing it at the
 // cost of another long hold.
 // The target's slot is given back: the try that failed took none of the platform's.
 // KEYS due, lease, msg, pace; ARGV entry, f: key, delay, Retry-After, now,
 // slow-down factor, slow-down window, least rate, counter ("r" or "e"), t: key,
-// time constant of the accepted rate (µs).
+// time constant of the accepted rate (µs), start rate.
 // Returns the entry's count of that kind, or 0 when it is not queued any more.
 var againScript = redis.NewScript(`
 local e, now, ra = ARGV[1], tonumber(ARGV[5]), tonumber(ARGV[4])
@@ -179,7 +181,7 @@ if ra > 0 then
   if rate and rate > 0 and now - cut >= tonumber(ARGV[7]) then
     local acc = (tonumber(p[5]) or rate) * math.exp(-math.max(0, now - (tonumber(p[6]) or now)) / tonumber(ARGV[11]))
     if ra >= tonumber(ARGV[7]) then
-      rate = math.min(rate, acc)
+      rate = math.min(rate, math.max(acc, tonumber(ARGV[12])))
       redis.call('HSET', KEYS[4], 'top', rate)
     end
     redis.call('HSET', KEYS[4], 'rate', math.max(tonumber(ARGV[8]), rate * tonumber(ARGV[6])),

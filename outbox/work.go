@@ -232,7 +232,7 @@ func (o *Outbox) write(ctx context.Context, r record) error {
 		now := o.cfg.Clock.Now()
 		count, err := againScript.Run(wctx, o.cfg.Redis, []string{k.due, k.lease, k.msg, k.pace},
 			r.entry, k.inFlight(target), r.again.Microseconds(), r.retryAfter.Microseconds(),
-			micros(now), slowDown, slowWindow.Microseconds(), minRate, r.kind, k.nextFree(target), accWindow.Microseconds()).Int64()
+			micros(now), slowDown, slowWindow.Microseconds(), minRate, r.kind, k.nextFree(target), accWindow.Microseconds(), pace.Start).Int64()
 		if err != nil {
 			return fmt.Errorf("outbox: retry later: %w", err)
 		}
