@@ -157,15 +157,20 @@ func TestPaceFindsTheCeiling(t *testing.T) {
 	tests := []struct {
 		name     string
 		give     float64 // the platform's ceiling, not told to the outbox
+		whole    bool    // Retry-After in whole seconds, as Slack's header
 		wantTook time.Duration
 	}{
-		{"200 per second", 200, 11 * time.Second},
-		{"50 per second", 50, 44 * time.Second},
+		{"200 per second", 200, false, 11 * time.Second},
+		{"50 per second", 50, false, 44 * time.Second},
+		// Each 429 then stops the workspace for a second, so the pace must
+		// settle below the ceiling after the first: 11.4s of fake time (18.6s
+		// before); the 11s is not met.
+		{"200 per second, whole-second Retry-After", 200, true, 12 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			const n = 2000
-			r := newRig(t, &bottest.Platform{Rate: tt.give, PerTarget: time.Second}, outbox.DefaultPace[bot.Slack])
+			r := newRig(t, &bottest.Platform{Rate: tt.give, PerTarget: time.Second, WholeSeconds: tt.whole}, outbox.DefaultPace[bot.Slack])
 			replicas := []*outbox.Outbox{r.replica("w1", 16, nil), r.replica("w2", 16, nil), r.replica("w3", 16, nil)}
 			var msgs []bot.Message
 			for i := range n {
@@ -187,6 +192,29 @@ func TestPaceFindsTheCeiling(t *testing.T) {
 			}
 			t.Logf("%d DMs at %v/s: %s of fake time, %d 429s", n, tt.give, took, r.platform.Throttled())
 		})
+	}
+}
+
+func TestAWholeSecond429KeepsAQuietWorkspacesPace(t *testing.T) {
+	// Two DMs ten seconds apart in a quiet workspace each meet a 429 with
+	// Retry-After: 1 (Slack's per-channel limit answers so too): what the
+	// workspace accepted before the second says nothing about the
+	// platform's ceiling, it sent next to nothing.
+	pace := outbox.DefaultPace[bot.Slack]
+	f := &flaky{Fail: 1, Err: &bot.Error{Code: bot.EUNAVAILABLE, RetryAfter: time.Second}, Platform: &bottest.Platform{}}
+	r := newRig(t, f.Platform, pace)
+	q := r.replica("w1", 1, f)
+	mustPost(t, q, dm(1))
+	r.steps(t, time.Minute, func() bool { return r.reports.len() == 1 }, q)
+	r.clock.Add(10 * time.Second)
+	mustPost(t, q, dm(2))
+	r.steps(t, time.Minute, func() bool { return r.reports.len() == 2 }, q)
+	bs, err := q.Backlogs(context.Background())
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("backlogs: got %v, %v, want one workspace", bs, err)
+	}
+	if want := 0.9 * 0.9 * pace.Start; bs[0].Pace < want {
+		t.Errorf("pace after two 429s: got %.2f/s, want at least %.2f/s (two slow-downs from the start)", bs[0].Pace, want)
 	}
 }
 

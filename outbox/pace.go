@@ -28,12 +28,21 @@ var DefaultPace = map[bot.Platform]Pace{
 
 // How the pace of a workspace moves: it grows by growStart messages/s per
 // delivered message until the first 429 (so it grows exponentially in time,
-// by e in 1/growStart seconds), then by growAfter (less when the platform's
-// Retry-After is longer than slowWindow: each 429 then costs more). Each 429
-// multiplies it by slowDown, at most once per slowWindow, never below
-// minRate; once the Retry-After ended, it counts what the platform takes for
-// at least probeWindow and probeCount messages and keeps the pace at most at
-// that.
+// by e in 1/growStart seconds), then by growAfter (less, by the square of
+// slowWindow over the Retry-After, when the platform's Retry-After is longer
+// than slowWindow: each 429 then costs more). Each 429 multiplies it by
+// slowDown, at most once per slowWindow, never below minRate; once a short
+// Retry-After ended, it counts what the platform takes for at least
+// probeWindow and probeCount messages and keeps the pace at most at that.
+//
+// A Retry-After of slowWindow or more (Slack's whole seconds) costs the
+// workspace too much to probe after it. That 429 instead takes what the
+// platform accepted just before it (a moving average of deliveries over
+// accWindow, but at least Start) as the ceiling, cuts the pace to slowDown
+// times it, and the workspace resumes at that pace; each delivery then
+// closes a 1/settleCount part of the gap to settleBelow times the ceiling,
+// so the pace settles just below it within a few hundred messages and
+// creeps on from there only by the small growth above.
 const (
 	growStart   = 5.0
 	growAfter   = 0.05
@@ -42,4 +51,7 @@ const (
 	minRate     = 0.5
 	probeWindow = 100 * time.Millisecond
 	probeCount  = 20
+	accWindow   = 250 * time.Millisecond // time constant of the accepted rate
+	settleCount = 100
+	settleBelow = 0.95 // of the accepted rate at the last long 429
 )

@@ -11,7 +11,8 @@ import "github.com/redis/go-redis/v9"
 //	{space}:outbox:msg    hash: entry → the message (JSON); "r:"/"e:" entry → 429s/errors so far
 //	{space}:outbox:enq    sorted set: entry → when it was posted (µs), for the age of the oldest
 //	{space}:outbox:pace   hash: rate (messages/s), next (µs: the workspace's next free slot),
-//	                      hold (µs: Retry-After), cut (µs: last slow-down), grow (1 until the first 429), seq
+//	                      hold (µs: Retry-After), cut (µs: last slow-down), grow (1 until the first 429), seq,
+//	                      acc, at (accepted messages/s as of µs), top (its value at the last long 429), probe, pn (measuring since µs, count), ra (last Retry-After µs)
 //	{space}:outbox:t:TARGET  string: the target's next free slot (µs)
 //	{space}:outbox:f:TARGET  string: the target's entry in flight
 //	{space}:outbox:idem:ID   string: queued, sent or failed, per delivery id
@@ -99,8 +100,13 @@ return out`)
 // longer than ARGV[11] µs: each 429 then costs the workspace that long.
 // KEYS due, lease, msg, pace, enq, idem; ARGV entry, state, f: key, ceiling,
 // growth at start, growth after a 429, now, probe window, start, probe
-// count, Retry-After that growth after a 429 is meant for. Returns 0
-// when the entry was not there any more (recorded before).
+// count, Retry-After that growth after a 429 is meant for, time constant of
+// the accepted rate (µs), settle count, settle fraction. Every delivery also
+// updates the workspace's accepted rate "acc" (messages/s, an exponential
+// moving average decaying over ARGV[12] µs, as of "at"). After a long 429
+// (againScript) set "top", each delivery also closes a 1/ARGV[13] part of
+// the gap between the pace and ARGV[14] times "top". Returns 0 when the entry
+// was not there any more (recorded before).
 var doneScript = redis.NewScript(`
 local e, now = ARGV[1], tonumber(ARGV[7])
 local had = redis.call('HDEL', KEYS[3], e)
@@ -111,7 +117,10 @@ redis.call('HDEL', KEYS[3], 'r:' .. e, 'e:' .. e)
 if redis.call('GET', ARGV[3]) == e then redis.call('DEL', ARGV[3]) end
 redis.call('SET', KEYS[6], ARGV[2], 'KEEPTTL')
 if had == 1 and ARGV[2] == 'sent' then
-  local p = redis.call('HMGET', KEYS[4], 'rate', 'grow', 'probe', 'pn', 'ra')
+  local a = redis.call('HMGET', KEYS[4], 'acc', 'at')
+  local acc = (tonumber(a[1]) or 0) * math.exp(-math.max(0, now - (tonumber(a[2]) or now)) / tonumber(ARGV[12]))
+  redis.call('HSET', KEYS[4], 'acc', acc + 1000000 / tonumber(ARGV[12]), 'at', string.format('%.0f', now))
+  local p = redis.call('HMGET', KEYS[4], 'rate', 'grow', 'probe', 'pn', 'ra', 'top')
   local rate, probe = tonumber(p[1]), tonumber(p[3])
   if rate and rate > 0 then
     if probe and now < probe then
@@ -128,8 +137,10 @@ if had == 1 and ARGV[2] == 'sent' then
       end
     else
       -- the longer the platform's last Retry-After, the dearer a 429: rise slower
-      local g = tonumber(ARGV[6]) * math.min(1, tonumber(ARGV[11]) / math.max(1, tonumber(p[5]) or 1))
+      local g = tonumber(ARGV[6]) * math.min(1, tonumber(ARGV[11]) / math.max(1, tonumber(p[5]) or 1)) ^ 2
       if p[2] ~= '0' then g = tonumber(ARGV[5]) end
+      local top = (tonumber(p[6]) or 0) * tonumber(ARGV[14])
+      if top > rate then g = g + (top - rate) / tonumber(ARGV[13]) end
       redis.call('HSET', KEYS[4], 'rate', math.min(tonumber(ARGV[4]), rate + g))
     end
   end
@@ -140,10 +151,18 @@ return had`)
 // (doubled with each transient failure, up to a minute). A 429 (ARGV[4] =
 // Retry-After in µs, > 0) holds the whole workspace until then and slows it
 // down by the factor ARGV[6], once per ARGV[7] µs however many workers saw
-// it, and measures what the platform takes once the Retry-After ended (doneScript).
+// it. After a Retry-After shorter than that window it measures what the
+// platform takes once the Retry-After ended (doneScript); a longer one (whole
+// seconds) first lowers the pace to the accepted rate "acc" it had just
+// before (but not below the starting rate ARGV[12] for that reason alone: a
+// quiet workspace accepted little because it sent little) and keeps that as
+// the ceiling "top", so the workspace resumes below
+// the ceiling and settles under it (doneScript) instead of probing it at the
+// cost of another long hold.
 // The target's slot is given back: the try that failed took none of the platform's.
 // KEYS due, lease, msg, pace; ARGV entry, f: key, delay, Retry-After, now,
-// slow-down factor, slow-down window, least rate, counter ("r" or "e"), t: key.
+// slow-down factor, slow-down window, least rate, counter ("r" or "e"), t: key,
+// time constant of the accepted rate (µs), start rate.
 // Returns the entry's count of that kind, or 0 when it is not queued any more.
 var againScript = redis.NewScript(`
 local e, now, ra = ARGV[1], tonumber(ARGV[5]), tonumber(ARGV[4])
@@ -155,14 +174,19 @@ redis.call('ZREM', KEYS[2], e)
 redis.call('ZADD', KEYS[1], string.format('%.0f', now + delay), e)
 if redis.call('GET', ARGV[2]) == e then redis.call('DEL', ARGV[2], ARGV[10]) end
 if ra > 0 then
-  local p = redis.call('HMGET', KEYS[4], 'hold', 'cut', 'rate', 'probe')
+  local p = redis.call('HMGET', KEYS[4], 'hold', 'cut', 'rate', 'probe', 'acc', 'at')
   local hold = math.max(tonumber(p[1]) or 0, now + ra)
   redis.call('HSET', KEYS[4], 'hold', string.format('%.0f', hold))
   local cut, rate = tonumber(p[2]) or 0, tonumber(p[3])
   if rate and rate > 0 and now - cut >= tonumber(ARGV[7]) then
+    local acc = (tonumber(p[5]) or rate) * math.exp(-math.max(0, now - (tonumber(p[6]) or now)) / tonumber(ARGV[11]))
+    if ra >= tonumber(ARGV[7]) then
+      rate = math.min(rate, math.max(acc, tonumber(ARGV[12])))
+      redis.call('HSET', KEYS[4], 'top', rate)
+    end
     redis.call('HSET', KEYS[4], 'rate', math.max(tonumber(ARGV[8]), rate * tonumber(ARGV[6])),
       'cut', string.format('%.0f', now), 'grow', '0', 'ra', ra)
-    if not p[4] or ra >= tonumber(ARGV[7]) then
+    if not p[4] and ra < tonumber(ARGV[7]) then
       redis.call('HSET', KEYS[4], 'probe', string.format('%.0f', hold), 'pn', 0)
     end
   end

@@ -232,7 +232,7 @@ func (o *Outbox) write(ctx context.Context, r record) error {
 		now := o.cfg.Clock.Now()
 		count, err := againScript.Run(wctx, o.cfg.Redis, []string{k.due, k.lease, k.msg, k.pace},
 			r.entry, k.inFlight(target), r.again.Microseconds(), r.retryAfter.Microseconds(),
-			micros(now), slowDown, slowWindow.Microseconds(), minRate, r.kind, k.nextFree(target)).Int64()
+			micros(now), slowDown, slowWindow.Microseconds(), minRate, r.kind, k.nextFree(target), accWindow.Microseconds(), pace.Start).Int64()
 		if err != nil {
 			return fmt.Errorf("outbox: retry later: %w", err)
 		}
@@ -251,7 +251,7 @@ func (o *Outbox) write(ctx context.Context, r record) error {
 		r.state, r.again = "failed", 0
 	}
 	had, err := doneScript.Run(wctx, o.cfg.Redis, []string{k.due, k.lease, k.msg, k.pace, k.enq, k.idem(r.msg.DeliveryID)},
-		r.entry, r.state, k.inFlight(target), pace.Max, growStart, growAfter, micros(o.cfg.Clock.Now()), probeWindow.Microseconds(), pace.Start, probeCount, slowWindow.Microseconds()).Int64()
+		r.entry, r.state, k.inFlight(target), pace.Max, growStart, growAfter, micros(o.cfg.Clock.Now()), probeWindow.Microseconds(), pace.Start, probeCount, slowWindow.Microseconds(), accWindow.Microseconds(), settleCount, settleBelow).Int64()
 	if err != nil {
 		return fmt.Errorf("outbox: record %s: %w", r.state, err)
 	}
