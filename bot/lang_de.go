@@ -110,7 +110,7 @@ func german() map[string]catalog.Message {
 			"• umfrage vorlage enps|canwant|adoption to=#team [every=\"jeden Monat am 1. um 9:00\"]\n" +
 			"• umfrage liste · umfrage ergebnisse ID · umfrage schließen ID · umfrage erinnern ID · umfrage exportieren ID · umfrage löschen ID\n" +
 			"• umfrage stoppen ID: eine wiederkehrende Umfrage öffnet keine Runden mehr\n\n" +
-			"Typen: nps (0–10), scale5 (1–5), yesno, choice (2–10 Optionen), text. Eine Runde endet nach 3 Tagen, außer du setzt closes= (36h, 2d, 1w). Ergebnisse bleiben verborgen, bis genug Leute geantwortet haben, auch für jedes Team."),
+			"Typen: nps (0–10), scale5 (1–5), yesno, choice (2–10 Optionen), text. Eine Runde endet nach 3 Tagen, außer du setzt closes= (36h, 2d, 1w). Ergebnisse einer anonymen Umfrage erscheinen, sobald eine Runde geschlossen ist und genug Leute geantwortet haben, auch für jedes Team."),
 		"cmd.answer.usage":   s("antwort ID [Fragennummer] <Antwort>"),
 		"cmd.answer.summary": s("Eine Pulsumfrage per Text beantworten, wenn du nicht klicken kannst."),
 		"cmd.answer.help": s("Beantworte eine Pulsumfrage per Text, zum Beispiel wenn dein Chat die Schaltflächen nicht zeigt.\n\n" +

@@ -110,7 +110,7 @@ func english() map[string]catalog.Message {
 			"• pulse template enps|canwant|adoption to=#team [every=\"every month on the 1st at 9:00\"]\n" +
 			"• pulse list · pulse results ID · pulse close ID · pulse remind ID · pulse export ID · pulse delete ID\n" +
 			"• pulse stop ID: a recurring pulse opens no more rounds\n\n" +
-			"Types: nps (0–10), scale5 (1–5), yesno, choice (2–10 options), text. A round closes after 3 days unless you set closes= (36h, 2d, 1w). Results stay hidden until enough people have answered, for every team too."),
+			"Types: nps (0–10), scale5 (1–5), yesno, choice (2–10 options), text. A round closes after 3 days unless you set closes= (36h, 2d, 1w). Results of an anonymous pulse show once a round has closed and enough people have answered, for every team too."),
 		"cmd.answer.usage":   s("answer ID [question number] <answer>"),
 		"cmd.answer.summary": s("Answer a pulse by typing, when you can't click its buttons."),
 		"cmd.answer.help": s("Answer a pulse by typing, for example when your chat can't show its buttons.\n\n" +

@@ -31,12 +31,11 @@ func backupCommand(ctx context.Context, name string, args []string, getenv func(
 	if name == "restore" {
 		fs.BoolVar(&force, "force", false, "delete the herald keys the target holds before restoring")
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: herald %s FILE\n", name)
-		if name == "restore" {
-			fmt.Fprintln(stderr, "usage: herald restore [--force] FILE")
-		}
+	usage := "usage: herald backup FILE"
+	if name == "restore" {
+		usage = "usage: herald restore [--force] FILE"
 	}
+	fs.Usage = func() { fmt.Fprintln(stderr, usage) }
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
