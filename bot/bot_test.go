@@ -29,13 +29,6 @@ type fixedClock time.Time
 
 func (c fixedClock) Now() time.Time { return time.Time(c) }
 
-// MustBot returns a Bot on in-memory fakes, acting at 2026-11-22 10:00 UTC.
-func MustBot(tb testing.TB) *Bot {
-	tb.Helper()
-	b, _, _ := mustBot(tb, Config{})
-	return b
-}
-
 func mustBot(tb testing.TB, cfg Config) (*Bot, *memShoutouts, *fakeOutbox) {
 	tb.Helper()
 	out := &fakeOutbox{}

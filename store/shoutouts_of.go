@@ -19,13 +19,6 @@ func (s *Store) refIndexKey(r bot.Ref, dir string) string {
 	return s.space(r.Space()) + "shoutout:" + string(r.Kind) + ":" + r.ID + ":" + dir
 }
 
-// pushIndex puts member at the head of the per-person index key and keeps
-// its newest refIndexLen entries.
-func (s *Store) pushIndex(ctx context.Context, p redis.Pipeliner, key, member string) {
-	p.LPush(ctx, key, member)
-	p.LTrim(ctx, key, 0, refIndexLen-1)
-}
-
 // ShoutoutsOf returns up to limit shout-outs user received and gave, newest first.
 func (s *Store) ShoutoutsOf(ctx context.Context, user bot.Ref, limit int) (received, given []bot.Shoutout, err error) {
 	var rec, giv *redis.StringSliceCmd // newest first
