@@ -19,10 +19,18 @@ import (
 // written as one transaction per tag.
 type groupCommit struct {
 	rdb redis.UniversalClient
+	// bySlot is set for a Redis Cluster: only there must a batch be split by
+	// hash tag; one server takes the whole batch as one transaction.
+	bySlot bool
 
 	mu       sync.Mutex
 	queue    []*pendingTx
 	flushing bool
+}
+
+func newGroupCommit(rdb redis.UniversalClient) *groupCommit {
+	_, cluster := rdb.(*redis.ClusterClient)
+	return &groupCommit{rdb: rdb, bySlot: cluster}
 }
 
 // pendingTx is one caller's transaction waiting to be written.
@@ -64,12 +72,16 @@ func (g *groupCommit) do(ctx context.Context, tag string, queue func(redis.Pipel
 	return <-tx.done
 }
 
-// write sends batch as one transaction per hash tag, all at once, and tells
-// each caller the outcome of its own.
+// write sends batch as one transaction (on a cluster, one per hash tag, all
+// at once) and tells each caller the outcome of its own.
 func (g *groupCommit) write(ctx context.Context, batch []*pendingTx) {
 	byTag := map[string][]*pendingTx{}
 	for _, t := range batch {
-		byTag[t.tag] = append(byTag[t.tag], t)
+		tag := ""
+		if g.bySlot {
+			tag = t.tag
+		}
+		byTag[tag] = append(byTag[tag], t)
 	}
 	var wg sync.WaitGroup
 	for _, txs := range byTag {

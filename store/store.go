@@ -49,7 +49,7 @@ var _ bot.ShoutoutStore = (*Store)(nil)
 // New returns a Store on rdb that keeps every key under prefix. Open is the
 // usual way to get one.
 func New(rdb redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix, group: &groupCommit{rdb: rdb}}
+	return &Store{rdb: rdb, prefix: prefix, group: newGroupCommit(rdb)}
 }
 
 // Client returns the Redis client, for packages that share it (the scheduler).
