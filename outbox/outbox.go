@@ -155,9 +155,11 @@ func (o *Outbox) Post(ctx context.Context, msgs ...bot.Message) error {
 				}
 			}
 			for _, m := range chunk {
-				if err := o.queue(ctx, p, m, now); err != nil {
+				e, err := encode(m)
+				if err != nil {
 					return err
 				}
+				o.queue(ctx, p, e, now)
 			}
 			return nil
 		})
@@ -174,21 +176,31 @@ func (o *Outbox) Post(ctx context.Context, msgs ...bot.Message) error {
 	return nil
 }
 
-// queue adds the commands that queue m to p.
-func (o *Outbox) queue(ctx context.Context, p redis.Pipeliner, m bot.Message, now int64) error {
+// entry is a message as the queue keeps it, with its DeliveryID.
+type entry struct {
+	m    bot.Message
+	data []byte
+}
+
+// encode gives m a DeliveryID when it has none and encodes it for the queue.
+func encode(m bot.Message) (entry, error) {
 	if m.DeliveryID == "" {
 		m.DeliveryID = "r|" + randomHex(12)
 	}
 	data, err := json.Marshal(m)
 	if err != nil {
-		return fmt.Errorf("encode message: %w", err)
+		return entry{}, fmt.Errorf("encode message: %w", err)
 	}
-	k := o.keys(m.To.Space())
+	return entry{m: m, data: data}, nil
+}
+
+// queue adds the commands that queue e to p.
+func (o *Outbox) queue(ctx context.Context, p redis.Pipeliner, e entry, now int64) {
+	k := o.keys(e.m.To.Space())
 	// Eval, not EvalSha: a pipeline can't load a script that a restarted or
 	// failed-over server forgot.
-	postScript.Eval(ctx, p, []string{k.idem(m.DeliveryID), k.due, k.msg, k.enq, k.pace},
-		data, int64(idemTTL/time.Second), now, m.To.Key(), now)
-	return nil
+	postScript.Eval(ctx, p, []string{k.idem(e.m.DeliveryID), k.due, k.msg, k.enq, k.pace},
+		e.data, int64(idemTTL/time.Second), now, e.m.To.Key(), now)
 }
 
 // Prepare returns a function that adds to a transaction the commands that
@@ -216,14 +228,19 @@ func (o *Outbox) Prepare(ctx context.Context, msgs ...bot.Message) (func(redis.P
 		o.mu.Unlock()
 	}
 	now := micros(o.cfg.Clock.Now())
-	for _, m := range msgs {
-		if _, err := json.Marshal(m); err != nil {
-			return nil, fmt.Errorf("outbox: encode message: %w", err)
+	// Encoded once, here: the transaction may be built again on a retry, and
+	// must queue the same entries.
+	entries := make([]entry, len(msgs))
+	for i, m := range msgs {
+		e, err := encode(m)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
 		}
+		entries[i] = e
 	}
 	return func(p redis.Pipeliner) {
-		for _, m := range msgs {
-			_ = o.queue(ctx, p, m, now) // encoded above
+		for _, e := range entries {
+			o.queue(ctx, p, e, now)
 		}
 	}, nil
 }
