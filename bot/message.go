@@ -1,5 +1,7 @@
 package bot
 
+import "strings"
+
 // Message is what herald says, in a platform-neutral shape. Adapters render it as
 // Block Kit (Slack), an Adaptive Card (Teams) or plain lines (console); user text
 // in it is escaped by the adapter, so nothing typed by a user can become markup.
@@ -58,19 +60,28 @@ func Mention(r Ref) Span { return Span{Ref: &r} }
 
 // String renders t as plain text, mentions as @name or #name.
 func (t Text) String() string {
+	if len(t) == 1 && t[0].Ref == nil {
+		return t[0].Str
+	}
+	var b strings.Builder
+	b.Grow(t.size())
+	for _, s := range t {
+		if s.Ref != nil {
+			b.WriteString(s.Ref.Label())
+			continue
+		}
+		b.WriteString(s.Str)
+	}
+	return b.String()
+}
+
+// size is the length in bytes of t's plain spans, a hint for building it.
+func (t Text) size() int {
 	var n int
 	for _, s := range t {
 		n += len(s.Str)
 	}
-	b := make([]byte, 0, n)
-	for _, s := range t {
-		if s.Ref != nil {
-			b = append(b, s.Ref.Label()...)
-			continue
-		}
-		b = append(b, s.Str...)
-	}
-	return string(b)
+	return n
 }
 
 // Field is a labelled value, shown side by side with other fields where the platform can.

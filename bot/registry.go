@@ -254,14 +254,19 @@ func (r *registry) logText(text string) string {
 // helpCmd answers "help" with an overview and "help <topic>" with one command's details.
 func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 	if len(c.args) == 0 {
-		var lines []string
+		var b strings.Builder
+		b.Grow(4096)
+		b.WriteString(c.t("help.intro"))
 		for _, cmd := range r.commands[1:] {
-			lines = append(lines, "• "+c.t(cmd.usage)+"\n    "+c.t(cmd.summary))
+			b.WriteString("\n• ")
+			b.WriteString(c.t(cmd.usage))
+			b.WriteString("\n    ")
+			b.WriteString(c.t(cmd.summary))
 		}
 		return &Message{
 			Ephemeral: true,
 			Header:    c.t("help.header"),
-			Text:      Plain(c.t("help.intro") + "\n" + strings.Join(lines, "\n")),
+			Text:      Plain(b.String()),
 			Context:   c.t("help.more") + targets(c),
 		}, nil
 	}

@@ -74,7 +74,11 @@ func Blocks(m bot.Message, maxBlocks int) []slack.Block {
 // Fallback is the plain notification text of m, escaped, for the message's
 // top-level "text".
 func Fallback(m bot.Message) string {
-	return cutMrkdwn(escape(cmp.Or(m.Fallback, m.Header, m.Text.String())), maxFallbackText)
+	text := cmp.Or(m.Fallback, m.Header)
+	if text == "" {
+		text = m.Text.String()
+	}
+	return cutMrkdwn(escape(text), maxFallbackText)
 }
 
 // cutMrkdwn cuts rendered mrkdwn to at most max characters without

@@ -88,7 +88,14 @@ func mention(inner string, base bot.Ref) (word string, ref bot.Ref, ok bool) {
 // mrkdwn renders t as Slack mrkdwn: user text escaped, bold as *…*, mentions
 // of Slack refs as Slack mentions and of other refs as plain labels.
 func mrkdwn(t bot.Text) string {
-	var b strings.Builder
+	var (
+		b strings.Builder
+		n int
+	)
+	for _, s := range t {
+		n += len(s.Str)
+	}
+	b.Grow(n + n/16) // room for a few escapes
 	for _, s := range t {
 		switch {
 		case s.Ref != nil:
@@ -96,9 +103,13 @@ func mrkdwn(t bot.Text) string {
 		case s.Bold && strings.TrimSpace(s.Str) != "":
 			inner := strings.TrimSpace(s.Str)
 			i := strings.Index(s.Str, inner)
-			b.WriteString(escape(s.Str[:i]) + "*" + escape(inner) + "*" + escape(s.Str[i+len(inner):]))
+			_, _ = escaper.WriteString(&b, s.Str[:i])
+			b.WriteByte('*')
+			_, _ = escaper.WriteString(&b, inner)
+			b.WriteByte('*')
+			_, _ = escaper.WriteString(&b, s.Str[i+len(inner):])
 		default:
-			b.WriteString(escape(s.Str))
+			_, _ = escaper.WriteString(&b, s.Str)
 		}
 	}
 	return b.String()
