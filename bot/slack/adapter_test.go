@@ -492,3 +492,17 @@ func blocksOf(t *testing.T, c fakeslack.Call) string {
 	_ = enc.Encode(v)
 	return buf.String()
 }
+
+// TestLargeReplyThroughResponseURL: a reply too large for an
+// acknowledgement (Socket Mode drops 20 KiB) follows the empty one through
+// response_url over HTTP too, though the core answered at once.
+func TestLargeReplyThroughResponseURL(t *testing.T) {
+	e := newEnv(t, 4, 16)
+	e.rec.reply = func(bot.Request) *bot.Message { return &bot.Message{Text: bot.Plain(largeReply)} }
+	if code, body := e.signed(t, "/slack/commands", e.slashCommand(t, "help", "")); code != http.StatusOK || body != "" {
+		t.Fatalf("ack: got %d %.100q, want 200 and an empty body", code, body)
+	}
+	if calls := e.fake.WaitFor(t, "response_url", 1, waitLong); !strings.Contains(string(calls[0].JSON), "a long reply a long reply") {
+		t.Errorf("response_url: got %.200s, want the large reply", calls[0].JSON)
+	}
+}

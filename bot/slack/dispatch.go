@@ -38,7 +38,8 @@ func base(team string) bot.Ref { return bot.Ref{Platform: bot.Slack, Workspace: 
 // command handles a slash command: "/herald shoutout" alone opens the
 // shout-out modal, anything else goes to the core. The returned inline, when
 // not nil, lets the core's reply go in the acknowledgement itself
-// (ackWithin); a reply that comes later goes through response_url.
+// (ackWithin), over HTTP and Socket Mode alike; a reply that comes later, or
+// is too large for an acknowledgement, goes through response_url.
 func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply) {
 	b := base(cmd.TeamID)
 	text, refs := parseText(cmd.Text, b)
@@ -79,26 +80,16 @@ func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply)
 }
 
 // ackWithin returns the acknowledgement of a command: its reply when the core
-// answers within wait, else ack, and the job replies through response_url.
-func ackWithin(ack any, inline *inlineReply, wait time.Duration) any {
+// answers within wait (and before ctx ends), else ack, and the job replies
+// through response_url.
+func ackWithin(ctx context.Context, ack any, inline *inlineReply, wait time.Duration) any {
 	if inline == nil {
 		return ack
 	}
-	m, ok := inline.wait(wait)
-	if !ok || m == nil {
-		return ack
+	if reply := inline.wait(ctx, wait); reply != nil {
+		return reply
 	}
-	return inlineAck{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(*m), Blocks: Blocks(*m, maxMessageBlocks)}
-}
-
-// ackNow is ackWithin without waiting, for Socket Mode.
-func ackNow(ack any, inline *inlineReply) any { return ackWithin(ack, inline, 0) }
-
-// inlineAck is a reply in a slash command's acknowledgement.
-type inlineAck struct {
-	ResponseType string        `json:"response_type"`
-	Text         string        `json:"text"`
-	Blocks       []slack.Block `json:"blocks,omitempty"`
+	return ack
 }
 
 // answer runs req through the core and sends the reply through responseURL.

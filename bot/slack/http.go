@@ -17,7 +17,7 @@ import (
 // certificate check (ssl_check=1, signed or not) is answered 200 and runs
 // nothing.
 func (a *Adapter) Commands() http.Handler {
-	return a.verified(true, func(w http.ResponseWriter, body []byte) {
+	return a.verified(true, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			http.Error(w, "bad form", http.StatusBadRequest)
@@ -38,13 +38,13 @@ func (a *Adapter) Commands() http.Handler {
 			ResponseURL: form.Get("response_url"),
 			TriggerID:   form.Get("trigger_id"),
 		})
-		writeAck(w, ackWithin(ack, inline, a.inlineWait))
+		writeAck(w, ackWithin(r.Context(), ack, inline, a.inlineWait))
 	})
 }
 
 // Interactions handles POST /slack/interactions: buttons and modals.
 func (a *Adapter) Interactions() http.Handler {
-	return a.verified(false, func(w http.ResponseWriter, body []byte) {
+	return a.verified(false, func(w http.ResponseWriter, _ *http.Request, body []byte) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			http.Error(w, "bad form", http.StatusBadRequest)
@@ -61,7 +61,7 @@ func (a *Adapter) Interactions() http.Handler {
 
 // Events handles POST /slack/events: the Events API, url_verification included.
 func (a *Adapter) Events() http.Handler {
-	return a.verified(false, func(w http.ResponseWriter, body []byte) {
+	return a.verified(false, func(w http.ResponseWriter, _ *http.Request, body []byte) {
 		var probe struct {
 			Type      string `json:"type"`
 			Challenge string `json:"challenge"`
@@ -99,7 +99,7 @@ func (a *Adapter) Events() http.Handler {
 // inbound.MaxBody), checks the signature (401) and calls next once per
 // signature: a replayed request is answered 200 and runs nothing. On the
 // commands route an unsigned ssl_check is answered 200.
-func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, body []byte)) http.Handler {
+func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := a.verify.Headers(r.Header)
 		if err != nil && sslCheck && errors.Is(err, ErrNoSignature) && isSSLCheck(r) {
@@ -124,7 +124,7 @@ func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, body 
 			w.WriteHeader(http.StatusOK) // a replay: done the first time
 			return
 		}
-		next(w, body)
+		next(w, r, body)
 	})
 }
 
@@ -152,5 +152,9 @@ func writeAck(w http.ResponseWriter, ack any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if raw, ok := ack.(json.RawMessage); ok {
+		_, _ = w.Write(raw) // a reply, encoded by its job
+		return
+	}
 	_ = json.NewEncoder(w).Encode(ack)
 }

@@ -1,18 +1,28 @@
 package slack
 
 import (
+	"context"
+	"encoding/json"
 	"sync/atomic"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/herald-chat/herald/bot"
 )
+
+// maxInlineAck is the largest reply an acknowledgement carries, as JSON:
+// Socket Mode drops responses of 20 KiB or more, and the envelope around the
+// reply needs a few bytes. A larger reply goes through response_url, over
+// HTTP too, so that both answer alike.
+const maxInlineAck = 19 << 10
 
 // inlineReply hands the core's reply to a slash command from its job to the
 // acknowledgement still waiting for it; the two agree, once, on who sends it.
 type inlineReply struct {
 	state atomic.Int32 // waiting, inline or late
 	done  chan struct{}
-	msg   *bot.Message
+	ack   json.RawMessage // the reply as the acknowledgement carries it; nil for none
 }
 
 const (
@@ -21,32 +31,50 @@ const (
 	late    // the acknowledgement went without it: the job sends it
 )
 
+// inlineAck is a reply in a slash command's acknowledgement.
+type inlineAck struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
 func newInlineReply() *inlineReply { return &inlineReply{done: make(chan struct{})} }
 
 // answered gives the job's reply m (nil for none) and reports whether the
-// acknowledgement carries it; when false, the job must send it itself.
+// acknowledgement carries it; when false (too late, or larger than
+// maxInlineAck), the job must send it itself.
 func (r *inlineReply) answered(m *bot.Message) bool {
-	r.msg = m
-	if !r.state.CompareAndSwap(waiting, inline) {
+	to := int32(inline)
+	if m != nil {
+		ack, err := json.Marshal(inlineAck{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(*m), Blocks: Blocks(*m, maxMessageBlocks)})
+		if err != nil || len(ack) > maxInlineAck {
+			to = late
+		} else {
+			r.ack = ack
+		}
+	}
+	if !r.state.CompareAndSwap(waiting, to) {
 		return false
 	}
 	close(r.done)
-	return true
+	return to == inline
 }
 
-// wait waits up to d for the reply. ok is false when it did not come in
-// time: the job then sends it.
-func (r *inlineReply) wait(d time.Duration) (m *bot.Message, ok bool) {
+// wait waits up to d, or until ctx ends, for the reply as the
+// acknowledgement carries it. It returns nil when there is none to carry:
+// no reply, one too large, or one that did not come in time, which the job
+// then sends itself.
+func (r *inlineReply) wait(ctx context.Context, d time.Duration) json.RawMessage {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-r.done:
-		return r.msg, true
 	case <-t.C:
+	case <-ctx.Done():
 	}
 	if r.state.CompareAndSwap(waiting, late) {
-		return nil, false
+		return nil
 	}
-	<-r.done // answered just now
-	return r.msg, true
+	<-r.done // answered, maybe just now
+	return r.ack
 }

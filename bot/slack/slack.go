@@ -4,8 +4,8 @@
 // core's messages as Block Kit. Slow work runs on a bounded pool of workers
 // owned by the Adapter, so every request is acknowledged within Slack's three
 // seconds; a reply the core gives within about two seconds goes in the
-// acknowledgement, a later one through response_url, chat.postEphemeral,
-// a direct message or views.publish.
+// acknowledgement (HTTP and Socket Mode alike), a later or larger one through
+// response_url, chat.postEphemeral, a direct message or views.publish.
 package slack
 
 import (
@@ -54,9 +54,9 @@ type Config struct {
 	// BotUser is herald's own user id (auth.test), so that herald ignores
 	// its own messages and reads "@herald" in a mention as no word.
 	BotUser string
-	// InlineWait is how long a slash command's acknowledgement waits for the
-	// core's reply to carry it inline (default 2s, within Slack's 3s); a
-	// slower reply goes through response_url.
+	// InlineWait is how long a slash command's acknowledgement, over HTTP or
+	// Socket Mode, waits for the core's reply to carry it inline (default 2s,
+	// within Slack's 3s); a slower reply goes through response_url.
 	InlineWait time.Duration
 }
 

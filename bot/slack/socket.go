@@ -17,14 +17,18 @@ const (
 )
 
 // RunSocketMode serves Slack over Socket Mode until ctx ends: the same
-// handlers as HTTP, each envelope acknowledged as soon as it is queued, and a
-// new connection whenever one drops. The Client's slack-go client must carry
-// the app-level token (slack.OptionAppLevelToken). Run must run too.
+// handlers as HTTP, and a new connection whenever one drops. Each envelope is
+// acknowledged as soon as its work is queued, except a slash command's, which
+// waits for the core's reply as over HTTP (Config.InlineWait) without holding
+// up the envelopes after it. The Client's slack-go client must carry the
+// app-level token (slack.OptionAppLevelToken). Run must run too.
+// RunSocketMode returns once its connection and the acknowledgements still
+// waiting have stopped.
 func (a *Adapter) RunSocketMode(ctx context.Context, opts ...socketmode.Option) error {
 	sm := socketmode.New(a.client.api, opts...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var wg sync.WaitGroup
+	var wg sync.WaitGroup // the connection and the waiting acknowledgements
 	wg.Go(func() { a.connectLoop(ctx, sm) })
 	for {
 		select {
@@ -32,7 +36,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context, opts ...socketmode.Option) 
 			wg.Wait()
 			return nil
 		case evt := <-sm.Events:
-			a.socketEvent(ctx, sm, evt)
+			a.socketEvent(ctx, sm, &wg, evt)
 		}
 	}
 }
@@ -63,8 +67,9 @@ func (a *Adapter) connectLoop(ctx context.Context, sm *socketmode.Client) {
 	}
 }
 
-// socketEvent handles one Socket Mode event and acknowledges its envelope.
-func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+// socketEvent handles one Socket Mode event and acknowledges its envelope; a
+// slash command's acknowledgement waits for the reply in a goroutine of wg.
+func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, wg *sync.WaitGroup, evt socketmode.Event) {
 	var ack any
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
@@ -79,9 +84,13 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			a.edge.Log.Warn("slack socket mode: bad slash command", "err", err)
 			break
 		}
-		// Socket Mode handles one envelope at a time: no waiting for the
-		// reply, which goes through response_url unless it is ready now.
-		ack = ackNow(a.command(cmd))
+		var inline *inlineReply
+		ack, inline = a.command(cmd)
+		if inline != nil {
+			id := evt.Request.EnvelopeID
+			wg.Go(func() { a.socketAck(ctx, sm, id, ackWithin(ctx, ack, inline, a.inlineWait)) })
+			return
+		}
 	case socketmode.EventTypeInteractive:
 		var cb slack.InteractionCallback
 		if err := json.Unmarshal(evt.Request.Payload, &cb); err != nil {
@@ -100,7 +109,12 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 	if evt.Request == nil {
 		return
 	}
-	if err := sm.AckCtx(ctx, evt.Request.EnvelopeID, ack); err != nil {
-		a.edge.Log.Warn("slack socket mode: ack failed", "envelope", evt.Request.EnvelopeID, "err", err)
+	a.socketAck(ctx, sm, evt.Request.EnvelopeID, ack)
+}
+
+// socketAck acknowledges the envelope id with payload (nil for none).
+func (a *Adapter) socketAck(ctx context.Context, sm *socketmode.Client, id string, payload any) {
+	if err := sm.AckCtx(ctx, id, payload); err != nil {
+		a.edge.Log.Warn("slack socket mode: ack failed", "envelope", id, "err", err)
 	}
 }
