@@ -71,6 +71,10 @@ type config struct {
 	PrivacyText, TermsText string
 	// PublicURL is herald's public https:// address, for download links.
 	PublicURL string
+	// HeaderTimeout and ReadTimeout bound how long a client may take to send
+	// a request's headers, and the whole request: a stalled client holds its
+	// connection no longer.
+	HeaderTimeout, ReadTimeout time.Duration
 }
 
 // consoleMode reports whether no chat platform is configured.
@@ -201,6 +205,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("%s %q is not a whole number (0: the default)", v.key, s))
 		}
 		*v.dst = n
+	}
+	for _, v := range []struct {
+		key, def string
+		dst      *time.Duration
+	}{
+		{"HERALD_HTTP_HEADER_TIMEOUT", "5s", &c.HeaderTimeout}, {"HERALD_HTTP_READ_TIMEOUT", "15s", &c.ReadTimeout},
+	} {
+		s := get(v.key, v.def)
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s %q is not a duration such as %s", v.key, s, v.def))
+		}
+		*v.dst = d
 	}
 	c.PublicURL = strings.TrimRight(get("HERALD_PUBLIC_URL", ""), "/")
 	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || u.Scheme != "https" || u.Host == "") {

@@ -95,3 +95,28 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+func TestConfigHTTPTimeouts(t *testing.T) {
+	tests := []struct {
+		give               map[string]string
+		wantHeader, wantRd time.Duration
+		wantErr            string
+	}{
+		{give: map[string]string{}, wantHeader: 5 * time.Second, wantRd: 15 * time.Second},
+		{give: map[string]string{"HERALD_HTTP_HEADER_TIMEOUT": "2s", "HERALD_HTTP_READ_TIMEOUT": "1m"}, wantHeader: 2 * time.Second, wantRd: time.Minute},
+		{give: map[string]string{"HERALD_HTTP_HEADER_TIMEOUT": "0s"}, wantErr: `HERALD_HTTP_HEADER_TIMEOUT "0s" is not a duration such as 5s`},
+		{give: map[string]string{"HERALD_HTTP_READ_TIMEOUT": "soon"}, wantErr: `HERALD_HTTP_READ_TIMEOUT "soon" is not a duration such as 15s`},
+	}
+	for _, tt := range tests {
+		c, err := loadConfig(func(k string) string { return tt.give[k] })
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("%v: got error %v, want %q", tt.give, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || c.HeaderTimeout != tt.wantHeader || c.ReadTimeout != tt.wantRd {
+			t.Errorf("%v: got %v / %v (%v), want %v / %v", tt.give, c.HeaderTimeout, c.ReadTimeout, err, tt.wantHeader, tt.wantRd)
+		}
+	}
+}

@@ -113,24 +113,25 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	}
 	g.Go(func() error {
 		defer stopWork()
-		return serve(gctx, cfg.Addr, log, instrument(reg, limitBody(mux)))
+		return serve(gctx, cfg, log, instrument(reg, limitBody(mux)))
 	})
 	return g.Wait()
 }
 
-// serve listens on addr and serves h until ctx ends, then lets in-flight
+// serve listens on cfg.Addr and serves h until ctx ends, then lets in-flight
 // requests finish.
-func serve(ctx context.Context, addr string, log *slog.Logger, h http.Handler) error {
-	ln, err := net.Listen("tcp", addr)
+func serve(ctx context.Context, cfg config, log *slog.Logger, h http.Handler) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("HERALD_ADDR: %w", err)
 	}
 	srv := &http.Server{
 		Handler: h,
 		// A stalled client holds a connection (and up to 1 MiB of body) no
-		// longer than this: headers in 5s, the whole request in 15s.
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
+		// longer than this: headers in 5s, the whole request in 15s (the
+		// defaults).
+		ReadHeaderTimeout: cfg.HeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
 		// Long enough for a Slack reply that waits for the core (2s).
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  2 * time.Minute,
