@@ -193,3 +193,50 @@ func TestStalledConnectionsDoNotStopHerald(t *testing.T) {
 		t.Errorf("got %d response_url calls, want none: no stalled request reached the core", len(calls))
 	}
 }
+
+// TestUnsignedBodyRefusedUnread: a request that announces 1 MiB without a
+// valid signature or token is answered 401 from its headers alone, though
+// herald would wait ten minutes for the body, and its connection is closed
+// rather than read.
+func TestUnsignedBodyRefusedUnread(t *testing.T) {
+	_, addr, _, bf := edgeServer(t, "10m", "10m")
+	stale, staleSig := slackbot.Sign(edgeSecret, time.Now().Add(-10*time.Minute), nil)
+	forged := "Authorization: Bearer " + fakebf.Sign(t, fakebf.New(t).Key, fakebf.KeyID, bf.Claims(teamsApp))
+	tests := []struct {
+		name string
+		head string
+	}{
+		{"slack commands unsigned", postHead("/slack/commands")},
+		{"slack commands stale", postHead("/slack/commands", "X-Slack-Request-Timestamp: "+stale, "X-Slack-Signature: "+staleSig)},
+		{"slack interactions unsigned", postHead("/slack/interactions")},
+		{"slack events unsigned", postHead("/slack/events")},
+		{"teams without a token", postHead("/api/messages")},
+		{"teams forged token", postHead("/api/messages", forged)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, err := net.DialTimeout("tcp", addr, edgeWait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(edgeWait))
+			if _, err := io.WriteString(conn, tt.head); err != nil {
+				t.Fatal(err)
+			}
+			// Not a byte of the body is sent.
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("got %v, want a 401 before any of the body", err)
+			}
+			rest, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized || err != nil {
+				t.Fatalf("got %d %q (%v), want 401", resp.StatusCode, rest, err)
+			}
+			if !resp.Close {
+				t.Errorf("got a connection kept open, want it closed: the unread body must not be taken for the next request")
+			}
+		})
+	}
+}

@@ -156,14 +156,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h http.Handler) er
 	return nil
 }
 
-// limitBody answers 413 to bodies over maxBody.
+// limitBody answers 413 to bodies announced over maxBody. The handlers that
+// read a body read at most 1 MiB of it (inbound.ReadBody); r.Body stays as
+// net/http made it, so that a request refused from its headers alone is
+// answered at once and its connection closed with the body unread (a
+// wrapped body would make net/http wait to read up to 256 KiB of it first).
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		next.ServeHTTP(w, r)
 	})
 }
