@@ -127,8 +127,9 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 	var err error
 	switch {
 	case act.Conversation.ConversationType != "personal" && (m.Ephemeral || m.Replace):
-		m.To, m.Replace = req.User, false
-		err = a.client.Send(ctx, *m)
+		msg := *m
+		msg.To, msg.Replace = req.User, false
+		err = a.client.Send(ctx, msg)
 	case m.Replace && act.ReplyToID != "":
 		err = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
 	default:
