@@ -4,7 +4,6 @@
 package chart
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"strings"
@@ -63,11 +62,11 @@ func (Drawer) Draw(c bot.Chart) ([]byte, error) {
 	for i, p := range plots {
 		p.Draw(canvases[0][i])
 	}
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("chart %q: encode png: %w", c.Title, err)
+	png, err := encode(img.Image())
+	if err != nil {
+		return nil, fmt.Errorf("chart %q: %w", c.Title, err)
 	}
-	return buf.Bytes(), nil
+	return png, nil
 }
 
 func trendPlot(c bot.Chart) (*plot.Plot, error) {
