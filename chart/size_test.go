@@ -8,11 +8,12 @@ import (
 	"github.com/herald-chat/herald/chart"
 )
 
-// embedLimit is the largest PNG the Teams adapter embeds in a card
-// (maxImage in bot/teams); spare is the room the largest charts must leave.
+// embedLimit is the largest PNG the Teams adapter embeds in a card as it is
+// (maxImage in bot/teams; a larger one is scaled down); spare is the room
+// the largest charts must leave.
 const (
-	embedLimit = 18 << 10
-	spare      = 2 << 10
+	embedLimit = 16 << 10
+	spare      = 1 << 10
 )
 
 // TestLargestChartsEmbedInTeams draws the largest charts herald can be asked
