@@ -487,3 +487,25 @@ func TestExportWhileTheStoreIsDown(t *testing.T) {
 		t.Errorf("uploads: got %+v, want only the one after the store came back", up)
 	}
 }
+
+func TestFileWithACardGoesAfterTheCard(t *testing.T) {
+	files := &memFiles{}
+	hs := mustAdapterWith(t, func(bot.Request) *bot.Message {
+		return &bot.Message{Header: "Export", Text: bot.Plain(exportText), Buttons: []bot.Button{{Label: "OK", Action: "a"}}, File: csvExport()}
+	}, func(c *teams.ClientConfig) { c.Files = files })
+	askExport(t, hs, "en-US", nil)
+	consent := waitSent(t, hs.fake, annaChat, consentType, 1)[0]
+	card := waitNote(t, hs.fake, annaChat, exportText, 1)
+	if !bytes.Contains(card.Body, []byte(`"Action.Submit"`)) || bytes.Contains(card.Body, []byte("I can work")) {
+		t.Errorf("card: got %s, want the header, text and button without the file", card.Body)
+	}
+	// The fake numbers activities in the order they come.
+	first, err1 := strconv.Atoi(card.Created)
+	second, err2 := strconv.Atoi(consent.Created)
+	if err1 != nil || err2 != nil || first >= second {
+		t.Errorf("got the card as activity %q and the consent card as %q, want the card first", card.Created, consent.Created)
+	}
+	if got := consent.consent(t).Description; got != "Export" {
+		t.Errorf("consent card description: got %q, want the message's summary %q", got, "Export")
+	}
+}

@@ -146,7 +146,7 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 	case m.Replace && act.ReplyToID != "":
 		err = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
 	case personal:
-		err = a.client.ReplyPersonal(ctx, act.ServiceURL, conv, act.ID, req.User, *m)
+		err = a.client.ReplyPersonal(ctx, act.ServiceURL, act.ConversationID(), act.ID, req.User, *m)
 	default:
 		err = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
 	}
