@@ -80,7 +80,7 @@ func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply)
 
 // ackWithin returns the acknowledgement of a command: its reply when the core
 // answers within wait, else ack, and the job replies through response_url.
-func ackWithin(ack any, inline *inlineReply, wait time.Duration) any {
+func (a *Adapter) ackWithin(ack any, inline *inlineReply, wait time.Duration) any {
 	if inline == nil {
 		return ack
 	}
@@ -88,11 +88,31 @@ func ackWithin(ack any, inline *inlineReply, wait time.Duration) any {
 	if !ok || m == nil {
 		return ack
 	}
-	return inlineAck{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(*m), Blocks: Blocks(*m, maxMessageBlocks)}
+	return a.inlineAck(m)
 }
 
 // ackNow is ackWithin without waiting, for Socket Mode.
-func ackNow(ack any, inline *inlineReply) any { return ackWithin(ack, inline, 0) }
+func (a *Adapter) ackNow(ack any, inline *inlineReply) any { return a.ackWithin(ack, inline, 0) }
+
+// inlineAck renders m as the acknowledgement of its command. A Static reply
+// (help) is encoded once and kept: rendering it is most of a help request.
+func (a *Adapter) inlineAck(m *bot.Message) any {
+	ack := func() inlineAck {
+		return inlineAck{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(*m), Blocks: Blocks(*m, maxMessageBlocks)}
+	}
+	if !m.Static {
+		return ack()
+	}
+	if b, ok := a.static.Load(m); ok {
+		return b
+	}
+	b, err := json.Marshal(ack())
+	if err != nil {
+		return ack()
+	}
+	kept, _ := a.static.LoadOrStore(m, json.RawMessage(b))
+	return kept
+}
 
 // inlineAck is a reply in a slash command's acknowledgement.
 type inlineAck struct {
@@ -256,8 +276,9 @@ func (a *Adapter) eventWork(team string, inner slackevents.EventsAPIInnerEvent) 
 		req := a.textRequest(b, e.User, e.Channel, e.Text)
 		return func(ctx context.Context) {
 			if m := a.h.Handle(ctx, req); m != nil {
-				m.To = req.Channel // the direct message it came from
-				_ = a.client.Send(ctx, *m)
+				msg := *m
+				msg.To = req.Channel // the direct message it came from
+				_ = a.client.Send(ctx, msg)
 			}
 		}
 	case *slackevents.AppMentionEvent:

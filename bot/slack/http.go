@@ -38,7 +38,7 @@ func (a *Adapter) Commands() http.Handler {
 			ResponseURL: form.Get("response_url"),
 			TriggerID:   form.Get("trigger_id"),
 		})
-		writeAck(w, ackWithin(ack, inline, a.inlineWait))
+		writeAck(w, a.ackWithin(ack, inline, a.inlineWait))
 	})
 }
 
@@ -152,5 +152,9 @@ func writeAck(w http.ResponseWriter, ack any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if raw, ok := ack.(json.RawMessage); ok {
+		_, _ = w.Write(raw)
+		return
+	}
 	_ = json.NewEncoder(w).Encode(ack)
 }

@@ -81,7 +81,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		}
 		// Socket Mode handles one envelope at a time: no waiting for the
 		// reply, which goes through response_url unless it is ready now.
-		ack = ackNow(a.command(cmd))
+		ack = a.ackNow(a.command(cmd))
 	case socketmode.EventTypeInteractive:
 		var cb slack.InteractionCallback
 		if err := json.Unmarshal(evt.Request.Payload, &cb); err != nil {

@@ -94,6 +94,8 @@ func TestEveryCardFitsTeams(t *testing.T) {
 		{"export of 300 answers shown as text", bot.Message{Header: "Export", File: export(300), Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
 		{"many long free-text answers", bot.Message{Header: "Results", Fields: []bot.Field{{Label: "Q", Value: bot.Plain(strings.Repeat(long+"\n", 20))}}, Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
 		{"long text", bot.Message{Text: bot.Plain(strings.Repeat(long+"\n", 30)), Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
+		{"long results with a chart", bot.Message{Header: "Results", Fields: []bot.Field{{Label: "Q", Value: bot.Plain(strings.Repeat(long+"\n", 20))}},
+			Image: &bot.Image{PNG: noisyPNG(t, 960, 400), Alt: "chart"}, Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
 	}
 	for _, tt := range tests {
 		raw := teams.CardJSON(tt.give, tr)
@@ -106,6 +108,9 @@ func TestEveryCardFitsTeams(t *testing.T) {
 		}
 		if !strings.Contains(compact.String(), tr("teams.card.cut")) || !strings.Contains(compact.String(), `"Action.Submit"`) {
 			t.Errorf("%s: want the cut noted and the button kept", tt.name)
+		}
+		if got, want := strings.Contains(compact.String(), `"data:image/png;base64,`), tt.give.Image != nil; got != want {
+			t.Errorf("%s: got chart in the card %t, want %t", tt.name, got, want)
 		}
 	}
 }

@@ -137,8 +137,9 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 	var err error
 	switch {
 	case !personal && (m.Ephemeral || m.Replace):
-		m.To, m.Replace = req.User, false
-		err = a.client.Send(ctx, *m)
+		msg := *m
+		msg.To, msg.Replace = req.User, false
+		err = a.client.Send(ctx, msg)
 		if m.File != nil {
 			a.announceFile(ctx, act, req, m.File.Name, err)
 			return
