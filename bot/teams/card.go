@@ -37,9 +37,13 @@ type activityOut struct {
 	Attachments []attachment `json:"attachments"`
 }
 
+// attachment is an attachment of an activity herald sends: an Adaptive
+// Card, a file consent card or a file info card.
 type attachment struct {
-	ContentType string       `json:"contentType"`
-	Content     AdaptiveCard `json:"content"`
+	ContentType string `json:"contentType"`
+	ContentURL  string `json:"contentUrl,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Content     any    `json:"content"`
 }
 
 // AdaptiveCard is an Adaptive Card 1.5 as Teams takes it.
