@@ -192,7 +192,8 @@ func (c *call) t(key string, args ...any) string { return c.cat.T(c.lang, key, a
 
 // Handle runs one request and returns the reply for the requester, or nil when
 // there is nothing to say. Errors become a polite reply; unexpected ones are
-// logged once with their detail.
+// logged once with their detail. A Static reply is shared with other
+// requests: callers copy it before changing it.
 func (b *Bot) Handle(ctx context.Context, req Request) *Message {
 	c := b.newCall(ctx, req)
 	msg, err := b.reg.dispatch(ctx, c)

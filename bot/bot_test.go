@@ -304,3 +304,41 @@ func TestShoutoutWinsChannelByPlatform(t *testing.T) {
 		t.Fatalf("got %+v, want the broadcast in Slack's CWINS", out.sent)
 	}
 }
+
+// Help is built once per language, platform and topic and then shared: every
+// asker gets the same Static Message, the one their language and platform
+// call for, and a misspelt topic is answered without being kept.
+func TestHelpIsBuiltOnceAndShared(t *testing.T) {
+	b, _, _ := mustBot(t, Config{Lang: "en"})
+	ctx := context.Background()
+	ask := func(text, lang string, p Platform) *Message {
+		req := typed(text)
+		req.Lang, req.User.Platform = lang, p
+		return b.Handle(ctx, req)
+	}
+	first := ask("help", "en", Slack)
+	if !first.Static || ask("help", "en", Slack) != first {
+		t.Fatalf("help in English on Slack was built again or not marked Static")
+	}
+	for _, other := range []*Message{ask("help", "de", Slack), ask("help", "en", Teams), ask("help shoutout", "en", Slack)} {
+		if other == first {
+			t.Fatalf("help for another language, platform or topic is the same Message: %q", other.Header)
+		}
+	}
+	if got := ask("help", "de", Slack).Text.String(); !strings.Contains(got, "Befehle") {
+		t.Errorf("German help: got %q", got)
+	}
+	if got := ask("help", "en", Teams).Context; !strings.Contains(got, "Teams") {
+		t.Errorf("Teams help: got %q, want the note on naming channels and people", got)
+	}
+	if got := ask("help", "en", Slack).Context; strings.Contains(got, "Teams") {
+		t.Errorf("Slack help: got %q, want no Teams note", got)
+	}
+	ask("help shoutot", "en", Slack)
+	b.reg.help.mu.RLock()
+	n := len(b.reg.help.m)
+	b.reg.help.mu.RUnlock()
+	if n != 4 {
+		t.Errorf("kept %d help texts, want 4 (en/Slack, de/Slack, en/Teams, en/Slack shoutout)", n)
+	}
+}

@@ -34,6 +34,11 @@ type Message struct {
 	// Message with a given DeliveryID once, however often it is posted, and
 	// reports the outcome (bot.Outcomes) under it.
 	DeliveryID string `json:"deliveryId,omitempty"`
+	// Static marks a reply that is the same for everyone asking in one
+	// language on one platform, such as help: the core builds it once and
+	// hands the same Message to every request, so no one may change it, and
+	// adapters may keep its rendering.
+	Static bool `json:"-"`
 }
 
 // Text is a run of spans: plain text, bold text and mentions.

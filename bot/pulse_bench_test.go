@@ -160,6 +160,10 @@ func BenchmarkResults(b *testing.B) {
 			}
 			answerAll(b, h, members, tt.qs, 64, func(i, q int) int { return 1 + (i*7+q)%5 })
 			mustRespondents(b, h, n, n)
+			// An anonymous round shows its figures once it is closed.
+			if m := h.run(h.owner, "pulse close P1"); !strings.Contains(m.Header+m.Text.String(), "P1.1") {
+				b.Fatalf("close: %s", m.Text.String())
+			}
 			for b.Loop() {
 				m := h.run(h.owner, "pulse results P1")
 				if len(m.Fields) == 0 {

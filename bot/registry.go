@@ -84,11 +84,12 @@ type features struct {
 type registry struct {
 	commands []command
 	actions  map[string]handler
+	help     *helpCache
 }
 
 // newRegistry collects the commands and actions of the features that are on.
 func newRegistry(f features) registry {
-	r := registry{actions: map[string]handler{}}
+	r := registry{actions: map[string]handler{}, help: &helpCache{m: map[helpKey]*Message{}}}
 	r.commands = append(r.commands, command{
 		name: "help", usage: "cmd.help.usage", summary: "cmd.help.summary", help: "cmd.help.help",
 	})
@@ -253,7 +254,24 @@ func (r *registry) logText(text string) string {
 
 // helpCmd answers "help" with an overview and "help <topic>" with one command's details.
 func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
-	if len(c.args) == 0 {
+	key := helpKey{lang: c.lang, platform: c.req.User.Platform}
+	if len(c.args) > 0 {
+		key.topic = strings.ToLower(c.args[0])
+	}
+	if m := r.help.get(key); m != nil {
+		return m, nil
+	}
+	m, err := r.buildHelp(c, key.topic)
+	if err != nil {
+		return nil, err
+	}
+	m.Static = true
+	return r.help.put(key, m), nil
+}
+
+// buildHelp returns help on topic ("" for the list of commands) for c.
+func (r *registry) buildHelp(c *call, topic string) (*Message, error) {
+	if topic == "" {
 		var b strings.Builder
 		b.Grow(4096)
 		b.WriteString(c.t("help.intro"))
@@ -270,7 +288,6 @@ func (r *registry) helpCmd(_ context.Context, c *call) (*Message, error) {
 			Context:   c.t("help.more") + targets(c),
 		}, nil
 	}
-	topic := strings.ToLower(c.args[0])
 	if cmd := r.find(topic); cmd != nil && cmd.name != "help" {
 		return &Message{
 			Ephemeral: true,

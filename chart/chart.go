@@ -4,7 +4,6 @@
 package chart
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"strings"
@@ -63,11 +62,11 @@ func (Drawer) Draw(c bot.Chart) ([]byte, error) {
 	for i, p := range plots {
 		p.Draw(canvases[0][i])
 	}
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("chart %q: encode png: %w", c.Title, err)
+	png, err := encode(img.Image())
+	if err != nil {
+		return nil, fmt.Errorf("chart %q: %w", c.Title, err)
 	}
-	return buf.Bytes(), nil
+	return png, nil
 }
 
 func trendPlot(c bot.Chart) (*plot.Plot, error) {
@@ -118,10 +117,16 @@ func distPlot(c bot.Chart) (*plot.Plot, error) {
 
 // labelWidth is how many characters a tick label has on one line: four long
 // labels side by side on half the chart still leave room between them.
-const labelWidth = 12
+// labelLines is how many lines it has at most: a choice's option may have 75
+// characters, whose lines would run into the labels of the next bars.
+const (
+	labelWidth = 12
+	labelLines = 3
+)
 
 // wrap breaks a tick label between words into lines of about labelWidth
-// characters, so that long labels (German ones) don't run into each other.
+// characters, so that long labels (German ones) don't run into each other,
+// and cuts it with "…" after labelLines lines.
 func wrap(label string) string {
 	var lines []string
 	line := ""
@@ -135,5 +140,10 @@ func wrap(label string) string {
 		}
 		line += w
 	}
-	return strings.Join(append(lines, line), "\n")
+	lines = append(lines, line)
+	if len(lines) > labelLines {
+		lines = lines[:labelLines]
+		lines[labelLines-1] += "…"
+	}
+	return strings.Join(lines, "\n")
 }

@@ -9,6 +9,7 @@ func TestWrapKeepsLabelsNarrow(t *testing.T) {
 		{"Fähig, nicht willig", "Fähig, nicht\nwillig"},
 		{"Willig, nicht fähig", "Willig,\nnicht fähig"},
 		{"stimme überhaupt nicht zu", "stimme\nüberhaupt\nnicht zu"},
+		{"Schulung zur Kundenbeziehungsverwaltung mit Übungen für den Alltag", "Schulung zur\nKundenbeziehungsverwaltung\nmit Übungen…"},
 	}
 	for _, tt := range tests {
 		if got := wrap(tt.give); got != tt.want {

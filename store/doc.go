@@ -84,7 +84,10 @@
 //	{s}:teams:service                 string the service URL herald last heard the tenant
 //	                                         through, for conversations not seen yet (1:1 chats)
 //	file:ID                           hash   name, type, content of a file served by a signed
-//	                                         download link (Teams exports); expires after 24 hours
+//	                                         download link, or offered by a Teams file consent
+//	                                         card (ID "consent-" and a hash bound to the person
+//	                                         and chat; once answered only name and answer stay);
+//	                                         expires after 24 hours
 //	revoked                           hash   space ("slack:T0001") → when it uninstalled herald
 //	                                         or revoked its token; nothing is sent there
 //

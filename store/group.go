@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -13,7 +14,10 @@ import (
 // them in one MULTI/EXEC. Each caller's writes stay atomic (they are part of
 // one larger transaction), a lone caller waits for no one, and a busy server
 // takes one write and one read per batch instead of per caller. It needs no
-// goroutine of its own: the caller that finds no write under way does it.
+// goroutine of its own: the caller that finds no write under way writes one
+// batch, its own transaction first, and hands the next batch to the first
+// caller still waiting, so that no caller waits for more than the write under
+// way and its own.
 // A Redis Cluster refuses a transaction whose keys lie in different slots
 // (CROSSSLOT), so each caller names the hash tag of its keys and a batch is
 // written as one transaction per tag.
@@ -25,7 +29,7 @@ type groupCommit struct {
 
 	mu       sync.Mutex
 	queue    []*pendingTx
-	flushing bool
+	flushing bool // a caller is writing a batch; it hands on to queue[0]
 }
 
 func newGroupCommit(rdb redis.UniversalClient) *groupCommit {
@@ -38,6 +42,7 @@ type pendingTx struct {
 	tag   string // the hash tag of every key it writes
 	queue func(redis.Pipeliner)
 	done  chan error
+	lead  chan struct{} // receives when this caller is to write the next batch
 }
 
 // maxGroup bounds how many transactions one write carries.
@@ -47,7 +52,7 @@ const maxGroup = 128
 // transaction, together with those of other callers with that tag waiting at
 // the same time, and returns when they were applied.
 func (g *groupCommit) do(ctx context.Context, tag string, queue func(redis.Pipeliner)) error {
-	tx := &pendingTx{tag: tag, queue: queue, done: make(chan error, 1)}
+	tx := &pendingTx{tag: tag, queue: queue, done: make(chan error, 1), lead: make(chan struct{}, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, tx)
 	if g.flushing {
@@ -55,21 +60,52 @@ func (g *groupCommit) do(ctx context.Context, tag string, queue func(redis.Pipel
 		select {
 		case err := <-tx.done:
 			return err
+		case <-tx.lead:
 		case <-ctx.Done():
-			return ctx.Err() // it may still be applied, as with any write cut short
+			g.leave(tx)
+			return ctx.Err() // when it was being written, it may still be applied, as with any write cut short
 		}
-	}
-	g.flushing = true
-	for len(g.queue) > 0 {
-		batch := g.queue[:min(len(g.queue), maxGroup)]
-		g.queue = g.queue[len(batch):]
+	} else {
+		g.flushing = true
 		g.mu.Unlock()
-		g.write(context.WithoutCancel(ctx), batch) // everyone's: the leader's cancellation must not cut it
-		g.mu.Lock()
 	}
-	g.flushing = false
+	// tx is queue[0]: write it and those waiting behind it.
+	g.mu.Lock()
+	batch := g.queue[:min(len(g.queue), maxGroup)]
+	g.queue = g.queue[len(batch):]
+	g.mu.Unlock()
+	g.write(context.WithoutCancel(ctx), batch) // everyone's: this caller's cancellation must not cut it
+	g.mu.Lock()
+	g.handOn()
 	g.mu.Unlock()
 	return <-tx.done
+}
+
+// handOn makes the first waiting caller write the next batch, or ends the
+// flushing when no one waits. g.mu must be held.
+func (g *groupCommit) handOn() {
+	if len(g.queue) == 0 {
+		g.flushing = false
+		return
+	}
+	g.queue[0].lead <- struct{}{}
+}
+
+// leave takes tx, whose caller gives up waiting, out of the queue when it is
+// still there, handing on the next batch if tx was to write it.
+func (g *groupCommit) leave(tx *pendingTx) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	i := slices.Index(g.queue, tx)
+	if i < 0 {
+		return // being written
+	}
+	g.queue = slices.Delete(g.queue, i, i+1)
+	select {
+	case <-tx.lead:
+		g.handOn()
+	default:
+	}
 }
 
 // write sends batch as one transaction (on a cluster, one per hash tag, all

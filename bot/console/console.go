@@ -145,10 +145,11 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader, h Handler) error {
 				continue
 			}
 			if m := h.Handle(ctx, req); m != nil {
-				if m.To.IsZero() && req.Action != nil {
-					m.To = req.User // buttons of a clicked message stay with whoever clicked
+				msg := *m
+				if msg.To.IsZero() && req.Action != nil {
+					msg.To = req.User // buttons of a clicked message stay with whoever clicked
 				}
-				a.print(*m, "", req.User)
+				a.print(msg, "", req.User)
 			}
 			if isHelp(req.Text) {
 				a.say(a.t(req.User, "console.help") + "\n")

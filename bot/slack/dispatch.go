@@ -49,7 +49,7 @@ func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply)
 		Text:    text,
 		Refs:    refs,
 	}
-	inline = newInlineReply()
+	inline = newInlineReply(a.encodeAck)
 	j := func(ctx context.Context) {
 		m := a.h.Handle(ctx, req)
 		if inline.answered(m) {
@@ -90,6 +90,25 @@ func ackWithin(ctx context.Context, ack any, inline *inlineReply, wait time.Dura
 		return reply
 	}
 	return ack
+}
+
+// encodeAck encodes m as the acknowledgement of its command. A Static reply
+// (help) is encoded once and kept: rendering it is most of a help request.
+func (a *Adapter) encodeAck(m *bot.Message) (json.RawMessage, error) {
+	if m.Static {
+		if b, ok := a.static.Load(m); ok {
+			return b.(json.RawMessage), nil
+		}
+	}
+	b, err := json.Marshal(inlineAck{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(*m), Blocks: Blocks(*m, maxMessageBlocks)})
+	if err != nil {
+		return nil, fmt.Errorf("encode reply: %w", err)
+	}
+	if m.Static {
+		kept, _ := a.static.LoadOrStore(m, json.RawMessage(b))
+		return kept.(json.RawMessage), nil
+	}
+	return b, nil
 }
 
 // answer runs req through the core and sends the reply through responseURL.
@@ -247,8 +266,9 @@ func (a *Adapter) eventWork(team string, inner slackevents.EventsAPIInnerEvent) 
 		req := a.textRequest(b, e.User, e.Channel, e.Text)
 		return func(ctx context.Context) {
 			if m := a.h.Handle(ctx, req); m != nil {
-				m.To = req.Channel // the direct message it came from
-				_ = a.client.Send(ctx, *m)
+				msg := *m
+				msg.To = req.Channel // the direct message it came from
+				_ = a.client.Send(ctx, msg)
 			}
 		}
 	case *slackevents.AppMentionEvent:

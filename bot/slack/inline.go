@@ -20,9 +20,10 @@ const maxInlineAck = 19 << 10
 // inlineReply hands the core's reply to a slash command from its job to the
 // acknowledgement still waiting for it; the two agree, once, on who sends it.
 type inlineReply struct {
-	state atomic.Int32 // waiting, inline or late
-	done  chan struct{}
-	ack   json.RawMessage // the reply as the acknowledgement carries it; nil for none
+	state  atomic.Int32 // waiting, inline or late
+	done   chan struct{}
+	encode func(*bot.Message) (json.RawMessage, error)
+	ack    json.RawMessage // the reply as the acknowledgement carries it; nil for none
 }
 
 const (
@@ -38,7 +39,10 @@ type inlineAck struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-func newInlineReply() *inlineReply { return &inlineReply{done: make(chan struct{})} }
+// newInlineReply returns an inlineReply that encodes the reply with encode.
+func newInlineReply(encode func(*bot.Message) (json.RawMessage, error)) *inlineReply {
+	return &inlineReply{done: make(chan struct{}), encode: encode}
+}
 
 // answered gives the job's reply m (nil for none) and reports whether the
 // acknowledgement carries it; when false (too late, or larger than
@@ -46,7 +50,7 @@ func newInlineReply() *inlineReply { return &inlineReply{done: make(chan struct{
 func (r *inlineReply) answered(m *bot.Message) bool {
 	to := int32(inline)
 	if m != nil {
-		ack, err := json.Marshal(inlineAck{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(*m), Blocks: Blocks(*m, maxMessageBlocks)})
+		ack, err := r.encode(m)
 		if err != nil || len(ack) > maxInlineAck {
 			to = late
 		} else {

@@ -3,8 +3,10 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -234,5 +236,50 @@ func TestExpiredResponseURLFallsBackToEphemeral(t *testing.T) {
 	eph := e.fake.WaitFor(t, "chat.postEphemeral", 1, waitLong)
 	if !strings.Contains(eph[0].Form.Get("text"), "late answer") {
 		t.Errorf("fallback: got %v, want the late answer as an ephemeral message", eph[0].Form)
+	}
+}
+
+// Help is one shared reply (bot.Message.Static): the adapter encodes its
+// acknowledgement once, every asker gets the same bytes, and answering help
+// in a direct message at the same time does not change the shared reply
+// (run with -race).
+func TestSharedHelpReply(t *testing.T) {
+	e := newEnv(t, 4, 64, func(c *slackbot.Config) { c.BotUser = "UBOT" })
+	const n = 16
+	acks := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ev := map[string]any{"type": "message", "channel_type": "im", "channel": "D0001", "user": "U1", "text": "help", "ts": fmt.Sprintf("1.%d", i)}
+			if code, _ := e.signed(t, "/slack/events", callback(t, fmt.Sprintf("EvH%d", i), ev)); code != http.StatusOK {
+				t.Errorf("event %d: got %d, want 200", i, code)
+			}
+			// Spaces make each body, and so each signature, its own.
+			_, acks[i] = e.signed(t, "/slack/commands", e.slashCommand(t, "help"+strings.Repeat(" ", i), ""))
+		})
+	}
+	wg.Wait()
+	var ack struct {
+		ResponseType string `json:"response_type"`
+		Raw          []struct {
+			Type string `json:"type"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal([]byte(acks[0]), &ack); err != nil || ack.ResponseType != "ephemeral" || len(ack.Raw) == 0 || ack.Raw[0].Type != "header" {
+		t.Fatalf("help ack: got %q (%v), want an ephemeral reply with a header", acks[0], err)
+	}
+	for i, a := range acks {
+		if a != acks[0] {
+			t.Errorf("help ack %d differs from the first:\n%s\n%s", i, a, acks[0])
+		}
+	}
+	posts := e.fake.WaitFor(t, "chat.postMessage", n, waitLong)
+	for _, p := range posts {
+		if p.Form.Get("channel") != "D0001" {
+			t.Errorf("direct message reply: got channel %q, want D0001", p.Form.Get("channel"))
+		}
+	}
+	if _, again := e.signed(t, "/slack/commands", e.slashCommand(t, "help"+strings.Repeat(" ", n), "")); again != acks[0] {
+		t.Errorf("help after the direct messages: got %q, want the same reply as before", again)
 	}
 }

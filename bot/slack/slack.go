@@ -83,6 +83,7 @@ type Adapter struct {
 
 	botUser    string
 	inlineWait time.Duration
+	static     sync.Map // *bot.Message (Static) → its encoded inline ack, json.RawMessage
 
 	mu       sync.Mutex // guards stopped and the adding to noticeWG
 	stopped  bool

@@ -12,6 +12,7 @@ import (
 // Activity is the part of a Bot Framework activity herald reads.
 type Activity struct {
 	Type         string          `json:"type"`
+	Name         string          `json:"name"` // of an invoke, such as fileConsent/invoke
 	ID           string          `json:"id"`
 	ServiceURL   string          `json:"serviceUrl"`
 	ChannelID    string          `json:"channelId"`

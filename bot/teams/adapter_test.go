@@ -46,6 +46,10 @@ func (r *recorder) Handle(_ context.Context, req bot.Request) *bot.Message {
 
 func (r *recorder) Catalog() *bot.Catalog { return r.cat }
 
+// Lang is the language of req's chat app, else English: the recorder
+// remembers no one's choice.
+func (r *recorder) Lang(_ context.Context, req bot.Request) string { return r.cat.Lang(req.Lang) }
+
 func (r *recorder) requests() []bot.Request {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -76,6 +80,12 @@ type harness struct {
 // mustAdapter runs an Adapter against a fake Bot Framework until the test ends.
 func mustAdapter(t *testing.T, reply func(bot.Request) *bot.Message, configure ...func(*teams.Config)) *harness {
 	t.Helper()
+	return mustAdapterWith(t, reply, nil, configure...)
+}
+
+// mustAdapterWith is mustAdapter whose Client is configured by client too.
+func mustAdapterWith(t *testing.T, reply func(bot.Request) *bot.Message, client func(*teams.ClientConfig), configure ...func(*teams.Config)) *harness {
+	t.Helper()
 	cat, err := bot.NewCatalog("en")
 	if err != nil {
 		t.Fatal(err)
@@ -84,9 +94,13 @@ func mustAdapter(t *testing.T, reply func(bot.Request) *bot.Message, configure .
 	convs := &bottest.Conversations{}
 	h := &recorder{cat: cat, reply: reply, got: make(chan struct{}, 100)}
 	quiet := slog.New(slog.DiscardHandler)
-	client := teams.NewClient(teams.ClientConfig{AppID: appID, Password: "secret", TokenURL: fake.TokenURL(), Conversations: convs, Catalog: cat, Logger: quiet})
+	ccfg := teams.ClientConfig{AppID: appID, Password: "secret", TokenURL: fake.TokenURL(), Conversations: convs, Catalog: cat, Logger: quiet}
+	if client != nil {
+		client(&ccfg)
+	}
+	teamsClient := teams.NewClient(ccfg)
 	v := teams.NewVerifier(appID, fake.MetadataURL(), nil, quiet, nil)
-	cfg := teams.Config{Handler: h, Client: client, Verifier: v, Logger: quiet}
+	cfg := teams.Config{Handler: h, Client: teamsClient, Verifier: v, Logger: quiet}
 	for _, f := range configure {
 		f(&cfg)
 	}
@@ -102,7 +116,7 @@ func mustAdapter(t *testing.T, reply func(bot.Request) *bot.Message, configure .
 		cancel()
 		wg.Wait()
 	})
-	return &harness{fake: fake, h: h, convs: convs, client: client, url: srv.URL, handler: handler}
+	return &harness{fake: fake, h: h, convs: convs, client: teamsClient, url: srv.URL, handler: handler}
 }
 
 // fixtureB reads a fixture activity for a benchmark, pointed at serviceURL.

@@ -17,9 +17,10 @@ const (
 	cardType    = "application/vnd.microsoft.card.adaptive"
 	cardSchema  = "http://adaptivecards.io/schemas/adaptive-card.json"
 	cardVersion = "1.5"
-	// maxImage is the largest PNG sent inline as a data URI; Teams refuses
-	// activities over about 28 KB, and base64 adds a third.
-	maxImage = 18 << 10
+	// maxImage is the largest PNG sent inline as a data URI: base64 adds a
+	// third, so it leaves a few KB of maxCard for the header and the text.
+	// A larger one is scaled down (embeddable).
+	maxImage = 16 << 10
 	// maxFileText is the largest file shown as text in a card.
 	maxFileText = 12 << 10
 	// actionRow is how many buttons go in one ActionSet; Teams shows about
@@ -36,9 +37,13 @@ type activityOut struct {
 	Attachments []attachment `json:"attachments"`
 }
 
+// attachment is an attachment of an activity herald sends: an Adaptive
+// Card, a file consent card or a file info card.
 type attachment struct {
-	ContentType string       `json:"contentType"`
-	Content     AdaptiveCard `json:"content"`
+	ContentType string `json:"contentType"`
+	ContentURL  string `json:"contentUrl,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Content     any    `json:"content"`
 }
 
 // AdaptiveCard is an Adaptive Card 1.5 as Teams takes it.
@@ -103,10 +108,8 @@ func Card(m bot.Message, t func(key string, args ...any) string) AdaptiveCard {
 		c.Body = append(c.Body, rating(*m.Rating)...)
 	}
 	if m.Image != nil && len(m.Image.PNG) > 0 {
-		if len(m.Image.PNG) <= maxImage {
-			c.Body = append(c.Body, element{"type": "Image", "url": "data:image/png;base64," + base64.StdEncoding.EncodeToString(m.Image.PNG), "altText": m.Image.Alt, "size": "Stretch"})
-		} else {
-			c.Body = append(c.Body, small(t("teams.image.toolarge")))
+		if png, ok := embeddable(m.Image.PNG); ok {
+			c.Body = append(c.Body, element{"type": "Image", "url": "data:image/png;base64," + base64.StdEncoding.EncodeToString(png), "altText": m.Image.Alt, "size": "Stretch"})
 		}
 	}
 	if m.File != nil && len(m.File.Content) > 0 {
@@ -130,8 +133,8 @@ func Card(m bot.Message, t func(key string, args ...any) string) AdaptiveCard {
 // the card.
 const maxCard = 24 << 10
 
-// fit drops text from the end of c's body (never the header, a button or a
-// rating) until c fits in maxCard, and then says so in a note.
+// fit drops text from the end of c's body (never the header, a button, a
+// rating or the chart) until c fits in maxCard, and then says so in a note.
 func fit(c *AdaptiveCard, t func(key string, args ...any) string) {
 	sizes := make([]int, len(c.Body))
 	total := 0
@@ -148,7 +151,7 @@ func fit(c *AdaptiveCard, t func(key string, args ...any) string) {
 		return
 	}
 	for i := len(c.Body) - 1; i > 0 && total > budget; i-- {
-		if c.Body[i]["type"] == "ActionSet" {
+		if typ := c.Body[i]["type"]; typ == "ActionSet" || typ == "Image" {
 			continue
 		}
 		total -= sizes[i]

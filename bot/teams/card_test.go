@@ -2,7 +2,10 @@ package teams_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"flag"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -86,20 +89,43 @@ func TestCardGolden(t *testing.T) {
 	}
 }
 
-func TestCardTooLargeImageAndFileBecomeNotes(t *testing.T) {
+func TestCardTooLargeFileBecomesNote(t *testing.T) {
 	tr := catalogT(t)
-	m := bot.Message{
-		Image: &bot.Image{PNG: bytes.Repeat([]byte{1}, 100<<10), Alt: "chart"},
-		File:  &bot.File{Name: "P1.csv", Content: bytes.Repeat([]byte("1,2\n"), 50<<10)},
-	}
+	m := bot.Message{File: &bot.File{Name: "P1.csv", Content: bytes.Repeat([]byte("1,2\n"), 50<<10)}}
 	got := string(teams.CardJSON(m, tr))
-	for _, want := range []string{tr("teams.image.toolarge"), tr("teams.file.toolarge", "P1.csv")} {
-		if !strings.Contains(got, want) {
-			t.Errorf("card lacks %q:\n%s", want, got)
+	if want := tr("teams.file.toolarge", "P1.csv"); !strings.Contains(got, want) {
+		t.Errorf("card lacks %q:\n%s", want, got)
+	}
+	if len(got) > 4<<10 {
+		t.Errorf("card carries the large file (%d bytes)", len(got))
+	}
+}
+
+// TestCardShrinksTooLargeChart: a chart too large to embed is shown smaller,
+// with its palette and its proportions, never left out.
+func TestCardShrinksTooLargeChart(t *testing.T) {
+	give := noisyPNG(t, 960, 400) // about 96 KB
+	card := teams.Card(bot.Message{Image: &bot.Image{PNG: give, Alt: "chart"}}, catalogT(t))
+	var url string
+	for _, e := range card.Body {
+		if e["type"] == "Image" {
+			url, _ = e["url"].(string)
 		}
 	}
-	if strings.Contains(got, "data:image/png") || len(got) > 4<<10 {
-		t.Errorf("card carries the large image or file (%d bytes)", len(got))
+	data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(url, "data:image/png;base64,"))
+	if err != nil || url == "" {
+		t.Fatalf("card: got image %.40q (%v), want the chart as a data URI", url, err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	if len(data) > 16<<10 || w >= 960 || w < 200 || w*10/h != 24 {
+		t.Errorf("got a %d-byte %dx%d PNG, want at most 16 KB, smaller than 960x400, same proportions", len(data), w, h)
+	}
+	if _, ok := img.(*image.Paletted); !ok {
+		t.Errorf("got a %T, want the chart's palette kept", img)
 	}
 }
 

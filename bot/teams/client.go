@@ -32,6 +32,7 @@ type Client struct {
 	log    *slog.Logger
 	t      func(key string, args ...any) string
 	links  *Links
+	files  Files
 	// names remembers the display names of channels Teams told herald
 	// (conversation id → name), so replies name them as Teams shows them.
 	names sync.Map
@@ -59,9 +60,13 @@ type ClientConfig struct {
 	// default language.
 	Catalog *bot.Catalog
 	// Links, when set, sends files and charts too large to embed as
-	// expiring download links; without it a file is shown as text when
-	// small, else named in a note.
+	// expiring download links, in every kind of conversation.
 	Links *Links
+	// Files, when set and Links is not, keeps a file meant for one person
+	// while it is offered in their 1:1 chat by file consent card (see
+	// consent.go). Without both, a file is shown as text when small, else
+	// named in a note.
+	Files Files
 }
 
 // NewClient returns a Client.
@@ -79,7 +84,7 @@ func NewClient(cfg ClientConfig) *Client {
 		cfg.TokenURL = TokenURL("")
 	}
 	return &Client{
-		appID: cfg.AppID, convs: cfg.Conversations, httpc: cfg.HTTPClient, log: cfg.Logger, links: cfg.Links,
+		appID: cfg.AppID, convs: cfg.Conversations, httpc: cfg.HTTPClient, log: cfg.Logger, links: cfg.Links, files: cfg.Files,
 		t:      func(key string, args ...any) string { return cfg.Catalog.T("", key, args...) },
 		tokens: &tokens{url: cfg.TokenURL, id: cfg.AppID, secret: cfg.Password, httpc: cfg.HTTPClient, now: cfg.Now},
 	}
@@ -110,7 +115,7 @@ func (c *Client) Send(ctx context.Context, m bot.Message) error {
 		if err != nil {
 			return err
 		}
-		_, err = c.post(ctx, svc, conv, "", m)
+		err = c.postPersonal(ctx, svc, conv, "", m.To, m)
 		if code := bot.ErrorCode(err); code == bot.ENOTFOUND || code == bot.EFORBIDDEN {
 			c.chats.Delete(m.To.Key()) // ask Teams again next time
 		}
@@ -125,6 +130,12 @@ func (c *Client) Reply(ctx context.Context, svc, conv, id string, m bot.Message)
 	return err
 }
 
+// ReplyPersonal answers activity id in user's 1:1 chat conv, reached
+// through svc; a file in m is offered by file consent card.
+func (c *Client) ReplyPersonal(ctx context.Context, svc, conv, id string, user bot.Ref, m bot.Message) error {
+	return c.postPersonal(ctx, svc, conv, id, user, m)
+}
+
 // Update replaces activity id in conversation conv with m (a card whose
 // button was pressed).
 func (c *Client) Update(ctx context.Context, svc, conv, id string, m bot.Message) error {
@@ -135,7 +146,12 @@ func (c *Client) Update(ctx context.Context, svc, conv, id string, m bot.Message
 
 // post sends m as a new activity in conv, as a reply to replyTo when set.
 func (c *Client) post(ctx context.Context, svc, conv, replyTo string, m bot.Message) (string, error) {
-	a := c.activity(ctx, m)
+	return c.postActivity(ctx, svc, conv, replyTo, c.activity(ctx, m))
+}
+
+// postActivity sends a in conv, as a reply to replyTo when set, and returns
+// the new activity's id.
+func (c *Client) postActivity(ctx context.Context, svc, conv, replyTo string, a *activityOut) (string, error) {
 	path := endpoint(svc, "v3/conversations", conv, "activities")
 	if replyTo != "" {
 		a.ReplyToID = replyTo

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,26 +23,55 @@ import (
 type memFiles struct {
 	mu    sync.Mutex
 	files map[string]bot.File
+	ttls  map[string]time.Duration
+	down  bool // the database can't be reached
 }
 
-func (m *memFiles) SaveFile(_ context.Context, id string, f bot.File, _ time.Duration) error {
+func (m *memFiles) SaveFile(_ context.Context, id string, f bot.File, ttl time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.files == nil {
-		m.files = map[string]bot.File{}
+	if m.down {
+		return bot.Unavailable("err.unavailable", errors.New("memFiles: down"))
 	}
-	m.files[id] = f
+	if m.files == nil {
+		m.files, m.ttls = map[string]bot.File{}, map[string]time.Duration{}
+	}
+	m.files[id], m.ttls[id] = f, ttl
 	return nil
 }
 
 func (m *memFiles) LoadFile(_ context.Context, id string) (bot.File, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.down {
+		return bot.File{}, bot.Unavailable("err.unavailable", errors.New("memFiles: down"))
+	}
 	f, ok := m.files[id]
 	if !ok {
 		return bot.File{}, bot.Errorf(bot.ENOTFOUND, "teams.file.expired")
 	}
 	return f, nil
+}
+
+// expire forgets every file, as their TTL would.
+func (m *memFiles) expire() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.files)
+}
+
+// setDown makes the database unreachable, or reachable again.
+func (m *memFiles) setDown(down bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.down = down
+}
+
+// stored returns the files kept, by id, and their TTLs.
+func (m *memFiles) stored() (map[string]bot.File, map[string]time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.files), maps.Clone(m.ttls)
 }
 
 // export is a CSV of n answers, as pulse export makes it.
@@ -63,6 +94,8 @@ func TestEveryCardFitsTeams(t *testing.T) {
 		{"export of 300 answers shown as text", bot.Message{Header: "Export", File: export(300), Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
 		{"many long free-text answers", bot.Message{Header: "Results", Fields: []bot.Field{{Label: "Q", Value: bot.Plain(strings.Repeat(long+"\n", 20))}}, Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
 		{"long text", bot.Message{Text: bot.Plain(strings.Repeat(long+"\n", 30)), Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
+		{"long results with a chart", bot.Message{Header: "Results", Fields: []bot.Field{{Label: "Q", Value: bot.Plain(strings.Repeat(long+"\n", 20))}},
+			Image: &bot.Image{PNG: noisyPNG(t, 960, 400), Alt: "chart"}, Buttons: []bot.Button{{Label: "OK", Action: "a"}}}},
 	}
 	for _, tt := range tests {
 		raw := teams.CardJSON(tt.give, tr)
@@ -75,6 +108,9 @@ func TestEveryCardFitsTeams(t *testing.T) {
 		}
 		if !strings.Contains(compact.String(), tr("teams.card.cut")) || !strings.Contains(compact.String(), `"Action.Submit"`) {
 			t.Errorf("%s: want the cut noted and the button kept", tt.name)
+		}
+		if got, want := strings.Contains(compact.String(), `"data:image/png;base64,`), tt.give.Image != nil; got != want {
+			t.Errorf("%s: got chart in the card %t, want %t", tt.name, got, want)
 		}
 	}
 }

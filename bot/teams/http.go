@@ -87,6 +87,13 @@ func (a *Adapter) work(act *Activity) inbound.Job {
 			return nil
 		}
 		return func(ctx context.Context) { a.answer(ctx, act, req) }
+	case "invoke":
+		// Teams takes the 200 Messages answers as the invoke's response
+		// ({status: 200}, no body); the work follows in the background.
+		if act.Name != "fileConsent/invoke" || a.client.files == nil {
+			return nil
+		}
+		return func(ctx context.Context) { a.fileConsent(ctx, act) }
 	case "conversationUpdate":
 		if !act.BotAdded() {
 			return nil
@@ -110,11 +117,13 @@ func (a *Adapter) remember(ctx context.Context, act *Activity) bool {
 }
 
 // answer runs req through the core and replies. In a 1:1 chat the reply
-// goes to the chat, and a reply with Replace updates the card whose button
-// was pressed. Teams can't show a message to one person in a channel or
-// group chat, so there a reply meant for the requester alone (Ephemeral, or
-// replacing a shared card) goes to their 1:1 chat with herald; others go to
-// the thread.
+// goes to the chat (a file in it by consent card), and a reply with Replace
+// updates the card whose button was pressed. Teams can't show a message to
+// one person in a channel or group chat, so there a reply meant for the
+// requester alone (Ephemeral, or replacing a shared card) goes to their 1:1
+// chat with herald; others go to the thread. A file sent to that chat is
+// announced in the thread, and so is a failure to reach it: a file meant
+// for one person never goes to the thread instead.
 func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 	a.remember(ctx, act)
 	// Ids only, never the text: an admin finds their user id here (debug).
@@ -124,13 +133,21 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 		return
 	}
 	conv := act.Conversation.ID // with ;messageid=…, so a channel reply stays in its thread
+	personal := act.Conversation.ConversationType == "personal"
 	var err error
 	switch {
-	case act.Conversation.ConversationType != "personal" && (m.Ephemeral || m.Replace):
-		m.To, m.Replace = req.User, false
-		err = a.client.Send(ctx, *m)
+	case !personal && (m.Ephemeral || m.Replace):
+		msg := *m
+		msg.To, msg.Replace = req.User, false
+		err = a.client.Send(ctx, msg)
+		if m.File != nil {
+			a.announceFile(ctx, act, req, m.File.Name, err)
+			return
+		}
 	case m.Replace && act.ReplyToID != "":
 		err = a.client.Update(ctx, act.ServiceURL, conv, act.ReplyToID, *m)
+	case personal:
+		err = a.client.ReplyPersonal(ctx, act.ServiceURL, act.ConversationID(), act.ID, req.User, *m)
 	default:
 		err = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, *m)
 	}
@@ -140,4 +157,16 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 		note := bot.Message{Text: bot.Plain(a.client.t("teams.err.refused", bot.ErrorCode(err)))}
 		_ = a.client.Reply(ctx, act.ServiceURL, conv, act.ID, note)
 	}
+}
+
+// announceFile tells the thread of act, in the requester's language, that
+// the file called name waits in their 1:1 chat with herald, or, when
+// sending it there failed (sendErr, logged by the client), that it does not.
+func (a *Adapter) announceFile(ctx context.Context, act *Activity, req bot.Request, name string, sendErr error) {
+	key := "teams.file.inchat"
+	if sendErr != nil {
+		key = "teams.file.nochat"
+	}
+	text := a.h.Catalog().T(a.h.Lang(ctx, req), key, name)
+	_ = a.client.Reply(ctx, act.ServiceURL, act.Conversation.ID, act.ID, bot.Message{Text: bot.Plain(text)})
 }

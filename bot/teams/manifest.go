@@ -147,7 +147,9 @@ func Package(o ManifestOptions) ([]byte, error) {
 		AccentColor:     fmt.Sprintf("#%02X%02X%02X", accent.R, accent.G, accent.B),
 		Bots: []botDef{{
 			BotID: o.AppID, Scopes: scopes,
-			CommandLists: []commandList{{Scopes: scopes, Commands: cmds}},
+			// Exports reach a 1:1 chat as files, by file consent card.
+			SupportsFiles: true,
+			CommandLists:  []commandList{{Scopes: scopes, Commands: cmds}},
 		}},
 		Permissions:  []string{"identity", "messageTeamMembers"},
 		ValidDomains: []string{host},

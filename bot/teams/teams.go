@@ -22,6 +22,11 @@ import (
 type Handler interface {
 	// Handle runs one request and returns the reply for the requester, or nil.
 	Handle(ctx context.Context, req bot.Request) *bot.Message
+	// Lang returns the language herald speaks with req's user, for the
+	// adapter's own words (file consent answers).
+	Lang(ctx context.Context, req bot.Request) string
+	// Catalog returns the texts herald speaks.
+	Catalog() *bot.Catalog
 }
 
 // Conversations keeps the conversation references of Teams: through which

@@ -23,7 +23,8 @@ import (
 var _ teamsbot.Conversations = (*store.Store)(nil)
 
 // newTeamsClient returns the Bot Framework connector client of cfg; it finds
-// conversations through the store.
+// conversations through the store, and keeps there the files it offers by
+// file consent card when there are no download links.
 func newTeamsClient(cfg config, log *slog.Logger, st *store.Store, links *teamsbot.Links) (*teamsbot.Client, error) {
 	cat, err := bot.NewCatalog(cfg.Lang)
 	if err != nil {
@@ -33,7 +34,7 @@ func newTeamsClient(cfg config, log *slog.Logger, st *store.Store, links *teamsb
 	tr.MaxIdleConnsPerHost = 64
 	return teamsbot.NewClient(teamsbot.ClientConfig{
 		AppID: cfg.TeamsAppID, Password: cfg.TeamsPassword, TokenURL: cfg.TeamsTokenURL,
-		Conversations: st, Catalog: cat, Logger: log, Links: links,
+		Conversations: st, Catalog: cat, Logger: log, Links: links, Files: st,
 		HTTPClient: &http.Client{Transport: tr, Timeout: 30 * time.Second},
 	}), nil
 }

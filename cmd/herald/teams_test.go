@@ -100,7 +100,7 @@ func lastTo(t *testing.T, fake *fakebf.Server, conversation, want string) fakebf
 	var found fakebf.Call
 	ok := bottest.Eventually(t, 10*time.Second, func() bool {
 		for _, c := range fake.Calls("/activities") {
-			if c.Conversation != conversation && !strings.HasPrefix(c.Conversation, conversation+";") {
+			if c.Method == http.MethodDelete || c.Conversation != conversation && !strings.HasPrefix(c.Conversation, conversation+";") {
 				continue
 			}
 			if text, _ := cardTexts(t, c.Body); strings.Contains(text, want) {
@@ -246,9 +246,10 @@ func TestTeamsManifestPackage(t *testing.T) {
 		} `json:"description"`
 		Icons struct{ Color, Outline string } `json:"icons"`
 		Bots  []struct {
-			BotID        string   `json:"botId"`
-			Scopes       []string `json:"scopes"`
-			CommandLists []struct {
+			BotID         string   `json:"botId"`
+			Scopes        []string `json:"scopes"`
+			SupportsFiles bool     `json:"supportsFiles"`
+			CommandLists  []struct {
 				Commands []struct{ Title, Description string } `json:"commands"`
 			} `json:"commandLists"`
 		} `json:"bots"`
@@ -264,6 +265,9 @@ func TestTeamsManifestPackage(t *testing.T) {
 	}
 	if len(m.Bots) != 1 || m.Bots[0].BotID != m.ID || strings.Join(m.Bots[0].Scopes, ",") != "personal,team,groupChat" {
 		t.Fatalf("bots: got %+v, want herald in personal, team and groupChat", m.Bots)
+	}
+	if !m.Bots[0].SupportsFiles {
+		t.Error("bots: supportsFiles is false, want true: without it Teams shows no file consent card")
 	}
 	var titles []string
 	for _, c := range m.Bots[0].CommandLists[0].Commands {

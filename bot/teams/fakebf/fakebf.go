@@ -1,13 +1,17 @@
 // Package fakebf is a fake Microsoft Bot Framework for tests, on one local
 // httptest server: the OpenID metadata and JWKS that name a locally generated
 // RSA key (Sign makes the tokens Teams would send), the client-credentials
-// token endpoint, and the connector REST API herald calls (activities,
-// conversations, pagedmembers), recording every call. It can answer calls
-// about one conversation with an HTTP status (FailFor).
+// token endpoint, the connector REST API herald calls (activities,
+// conversations, pagedmembers), recording every call, and the OneDrive upload
+// URLs of file consent (PUT /upload/{id}), recording every upload. It can
+// answer calls about one conversation with an HTTP status (FailFor), and fail
+// uploads (FailNextUpload). FileConsent builds the invoke Teams sends when
+// someone answers a file consent card.
 package fakebf
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
@@ -40,6 +44,8 @@ type Call struct {
 	Conversation, Activity string
 	Auth                   string // the Authorization header
 	Body                   json.RawMessage
+	// Created is the id the fake gave a new activity or conversation.
+	Created string
 }
 
 // Server is the fake.
@@ -48,7 +54,8 @@ type Server struct {
 	// Key signs tokens; its public half is served as the JWKS.
 	Key *rsa.PrivateKey
 
-	calls bottest.Recorder[Call]
+	calls   bottest.Recorder[Call]
+	uploads bottest.Recorder[Upload]
 
 	mu       sync.Mutex
 	keys     map[string]*rsa.PrivateKey // the JWKS, by key id
@@ -60,6 +67,9 @@ type Server struct {
 	retry    map[string]int
 	members  map[string][]Member
 	activity int
+	// uploadFails are the answers of the next uploads: an HTTP status, or
+	// 0 for a dropped connection.
+	uploadFails []int
 }
 
 // Member is a member of a conversation.
@@ -106,6 +116,7 @@ func New(tb testing.TB) *Server {
 		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": 3600, "access_token": fmt.Sprintf("connector-token-%d", n)})
 	})
 	mux.HandleFunc("/v3/", s.connector)
+	mux.HandleFunc("PUT /upload/{id}", s.upload)
 	s.Server = httptest.NewServer(mux)
 	tb.Cleanup(s.Close)
 	return s
@@ -276,7 +287,6 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"code":"Unauthorized"}}`, http.StatusUnauthorized)
 		return
 	}
-	s.calls.Add(c)
 	status := s.failFor[c.Conversation]
 	if st, ok := s.failOnce[c.Conversation]; ok {
 		status = st
@@ -298,6 +308,10 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 	}
 	s.activity++
 	id := fmt.Sprint(s.activity)
+	if status == 0 && r.Method == http.MethodPost {
+		c.Created = cmp.Or(created, id)
+	}
+	s.calls.Add(c)
 	members := s.members[c.Conversation]
 	s.mu.Unlock()
 	if status != 0 {
@@ -315,6 +329,119 @@ func (s *Server) connector(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, map[string]any{"id": id})
 	}
+}
+
+// Upload is one PUT to an upload URL the fake handed out.
+type Upload struct {
+	// ID is the upload's id, from the URL.
+	ID string
+	// ContentRange and ContentLength are the request's headers.
+	ContentRange, ContentLength string
+	// Auth is the Authorization header; an upload URL needs none.
+	Auth string
+	Body []byte
+	// Status is what the fake answered; 0 for a dropped connection.
+	Status int
+}
+
+// UploadURL is the upload URL of a file called name, as Teams hands it out
+// in a file consent answer; the query stands for the URL's own credential.
+func (s *Server) UploadURL(id string) string {
+	return s.URL + "/upload/" + url.PathEscape(id) + "?tempauth=secret-" + url.QueryEscape(id)
+}
+
+// FailNextUpload makes the next upload answer status, or drop the
+// connection when status is 0.
+func (s *Server) FailNextUpload(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.uploadFails = append(s.uploadFails, status)
+}
+
+// Uploads returns the uploads so far.
+func (s *Server) Uploads() []Upload {
+	return s.uploads.Filter(func(Upload) bool { return true })
+}
+
+// WaitForUploads waits until at least n uploads came and returns them.
+func (s *Server) WaitForUploads(tb testing.TB, n int, timeout time.Duration) []Upload {
+	tb.Helper()
+	return s.uploads.WaitFor(tb, "uploads", func(Upload) bool { return true }, n, timeout)
+}
+
+// upload serves PUT /upload/{id}: it takes the bytes as OneDrive takes the
+// last range of an upload session (201), unless told to fail.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	u := Upload{ID: r.PathValue("id"), ContentRange: r.Header.Get("Content-Range"), ContentLength: r.Header.Get("Content-Length"),
+		Auth: r.Header.Get("Authorization"), Body: body, Status: http.StatusCreated}
+	s.mu.Lock()
+	fail := len(s.uploadFails) > 0
+	if fail {
+		u.Status = s.uploadFails[0]
+		s.uploadFails = s.uploadFails[1:]
+	}
+	s.mu.Unlock()
+	s.uploads.Add(u)
+	switch {
+	case fail && u.Status == 0:
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+	case fail:
+		http.Error(w, `{"error":{"code":"serviceNotAvailable"}}`, u.Status)
+	default:
+		w.WriteHeader(http.StatusCreated)
+		writeJSON(w, map[string]any{"id": u.ID, "size": len(body)})
+	}
+}
+
+// Consent is someone's answer to a file consent card, for FileConsent.
+type Consent struct {
+	// ID is the invoke activity's id; ReplyToID the consent card's.
+	ID, ReplyToID string
+	From          Member
+	// Conversation is the chat of the card; ConversationType is personal
+	// when empty.
+	Conversation, ConversationType string
+	Tenant, Locale                 string
+	// ChannelID is msteams when empty.
+	ChannelID string
+	// Action is accept or decline; Context the card's acceptContext or
+	// declineContext, as herald sent it.
+	Action  string
+	Context json.RawMessage
+	// Name is the file's name; an accept's upload URL is UploadURL(UploadID).
+	Name, UploadID string
+}
+
+// FileConsent returns the invoke activity (fileConsent/invoke) Teams sends
+// herald when c.From answers a file consent card.
+func (s *Server) FileConsent(c Consent) []byte {
+	value := map[string]any{"type": "fileUpload", "action": c.Action, "context": c.Context}
+	if c.Action == "accept" {
+		ext := ""
+		if i := strings.LastIndex(c.Name, "."); i >= 0 {
+			ext = c.Name[i+1:]
+		}
+		value["uploadInfo"] = map[string]any{
+			"name": c.Name, "uploadUrl": s.UploadURL(c.UploadID),
+			"contentUrl": "https://contoso.sharepoint.com/personal/files/" + url.PathEscape(c.Name),
+			"uniqueId":   "unique-" + c.UploadID, "fileType": ext,
+		}
+	}
+	act := map[string]any{
+		"type": "invoke", "name": "fileConsent/invoke", "id": c.ID, "replyToId": c.ReplyToID,
+		"serviceUrl": s.ServiceURL(), "channelId": cmp.Or(c.ChannelID, "msteams"),
+		"from":         c.From,
+		"recipient":    map[string]any{"id": "28:APP_ID", "name": "herald"},
+		"conversation": map[string]any{"id": c.Conversation, "conversationType": cmp.Or(c.ConversationType, "personal"), "tenantId": c.Tenant},
+		"channelData":  map[string]any{"tenant": map[string]any{"id": c.Tenant}},
+		"locale":       c.Locale,
+		"value":        value,
+	}
+	out, _ := json.Marshal(act)
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
