@@ -23,7 +23,7 @@ go build -o "$tmp/peerbench" ./scripts/peerbench
 "$tmp/peerbench" sink 127.0.0.1:18090 "$tmp/key.pem" & pids+=($!)
 (cd "$tmp" && SLACK_BOT_TOKEN=xoxb-bench SLACK_SIGNING_SECRET=$secret SLACK_API_URL=http://127.0.0.1:18090/api/ \
   HERALD_ADDR=127.0.0.1:18080 HERALD_LOG_LEVEL=error HERALD_DATA_DIR="$tmp/data" \
-  HERALD_REDIS_PREFIX="herald-bench:" GOGC=${GOGC:-100} "$tmp/herald") & pids+=($!)
+  HERALD_REDIS_PREFIX="herald-bench:" "$tmp/herald") & pids+=($!)
 for _ in $(seq 1 100); do curl -fs http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 
 "$tmp/peerbench" slack-commands "$secret" http://127.0.0.1:18090/respond "$count" "$tmp/commands.txt"
