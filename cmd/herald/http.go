@@ -171,10 +171,10 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// instrument counts requests and their durations by route and status.
+// instrument counts requests and their durations by status code and method.
 func instrument(reg prometheus.Registerer, next http.Handler) http.Handler {
 	reqs := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "herald_http_requests_total", Help: "HTTP requests by route and status code.",
+		Name: "herald_http_requests_total", Help: "HTTP requests by status code and method.",
 	}, []string{"code", "method"})
 	dur := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "herald_http_request_duration_seconds", Help: "HTTP request latency.",
