@@ -9,8 +9,6 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-
-	"github.com/herald-chat/herald/bot/internal/inbound"
 )
 
 // Commands handles POST /slack/commands: slash commands. Slack's
@@ -96,7 +94,8 @@ func (a *Adapter) Events() http.Handler {
 
 // verified refuses a request whose signature headers are missing or stale
 // (401) before reading its body, reads the body (413 beyond
-// inbound.MaxBody), checks the signature (401) and calls next once per
+// inbound.MaxBody, 503 while the memory for bodies being read is taken),
+// checks the signature (401) and calls next once per
 // signature: a replayed request is answered 200 and runs nothing. On the
 // commands route an unsigned ssl_check is answered 200.
 func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
@@ -111,7 +110,7 @@ func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, r *ht
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		body, ok := inbound.ReadBody(w, r)
+		body, ok := a.edge.ReadBody(w, r)
 		if !ok {
 			return
 		}

@@ -49,6 +49,10 @@ type Config struct {
 	Workers   int
 	Queue     int
 	QueueWait time.Duration
+	// BodyBudget bounds the bytes that the request bodies being read hold
+	// at once (default inbound.DefaultBodyBudget, 32 MiB); a request that
+	// finds it spent waits QueueWait for its turn and then gets 503.
+	BodyBudget int64
 	// Now is the clock for signature timestamps (time.Now when nil).
 	Now func() time.Time
 	// BotUser is herald's own user id (auth.test), so that herald ignores
@@ -98,7 +102,7 @@ func New(cfg Config) *Adapter {
 		client: cfg.Client,
 		verify: NewVerifier(cfg.SigningSecret, cfg.Now),
 		edge: inbound.NewEdge("slack",
-			inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait}, cfg.Seen, cfg.Logger),
+			inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue, Wait: cfg.QueueWait}, cfg.BodyBudget, cfg.Seen, cfg.Logger),
 		notices:    make(chan struct{}, maxNotices),
 		botUser:    cfg.BotUser,
 		inlineWait: cmp.Or(cfg.InlineWait, defaultInlineWait),
@@ -121,6 +125,14 @@ func (a *Adapter) Queued() int { return a.edge.Pool.Queued() }
 
 // Refused returns how many requests were answered "busy" so far, for metrics.
 func (a *Adapter) Refused() uint64 { return a.edge.Pool.Refused() }
+
+// BodyBytes returns how many bytes the request bodies being read hold now,
+// and the most they held at once, for metrics.
+func (a *Adapter) BodyBytes() (now, peak int64) { return a.edge.BodyBytes() }
+
+// BodyRefused returns how many requests got 503 because the memory for
+// bodies being read was taken, for metrics.
+func (a *Adapter) BodyRefused() uint64 { return a.edge.BodyRefused() }
 
 // t renders a catalog text in lang.
 func (a *Adapter) t(lang, key string, args ...any) string {

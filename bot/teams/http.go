@@ -12,7 +12,8 @@ import (
 
 // Messages handles POST /api/messages. It checks the bearer token before
 // reading the activity (401; 503 while the keys can't be read), reads it
-// (413 beyond inbound.MaxBody), checks that it comes from Teams through a
+// (413 beyond inbound.MaxBody; 503 while the memory for activities being
+// read is taken), checks that it comes from Teams through a
 // key endorsed for Teams and for the token's service URL (403), queues the
 // work and answers 200 at once; nothing is processed before all of that.
 func (a *Adapter) Messages() http.Handler {
@@ -22,7 +23,7 @@ func (a *Adapter) Messages() http.Handler {
 			a.refuse(w, r, err)
 			return
 		}
-		body, ok := inbound.ReadBody(w, r)
+		body, ok := a.edge.ReadBody(w, r)
 		if !ok {
 			return
 		}

@@ -60,6 +60,10 @@ type Config struct {
 	// and only then gets 503.
 	Workers int
 	Queue   int
+	// BodyBudget bounds the bytes that the activities being read hold at
+	// once (default inbound.DefaultBodyBudget, 32 MiB); an activity that
+	// finds it spent waits a second for its turn and then gets 503.
+	BodyBudget int64
 }
 
 // replayTTL is how long an activity id is remembered: about a token's
@@ -80,7 +84,7 @@ func New(cfg Config) *Adapter {
 		h:      cfg.Handler,
 		client: cfg.Client,
 		verify: cfg.Verifier,
-		edge:   inbound.NewEdge("teams", inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue}, cfg.Seen, cfg.Logger),
+		edge:   inbound.NewEdge("teams", inbound.PoolConfig{Workers: cfg.Workers, Queue: cfg.Queue}, cfg.BodyBudget, cfg.Seen, cfg.Logger),
 	}
 }
 
@@ -96,3 +100,11 @@ func (a *Adapter) Queued() int { return a.edge.Pool.Queued() }
 
 // Refused returns how many activities were refused with 503 so far, for metrics.
 func (a *Adapter) Refused() uint64 { return a.edge.Pool.Refused() }
+
+// BodyBytes returns how many bytes the activities being read hold now, and
+// the most they held at once, for metrics.
+func (a *Adapter) BodyBytes() (now, peak int64) { return a.edge.BodyBytes() }
+
+// BodyRefused returns how many activities got 503 because the memory for
+// bodies being read was taken, for metrics.
+func (a *Adapter) BodyRefused() uint64 { return a.edge.BodyRefused() }

@@ -19,8 +19,9 @@ const (
 )
 
 // Edge is what every adapter's HTTP edge holds: the pool that runs the slow
-// part of each request, the Deduper that makes a replayed request run once,
-// the sampled log of refused requests, and the logger. Create it with NewEdge.
+// part of each request, the budget of memory for the bodies being read, the
+// Deduper that makes a replayed request run once, the sampled log of refused
+// requests, and the logger. Create it with NewEdge.
 type Edge struct {
 	// Pool runs the background work of requests.
 	Pool *Pool
@@ -28,6 +29,7 @@ type Edge struct {
 	Log *slog.Logger
 
 	name     string
+	bodies   *bodyBudget
 	seen     Deduper
 	refusals Sampler
 }
@@ -35,16 +37,36 @@ type Edge struct {
 // NewEdge returns the Edge of the adapter called name ("slack", "teams").
 // Its pool is sized by pool; a field that is not positive takes the default
 // (64 workers, 4096 places in the queue, a wait of one second for a place).
-// seen, when not nil, dedupes requests; log nil means slog.Default().
-func NewEdge(name string, pool PoolConfig, seen Deduper, log *slog.Logger) *Edge {
+// The bodies being read hold at most bodyBudget bytes at once
+// (DefaultBodyBudget when not positive; at least 2 MiB lets a body of
+// MaxBody grow), and a read waits for budget as long as a request waits for
+// a place in the pool. seen, when not nil, dedupes requests; log nil means
+// slog.Default().
+func NewEdge(name string, pool PoolConfig, bodyBudget int64, seen Deduper, log *slog.Logger) *Edge {
+	if bodyBudget <= 0 {
+		bodyBudget = DefaultBodyBudget
+	}
+	wait := pool.Wait
+	if wait <= 0 {
+		wait = defaultWait
+	}
 	return &Edge{
 		Pool:     NewPool(pool, PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultWait}),
 		Log:      cmp.Or(log, slog.Default()),
 		name:     name,
+		bodies:   newBodyBudget(bodyBudget, wait),
 		seen:     seen,
 		refusals: Sampler{Every: refusalLogEvery},
 	}
 }
+
+// BodyBytes returns how many bytes the bodies being read hold now, and the
+// most they held at once, for metrics.
+func (e *Edge) BodyBytes() (now, peak int64) { return e.bodies.held.Load(), e.bodies.peak.Load() }
+
+// BodyRefused returns how many requests were answered 503 so far because
+// the budget for bodies stayed spent, for metrics.
+func (e *Edge) BodyRefused() uint64 { return e.bodies.refused.Load() }
 
 // Refusal logs a refused request at warning level, sampled: at most one line
 // every ten seconds, with how many it stands for.

@@ -47,7 +47,7 @@ func TestEdgeFirstSeen(t *testing.T) {
 	for _, tt := range tests {
 		var out bytes.Buffer
 		seen := &memo{keys: map[string]bool{}, err: tt.giveErr}
-		e := inbound.NewEdge("test", inbound.PoolConfig{}, seen, slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug})))
+		e := inbound.NewEdge("test", inbound.PoolConfig{}, 0, seen, slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug})))
 		got := []bool{}
 		for _, k := range tt.giveKeys {
 			got = append(got, e.FirstSeen(context.Background(), k, time.Minute))
@@ -66,7 +66,7 @@ func TestEdgeFirstSeen(t *testing.T) {
 
 // TestEdgeWithoutDeduper proves every request is new when nothing remembers.
 func TestEdgeWithoutDeduper(t *testing.T) {
-	e := inbound.NewEdge("test", inbound.PoolConfig{}, nil, nil)
+	e := inbound.NewEdge("test", inbound.PoolConfig{}, 0, nil, nil)
 	for i := range 2 {
 		if !e.FirstSeen(context.Background(), "ev:1", time.Minute) {
 			t.Errorf("call %d: got false, want true", i+1)
