@@ -40,7 +40,9 @@ func (e *Edge) ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		return nil, false
 	case errors.Is(err, errBusy):
 		e.Refusal(e.name+": busy, body refused: the memory for bodies being read is taken", "path", r.URL.Path, "remote", r.RemoteAddr)
-		w.Header().Set("Connection", "close") // else net/http would read up to 256 KiB more
+		// Closing the connection keeps net/http from reading up to 256 KiB
+		// more of the body before it answers.
+		w.Header().Set("Connection", "close")
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return nil, false
 	case err != nil:
