@@ -75,7 +75,19 @@ type config struct {
 	// a request's headers, and the whole request: a stalled client holds its
 	// connection no longer.
 	HeaderTimeout, ReadTimeout time.Duration
+	// BodyBudget bounds, in bytes, the memory that the request bodies being
+	// read hold at once, for Slack and for Teams each; 0 takes the
+	// adapters' default (32 MiB).
+	BodyBudget int64
 }
+
+// The bounds of HERALD_HTTP_BODY_BUDGET_MIB: a body of 1 MiB needs 1.5 MiB
+// while its buffer grows, and a budget of more than the memory of a large
+// machine bounds nothing.
+const (
+	minBodyBudgetMiB = 2
+	maxBodyBudgetMiB = 64 << 10
+)
 
 // consoleMode reports whether no chat platform is configured.
 func (c config) consoleMode() bool { return c.SlackBotToken == "" && c.TeamsAppID == "" }
@@ -218,6 +230,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("%s %q is not a duration such as %s", v.key, s, v.def))
 		}
 		*v.dst = d
+	}
+	if s := get("HERALD_HTTP_BODY_BUDGET_MIB", "0"); s != "0" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < minBodyBudgetMiB || n > maxBodyBudgetMiB {
+			errs = append(errs, fmt.Errorf("HERALD_HTTP_BODY_BUDGET_MIB %q is not a whole number of MiB from %d to %d (0: 32)", s, minBodyBudgetMiB, maxBodyBudgetMiB))
+		}
+		c.BodyBudget = int64(n) << 20
 	}
 	c.PublicURL = strings.TrimRight(get("HERALD_PUBLIC_URL", ""), "/")
 	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || u.Scheme != "https" || u.Host == "") {

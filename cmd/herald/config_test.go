@@ -120,3 +120,30 @@ func TestConfigHTTPTimeouts(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigBodyBudget(t *testing.T) {
+	tests := []struct {
+		give    string
+		want    int64
+		wantErr string
+	}{
+		{give: "", want: 0}, // the adapters' default, 32 MiB
+		{give: "0", want: 0},
+		{give: "2", want: 2 << 20},
+		{give: "64", want: 64 << 20},
+		{give: "1", wantErr: `HERALD_HTTP_BODY_BUDGET_MIB "1" is not a whole number of MiB from 2 to 65536 (0: 32)`},
+		{give: "32MiB", wantErr: `HERALD_HTTP_BODY_BUDGET_MIB "32MiB" is not a whole number of MiB from 2 to 65536 (0: 32)`},
+		{give: "65537", wantErr: `HERALD_HTTP_BODY_BUDGET_MIB "65537" is not a whole number of MiB from 2 to 65536 (0: 32)`},
+	}
+	for _, tt := range tests {
+		c, err := loadConfig(func(k string) string {
+			if k == "HERALD_HTTP_BODY_BUDGET_MIB" {
+				return tt.give
+			}
+			return ""
+		})
+		if got := errText(err); got != tt.wantErr || (err == nil && c.BodyBudget != tt.want) {
+			t.Errorf("HERALD_HTTP_BODY_BUDGET_MIB=%q: got %d, error %q; want %d, error %q", tt.give, c.BodyBudget, got, tt.want, tt.wantErr)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,11 +26,12 @@ import (
 const edgeWait = 30 * time.Second
 
 // edgeServer runs herald with Slack over HTTP and Teams on, with the
-// header and read timeouts given, and returns its base URL and address.
-func edgeServer(t *testing.T, headerTimeout, readTimeout string) (base, addr string, fake *fakeslack.Server, bf *fakebf.Server) {
+// header and read timeouts given and the settings in more, and returns its
+// base URL and address.
+func edgeServer(t *testing.T, headerTimeout, readTimeout string, more map[string]string) (base, addr string, fake *fakeslack.Server, bf *fakebf.Server) {
 	t.Helper()
 	fake, bf = fakeslack.New(t), fakebf.New(t)
-	base = MustServe(t, map[string]string{
+	vars := map[string]string{
 		"SLACK_BOT_TOKEN":            "xoxb-edge",
 		"SLACK_SIGNING_SECRET":       edgeSecret,
 		"SLACK_API_URL":              fake.GetAPIURL(),
@@ -39,7 +41,9 @@ func edgeServer(t *testing.T, headerTimeout, readTimeout string) (base, addr str
 		"TEAMS_TOKEN_URL":            bf.TokenURL(),
 		"HERALD_HTTP_HEADER_TIMEOUT": headerTimeout,
 		"HERALD_HTTP_READ_TIMEOUT":   readTimeout,
-	})
+	}
+	maps.Copy(vars, more)
+	base = MustServe(t, vars)
 	return base, strings.TrimPrefix(base, "http://"), fake, bf
 }
 
@@ -125,7 +129,7 @@ func signedCommand(t *testing.T, base, text string, fake *fakeslack.Server) (int
 func TestStalledConnectionsDoNotStopHerald(t *testing.T) {
 	// The production defaults are 5s and 15s; the test keeps them short to
 	// finish soon, and long enough for the checks made while all are open.
-	base, addr, fake, bf := edgeServer(t, "3s", "4s")
+	base, addr, fake, bf := edgeServer(t, "3s", "4s", nil)
 	slackTS, slackSig := slackbot.Sign("a-guessed-secret", time.Now(), nil)
 	teamsAuth := "Authorization: Bearer " + fakebf.Sign(t, bf.Key, fakebf.KeyID, bf.Claims(teamsApp))
 	partBody := strings.Repeat("x", 64<<10)
@@ -199,7 +203,7 @@ func TestStalledConnectionsDoNotStopHerald(t *testing.T) {
 // herald would wait ten minutes for the body, and its connection is closed
 // rather than read.
 func TestUnsignedBodyRefusedUnread(t *testing.T) {
-	_, addr, _, bf := edgeServer(t, "10m", "10m")
+	_, addr, _, bf := edgeServer(t, "10m", "10m", nil)
 	stale, staleSig := slackbot.Sign(edgeSecret, time.Now().Add(-10*time.Minute), nil)
 	forged := "Authorization: Bearer " + fakebf.Sign(t, fakebf.New(t).Key, fakebf.KeyID, bf.Claims(teamsApp))
 	tests := []struct {

@@ -86,7 +86,7 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	if slackClient != nil {
 		sa := slackbot.New(slackbot.Config{
 			Handler: d.bot, Client: slackClient, Seen: st, SigningSecret: cfg.SlackSecret, Logger: log,
-			BotUser: slackUser, Workers: cfg.SlackWorkers, Queue: cfg.SlackQueue,
+			BotUser: slackUser, Workers: cfg.SlackWorkers, Queue: cfg.SlackQueue, BodyBudget: cfg.BodyBudget,
 		})
 		if cfg.SlackSecret != "" {
 			mountSlack(mux, sa)
@@ -97,6 +97,7 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "herald_slack_busy_total", Help: "Slack requests answered \"busy\" because every worker and queue slot was taken."},
 				func() float64 { return float64(sa.Refused()) }),
 		)
+		registerBodyMetrics(reg, "slack", "Slack requests", sa)
 		g.Go(runSlack(workCtx, gctx, cfg, sa))
 		log.Info("slack on", "http", cfg.SlackSecret != "", "socket_mode", cfg.SlackAppToken != "")
 	}
@@ -108,6 +109,7 @@ func runServer(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "herald_teams_busy_total", Help: "Teams activities refused with 503 because every worker and queue slot was taken."},
 				func() float64 { return float64(ta.Refused()) }),
 		)
+		registerBodyMetrics(reg, "teams", "Teams activities", ta)
 		g.Go(work)
 		log.Info("teams on", "app_id", cfg.TeamsAppID)
 	}
@@ -127,9 +129,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h http.Handler) er
 	}
 	srv := &http.Server{
 		Handler: h,
-		// A stalled client holds a connection (and up to 1 MiB of body) no
-		// longer than this: headers in 5s, the whole request in 15s (the
-		// defaults).
+		// A stalled client holds a connection (and what it sent of a body,
+		// within the adapter's budget for bodies) no longer than this:
+		// headers in 5s, the whole request in 15s (the defaults).
 		ReadHeaderTimeout: cfg.HeaderTimeout,
 		ReadTimeout:       cfg.ReadTimeout,
 		// Long enough for a Slack reply that waits for the core (2s).
@@ -156,8 +158,28 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h http.Handler) er
 	return nil
 }
 
+// bodyStats is what an adapter reports of the request bodies it reads.
+type bodyStats interface {
+	BodyBytes() (now, peak int64)
+	BodyRefused() uint64
+}
+
+// registerBodyMetrics registers the metrics of the bodies that platform's
+// adapter reads (what names them in the help texts).
+func registerBodyMetrics(reg prometheus.Registerer, platform, what string, a bodyStats) {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_" + platform + "_body_bytes", Help: "Bytes held by the bodies of " + what + " being read."},
+			func() float64 { now, _ := a.BodyBytes(); return float64(now) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "herald_" + platform + "_body_bytes_peak", Help: "The most bytes the bodies of " + what + " being read held at once since herald started."},
+			func() float64 { _, peak := a.BodyBytes(); return float64(peak) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "herald_" + platform + "_body_busy_total", Help: what + " answered 503 because the memory for bodies being read was taken."},
+			func() float64 { return float64(a.BodyRefused()) }),
+	)
+}
+
 // limitBody answers 413 to bodies announced over maxBody. The handlers that
-// read a body read at most 1 MiB of it (inbound.ReadBody); r.Body stays as
+// read a body read at most 1 MiB of it, within their budget of memory for
+// bodies being read (the adapters' edges); r.Body stays as
 // net/http made it, so that a request refused from its headers alone is
 // answered at once and its connection closed with the body unread (a
 // wrapped body would make net/http wait to read up to 256 KiB of it first).

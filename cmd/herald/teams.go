@@ -55,7 +55,7 @@ func teamsLinks(cfg config, st *store.Store) *teamsbot.Links {
 // its workers until workCtx ends, the token keys until ctx ends.
 func runTeams(ctx, workCtx context.Context, cfg config, log *slog.Logger, mux *http.ServeMux, h teamsbot.Handler, c *teamsbot.Client, seen *store.Store) (*teamsbot.Adapter, func() error) {
 	v := teamsbot.NewVerifier(cfg.TeamsAppID, cfg.TeamsMetadataURL, nil, log, nil)
-	a := teamsbot.New(teamsbot.Config{Handler: h, Client: c, Verifier: v, Seen: seen, Logger: log, Workers: cfg.TeamsWorkers, Queue: cfg.TeamsQueue})
+	a := teamsbot.New(teamsbot.Config{Handler: h, Client: c, Verifier: v, Seen: seen, Logger: log, Workers: cfg.TeamsWorkers, Queue: cfg.TeamsQueue, BodyBudget: cfg.BodyBudget})
 	mux.Handle("POST /api/messages", a.Messages())
 	return a, func() error {
 		done := make(chan error, 1)
