@@ -17,7 +17,8 @@ type ManifestOptions struct {
 	// Socket Mode needs none.
 	BaseURL    string
 	SocketMode bool
-	// Name is the app's name and the bot's display name ("herald").
+	// Name is the app's name and the bot's display name ("herald"); Slack
+	// takes 35 characters of the one and 80 of the other, and the rest is cut.
 	Name string
 	// Lang is the language of the usage hint (English when empty).
 	Lang string
@@ -95,8 +96,13 @@ var BotScopes = []string{
 // app_uninstalled need no scope.
 var BotEvents = []string{"app_home_opened", "message.im", "app_mention", "tokens_revoked", "app_uninstalled"}
 
-// maxUsageHint is the longest usage_hint Slack's manifest schema takes.
-const maxUsageHint = 1000
+// The longest texts Slack's manifest schema takes: the usage_hint, the
+// app's name and the bot user's display name.
+const (
+	maxUsageHint   = 1000
+	maxAppName     = 35
+	maxDisplayName = 80
+)
 
 // usageHint lists the commands the registry answers, in help's order:
 // "help | shoutout | keymsg | …".
@@ -133,13 +139,13 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 	}
 	var m manifest
 	m.Metadata.Major, m.Metadata.Minor = 1, 1
-	m.Display.Name = o.Name
+	m.Display.Name = cut(o.Name, maxAppName)
 	m.Display.Description = "Key messages, shout-outs and pulse surveys that carry a change through."
 	m.Display.LongDescription = "herald helps your organisation carry a change through, right in Slack: recurring key messages that reach everyone, shout-outs that make wins visible, and short anonymous pulse surveys with results people can trust. Type /herald help to start."
 	m.Display.BackgroundColor = "#1d3557"
 	m.Features.AppHome.HomeTab = true
 	m.Features.AppHome.MessagesTab = true
-	m.Features.BotUser.DisplayName = o.Name
+	m.Features.BotUser.DisplayName = cut(o.Name, maxDisplayName)
 	m.Features.BotUser.AlwaysOnline = true
 	m.Features.SlashCommands = []slashCommand{{
 		Command:      "/herald",

@@ -32,7 +32,9 @@ type ManifestOptions struct {
 	Version string
 	// BaseURL is herald's public address, for the developer links.
 	BaseURL string
-	// Name is the app's and the bot's name ("herald").
+	// Name is the app's and the bot's name ("herald"), and the developer's;
+	// each is cut to Teams' limit (30 characters short, 100 full, 32 the
+	// developer's).
 	Name string
 	// Description is the short description (80 characters at most); Long the full.
 	Description, Long string
@@ -140,7 +142,7 @@ func Package(o ManifestOptions) ([]byte, error) {
 		ManifestVersion: ManifestVersion,
 		Version:         o.Version,
 		ID:              o.AppID,
-		Developer:       devInfo{Name: o.Name, WebsiteURL: base, PrivacyURL: base + "/privacy", TermsOfUseURL: base + "/terms"},
+		Developer:       devInfo{Name: cut(o.Name, 32), WebsiteURL: base, PrivacyURL: base + "/privacy", TermsOfUseURL: base + "/terms"},
 		Name:            nameInfo{Short: cut(o.Name, 30), Full: cut(o.Name, 100)},
 		Description:     descInfo{Short: cut(o.Description, 80), Full: cut(o.Long, 4000)},
 		Icons:           icons{Color: "color.png", Outline: "outline.png"},
