@@ -222,6 +222,7 @@ func TestHelpAndUnknownWords(t *testing.T) {
 		{"en", "help shoutout", "shoutout list [YYYY-MM]"},
 		{"en", "help shoutot", "Did you mean: help shoutout?"},
 		{"en", "help weather", `There is no help on "weather". Topics: shoutout`},
+		{"de", "hilfe wetter", `Themen: lob, `},
 		{"en", "shotout <@UANNA> hi", `I don't know "shotout". Did you mean: shoutout?`},
 		{"en", "dance", `I don't know "dance". Type help`},
 		{"de", "help", "herald hilft deiner Organisation"},

@@ -129,15 +129,6 @@ func (r *registry) find(name string) *command {
 	return nil
 }
 
-// names returns the command words in help's order.
-func (r *registry) names() []string {
-	names := make([]string, len(r.commands))
-	for i, cmd := range r.commands {
-		names[i] = cmd.name
-	}
-	return names
-}
-
 // words returns every command word, names and aliases, the words of lang
 // first, for "did you mean".
 func (r *registry) words(lang string) []string {
@@ -296,7 +287,12 @@ func (r *registry) buildHelp(c *call, topic string) (*Message, error) {
 			Context:   c.t(cmd.summary) + targets(c),
 		}, nil
 	}
-	topics := r.names()[1:]
+	var topics []string // as the reader's usage lines write them
+	for _, cmd := range r.commands[1:] {
+		if word, _, _ := strings.Cut(c.t(cmd.usage), " "); word != "" {
+			topics = append(topics, word)
+		}
+	}
 	if near, ok := closest(topic, r.words(c.lang)); ok {
 		return nil, Errorf(EINVALID, "err.unknown.near", "help "+c.args[0], "help "+near)
 	}
