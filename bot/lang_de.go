@@ -465,6 +465,7 @@ func german() map[string]catalog.Message {
 		"teams.file.nochat":   s("herald hat deinen Chat mit herald nicht erreicht, deshalb wurde %s nicht gesendet: Ein Export ist nur für dich bestimmt, nie für den ganzen Kanal. Versuch es gleich noch einmal, oder öffne einen Chat mit herald und starte den Export dort."),
 		"teams.file.gone":     s("herald hat diese Datei nicht mehr: Ein Export wartet 24 Stunden, und nur auf die Person, die ihn angefordert hat. Starte den Export noch einmal."),
 		"teams.file.already":  s("%s ist schon hier im Chat, weiter oben."),
+		"teams.file.busy":     s("%s ist schon auf dem Weg in diesen Chat."),
 		"teams.file.declined": s("In Ordnung, herald hat %s nicht gesendet. Starte den Export einfach noch einmal, wenn du die Datei doch brauchst."),
 		"teams.file.failed":   s("herald konnte %s nicht in diesen Chat stellen. Die Datei ist noch da: Erlaube das Hochladen auf der Karte gleich noch einmal."),
 		"teams.card.cut":      s("… Der Rest passte nicht in eine Teams-Nachricht."),

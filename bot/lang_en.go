@@ -466,6 +466,7 @@ func english() map[string]catalog.Message {
 		"teams.file.nochat":   s("herald could not reach your chat with herald, so %s was not sent: an export is for you alone, never for the whole channel. Try again in a moment, or open a chat with herald and run the export there."),
 		"teams.file.gone":     s("herald no longer has this file: an export waits 24 hours, and only for the person who asked for it. Run the export again."),
 		"teams.file.already":  s("%s is already in this chat, above."),
+		"teams.file.busy":     s("%s is on its way to this chat already."),
 		"teams.file.declined": s("OK, herald did not send %s. Run the export again whenever you want it."),
 		"teams.file.failed":   s("herald could not put %s in this chat. It still has the file: choose Allow on the card again in a moment."),
 		"teams.card.cut":      s("… The rest did not fit in a Teams message."),

@@ -33,3 +33,17 @@ func (s *Store) LoadFile(ctx context.Context, id string) (bot.File, error) {
 	}
 	return bot.File{Name: v["name"], Type: v["type"], Content: []byte(v["content"])}, nil
 }
+
+// ClaimFile claims the file kept under id for ttl, so that one answer at a
+// time acts on it: it reports false while another holds the claim. Returns
+// EUNAVAILABLE when Redis can't be reached.
+func (s *Store) ClaimFile(ctx context.Context, id string, ttl time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.prefix+"file:"+id+":claim", 1, ttl).Result()
+	return ok, unavailable("claim file", err)
+}
+
+// ReleaseFile gives up the claim on the file kept under id, so that it can be
+// acted on again. Returns EUNAVAILABLE when Redis can't be reached.
+func (s *Store) ReleaseFile(ctx context.Context, id string) error {
+	return unavailable("release file", s.rdb.Del(ctx, s.prefix+"file:"+id+":claim").Err())
+}

@@ -49,6 +49,10 @@ const (
 	answeredDeclined = "herald/declined"
 	// maxDescription is the longest consent card description herald sends.
 	maxDescription = 500
+	// claimTTL bounds how long one answer to a consent card holds the file:
+	// longer than an upload and its file card take, short enough that a
+	// replica killed in between holds up another Allow only briefly.
+	claimTTL = 2 * time.Minute
 )
 
 // consentCard is the content of a file consent card.
@@ -181,26 +185,44 @@ func (a *Adapter) fileConsent(ctx context.Context, act *Activity) {
 		say("teams.file.declined", f.Name)
 		return
 	}
-	switch v.Action {
-	case "decline":
+	if v.Action != "accept" && v.Action != "decline" {
+		a.edge.Log.Info("teams: a file consent answer herald can't read", "user", act.From.ID, "action", v.Action)
+		return
+	}
+	// Two answers at once (Allow on two devices, or Allow and Decline)
+	// must not both act: the first to claim the file does.
+	switch claimed, err := a.client.files.ClaimFile(ctx, key, claimTTL); {
+	case err != nil:
+		a.edge.Log.Warn("teams: offered file not claimed", "user", act.From.ID, "err", err)
+		say("err.unavailable")
+		return
+	case !claimed:
+		say("teams.file.busy", f.Name)
+		return
+	}
+	if v.Action == "decline" {
 		if err := a.client.files.SaveFile(ctx, key, bot.File{Name: f.Name, Type: answeredDeclined}, ConsentTTL); err != nil {
 			a.edge.Log.Warn("teams: declined file not dropped; it expires on its own", "file", f.Name, "err", err)
 		}
 		say("teams.file.declined", f.Name)
-	case "accept":
-		a.sendFile(ctx, act, key, f, v.UploadInfo, say)
-	default:
-		a.edge.Log.Info("teams: a file consent answer herald can't read", "user", act.From.ID, "action", v.Action)
+		return
+	}
+	if !a.sendFile(ctx, act, key, f, v.UploadInfo, say) {
+		// Not sent: the file stays, free for another Allow.
+		if err := a.client.files.ReleaseFile(ctx, key); err != nil {
+			a.edge.Log.Warn("teams: claim on an unsent file not released; Allow works again once it expires", "file", f.Name, "in", claimTTL, "err", err)
+		}
 	}
 }
 
 // sendFile uploads f, stored under key, to where up says, posts its file
-// info card and removes the consent card the person answered.
-func (a *Adapter) sendFile(ctx context.Context, act *Activity, key string, f bot.File, up uploadInfo, say func(string, ...any)) {
+// info card and removes the consent card the person answered. It reports
+// whether the file reached the chat; when not, it has told the person.
+func (a *Adapter) sendFile(ctx context.Context, act *Activity, key string, f bot.File, up uploadInfo, say func(string, ...any)) bool {
 	if err := a.client.upload(ctx, up.UploadURL, f.Content); err != nil {
 		a.edge.Log.Warn("teams: file upload failed; the file is kept for another try", "file", f.Name, "bytes", len(f.Content), "user", act.From.ID, "err", err)
 		say("teams.file.failed", f.Name)
-		return
+		return false
 	}
 	info := &activityOut{Type: "message", Attachments: []attachment{{
 		ContentType: fileInfoType, ContentURL: up.ContentURL, Name: up.Name,
@@ -210,7 +232,7 @@ func (a *Adapter) sendFile(ctx context.Context, act *Activity, key string, f bot
 		// Logged by the client. The file is in OneDrive but not shown
 		// here; it stays kept, so Allow again shows it.
 		say("teams.file.failed", f.Name)
-		return
+		return false
 	}
 	if err := a.client.files.SaveFile(ctx, key, bot.File{Name: up.Name, Type: answeredSent}, ConsentTTL); err != nil {
 		a.edge.Log.Warn("teams: sent file not marked sent; another Allow would send it again", "file", f.Name, "err", err)
@@ -220,6 +242,7 @@ func (a *Adapter) sendFile(ctx context.Context, act *Activity, key string, f bot
 		// logged by the client when Teams refuses.
 		_ = a.client.call(ctx, http.MethodDelete, endpoint(act.ServiceURL, "v3/conversations", act.Conversation.ID, "activities", act.ReplyToID), nil, nil)
 	}
+	return true
 }
 
 // upload PUTs content, in one piece, to a OneDrive upload session at u.

@@ -509,3 +509,32 @@ func TestFileWithACardGoesAfterTheCard(t *testing.T) {
 		t.Errorf("consent card description: got %q, want the message's summary %q", got, "Export")
 	}
 }
+
+// Two answers to one card at the same moment (Allow on two devices, or
+// Allow and Decline): the first acts, the others are told the file is on
+// its way, and the file is uploaded and shown once.
+func TestAnswersAtOnceSendTheFileOnce(t *testing.T) {
+	hs, files := exportHarness(t)
+	en := func(key string, args ...any) string { return hs.h.cat.T("en", key, args...) }
+	askExport(t, hs, "en-US", nil)
+	card := waitSent(t, hs.fake, annaChat, consentType, 1)[0]
+	name := card.Attachments[0].Name
+
+	release := hs.fake.HoldUploads()
+	defer release()
+	answer(t, hs, card, fakebf.Consent{ID: "invoke-1", Action: "accept", Locale: "en-US", UploadID: "upload-1"})
+	if !bottest.Eventually(t, 5*time.Second, func() bool { return files.claimed() == 1 }) {
+		t.Fatal("the first Allow did not claim the file")
+	}
+	answer(t, hs, card, fakebf.Consent{ID: "invoke-2", Action: "accept", Locale: "en-US", UploadID: "upload-2"})
+	answer(t, hs, card, fakebf.Consent{ID: "invoke-3", Action: "decline", Locale: "en-US"})
+	waitNote(t, hs.fake, annaChat, en("teams.file.busy", name), 2)
+	release()
+
+	waitSent(t, hs.fake, annaChat, fileInfoType, 1)
+	answer(t, hs, card, fakebf.Consent{ID: "invoke-4", Action: "accept", Locale: "en-US", UploadID: "upload-4"})
+	waitNote(t, hs.fake, annaChat, en("teams.file.already", name), 1)
+	if n, m := len(hs.fake.Uploads()), len(sentTo(t, hs.fake, annaChat, fileInfoType)); n != 1 || m != 1 {
+		t.Errorf("got %d uploads and %d file cards, want 1 and 1", n, m)
+	}
+}

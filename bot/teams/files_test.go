@@ -21,10 +21,11 @@ import (
 
 // memFiles is an in-memory teams.Files.
 type memFiles struct {
-	mu    sync.Mutex
-	files map[string]bot.File
-	ttls  map[string]time.Duration
-	down  bool // the database can't be reached
+	mu     sync.Mutex
+	files  map[string]bot.File
+	ttls   map[string]time.Duration
+	claims map[string]bool
+	down   bool // the database can't be reached
 }
 
 func (m *memFiles) SaveFile(_ context.Context, id string, f bot.File, ttl time.Duration) error {
@@ -51,6 +52,32 @@ func (m *memFiles) LoadFile(_ context.Context, id string) (bot.File, error) {
 		return bot.File{}, bot.Errorf(bot.ENOTFOUND, "teams.file.expired")
 	}
 	return f, nil
+}
+
+func (m *memFiles) ClaimFile(_ context.Context, id string, _ time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.down {
+		return false, bot.Unavailable("err.unavailable", errors.New("memFiles: down"))
+	}
+	if m.claims == nil {
+		m.claims = map[string]bool{}
+	}
+	if m.claims[id] {
+		return false, nil
+	}
+	m.claims[id] = true
+	return true, nil
+}
+
+func (m *memFiles) ReleaseFile(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.down {
+		return bot.Unavailable("err.unavailable", errors.New("memFiles: down"))
+	}
+	delete(m.claims, id)
+	return nil
 }
 
 // expire forgets every file, as their TTL would.
@@ -244,4 +271,11 @@ func TestRepliesNameChannelsAsTeamsShowsThem(t *testing.T) {
 	if m.Text[1].Ref.Name != "" {
 		t.Error("the caller's message was changed")
 	}
+}
+
+// claimed returns how many files are claimed by an answer.
+func (m *memFiles) claimed() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.claims)
 }

@@ -24,6 +24,11 @@ type Files interface {
 	// LoadFile returns the file kept under id. Returns ENOTFOUND when it
 	// expired, and EUNAVAILABLE when the database can't be reached.
 	LoadFile(ctx context.Context, id string) (bot.File, error)
+	// ClaimFile claims the file kept under id for ttl, so that one answer at
+	// a time acts on it: it reports false while another holds the claim.
+	ClaimFile(ctx context.Context, id string, ttl time.Duration) (bool, error)
+	// ReleaseFile gives up the claim on the file kept under id.
+	ReleaseFile(ctx context.Context, id string) error
 }
 
 // LinkTTL is how long a download link works.

@@ -70,6 +70,8 @@ type Server struct {
 	// uploadFails are the answers of the next uploads: an HTTP status, or
 	// 0 for a dropped connection.
 	uploadFails []int
+	// hold, when set, keeps every upload waiting until it is closed.
+	hold chan struct{}
 }
 
 // Member is a member of a conversation.
@@ -369,9 +371,30 @@ func (s *Server) WaitForUploads(tb testing.TB, n int, timeout time.Duration) []U
 	return s.uploads.WaitFor(tb, "uploads", func(Upload) bool { return true }, n, timeout)
 }
 
+// HoldUploads keeps every upload from now on waiting, unanswered, until the
+// returned release is called: for answers that must overlap.
+func (s *Server) HoldUploads() (release func()) {
+	hold := make(chan struct{})
+	s.mu.Lock()
+	s.hold = hold
+	s.mu.Unlock()
+	return sync.OnceFunc(func() {
+		s.mu.Lock()
+		s.hold = nil
+		s.mu.Unlock()
+		close(hold)
+	})
+}
+
 // upload serves PUT /upload/{id}: it takes the bytes as OneDrive takes the
 // last range of an upload session (201), unless told to fail.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	hold := s.hold
+	s.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
 	body, _ := io.ReadAll(r.Body)
 	u := Upload{ID: r.PathValue("id"), ContentRange: r.Header.Get("Content-Range"), ContentLength: r.Header.Get("Content-Length"),
 		Auth: r.Header.Get("Authorization"), Body: body, Status: http.StatusCreated}
