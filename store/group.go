@@ -17,7 +17,7 @@ import (
 // goroutine of its own: the caller that finds no write under way writes one
 // batch, its own transaction first, and hands the next batch to the first
 // caller still waiting, so that no caller waits for more than the write under
-// way and its own.
+// way and its own (while no more than maxGroup callers wait).
 // A Redis Cluster refuses a transaction whose keys lie in different slots
 // (CROSSSLOT), so each caller names the hash tag of its keys and a batch is
 // written as one transaction per tag.

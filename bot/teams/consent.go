@@ -251,7 +251,7 @@ func (c *Client) upload(ctx context.Context, u string, content []byte) error {
 	n := len(content)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, bytes.NewReader(content))
 	if err != nil {
-		return fmt.Errorf("upload to %s: %w", redactQuery(u), err)
+		return fmt.Errorf("upload to %s: the upload URL is not valid", redactQuery(u)) // err holds the URL, and its query grants the upload
 	}
 	req.Header.Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", n-1, n))
 	resp, err := c.httpc.Do(req)

@@ -134,8 +134,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h http.Handler) er
 		// headers in 5s, the whole request in 15s (the defaults).
 		ReadHeaderTimeout: cfg.HeaderTimeout,
 		ReadTimeout:       cfg.ReadTimeout,
-		// Long enough for a Slack reply that waits for the core (2s).
-		WriteTimeout: 30 * time.Second,
+		// Counted from the end of the headers, like the read: the whole
+		// request, then a Slack reply that waits for the core (2s), with room.
+		WriteTimeout: cfg.ReadTimeout + 15*time.Second,
 		IdleTimeout:  2 * time.Minute,
 	}
 	log.Info("http listening", "addr", ln.Addr().String())
