@@ -49,7 +49,7 @@ func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply)
 		Text:    text,
 		Refs:    refs,
 	}
-	inline = newInlineReply(a.encodeAck)
+	inline = newInlineReply(a.encodeAck, a.edge.Log)
 	j := func(ctx context.Context) {
 		m := a.h.Handle(ctx, req)
 		if inline.answered(m) {

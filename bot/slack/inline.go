@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,7 @@ type inlineReply struct {
 	state  atomic.Int32 // waiting, inline or late
 	done   chan struct{}
 	encode func(*bot.Message) (json.RawMessage, error)
+	log    *slog.Logger
 	ack    json.RawMessage // the reply as the acknowledgement carries it; nil for none
 }
 
@@ -39,21 +41,30 @@ type inlineAck struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-// newInlineReply returns an inlineReply that encodes the reply with encode.
-func newInlineReply(encode func(*bot.Message) (json.RawMessage, error)) *inlineReply {
-	return &inlineReply{done: make(chan struct{}), encode: encode}
+// newInlineReply returns an inlineReply that encodes the reply with encode
+// and logs to log.
+func newInlineReply(encode func(*bot.Message) (json.RawMessage, error), log *slog.Logger) *inlineReply {
+	return &inlineReply{done: make(chan struct{}), encode: encode, log: log}
 }
 
 // answered gives the job's reply m (nil for none) and reports whether the
-// acknowledgement carries it; when false (too late, or larger than
-// maxInlineAck), the job must send it itself.
+// acknowledgement carries it; when false (too late, larger than
+// maxInlineAck, or not encodable), the job must send it itself. A reply
+// that comes after the acknowledgement went is not encoded.
 func (r *inlineReply) answered(m *bot.Message) bool {
+	if r.state.Load() != waiting {
+		return false // the acknowledgement went without it
+	}
 	to := int32(inline)
 	if m != nil {
 		ack, err := r.encode(m)
-		if err != nil || len(ack) > maxInlineAck {
+		switch {
+		case err != nil:
+			r.log.Warn("slack: reply not encoded for its acknowledgement; sending it through response_url", "err", err)
 			to = late
-		} else {
+		case len(ack) > maxInlineAck:
+			to = late
+		default:
 			r.ack = ack
 		}
 	}
