@@ -24,8 +24,10 @@ type inlineReply struct {
 	state  atomic.Int32 // waiting, inline or late
 	done   chan struct{}
 	encode func(*bot.Message) (json.RawMessage, error)
+	resend func(context.Context, bot.Message)
 	log    *slog.Logger
 	ack    json.RawMessage // the reply as the acknowledgement carries it; nil for none
+	msg    *bot.Message    // the reply the acknowledgement carries; nil for none
 }
 
 const (
@@ -42,9 +44,10 @@ type inlineAck struct {
 }
 
 // newInlineReply returns an inlineReply that encodes the reply with encode
-// and logs to log.
-func newInlineReply(encode func(*bot.Message) (json.RawMessage, error), log *slog.Logger) *inlineReply {
-	return &inlineReply{done: make(chan struct{}), encode: encode, log: log}
+// and, should the acknowledgement carrying it fail, sends it with resend
+// (see ackFailed). It logs to log.
+func newInlineReply(encode func(*bot.Message) (json.RawMessage, error), resend func(context.Context, bot.Message), log *slog.Logger) *inlineReply {
+	return &inlineReply{done: make(chan struct{}), encode: encode, resend: resend, log: log}
 }
 
 // answered gives the job's reply m (nil for none) and reports whether the
@@ -65,7 +68,7 @@ func (r *inlineReply) answered(m *bot.Message) bool {
 		case len(ack) > maxInlineAck:
 			to = late
 		default:
-			r.ack = ack
+			r.ack, r.msg = ack, m
 		}
 	}
 	if !r.state.CompareAndSwap(waiting, to) {
@@ -92,4 +95,15 @@ func (r *inlineReply) wait(ctx context.Context, d time.Duration) json.RawMessage
 	}
 	<-r.done // answered, maybe just now
 	return r.ack
+}
+
+// ackFailed sends, with resend on ctx, the reply that an acknowledgement
+// returned by wait carried, when sending that acknowledgement failed: the
+// job left the reply to it. It does nothing when the acknowledgement
+// carried no reply. Call it only after wait returned.
+func (r *inlineReply) ackFailed(ctx context.Context) {
+	if r.state.Load() != inline || r.msg == nil {
+		return
+	}
+	r.resend(ctx, *r.msg)
 }

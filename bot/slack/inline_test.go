@@ -20,7 +20,7 @@ func TestInlineReplyEncodeErrorIsLogged(t *testing.T) {
 	var log bytes.Buffer
 	r := newInlineReply(func(*bot.Message) (json.RawMessage, error) {
 		return nil, errors.New("encode reply: broken block")
-	}, slog.New(slog.NewTextHandler(&log, nil)))
+	}, nil, slog.New(slog.NewTextHandler(&log, nil)))
 	if r.answered(&bot.Message{Text: bot.Plain("hi")}) {
 		t.Error("answered: got true, want false (the job sends it)")
 	}
@@ -39,7 +39,7 @@ func TestInlineReplyNotEncodedLate(t *testing.T) {
 	r := newInlineReply(func(*bot.Message) (json.RawMessage, error) {
 		encoded++
 		return json.RawMessage(`{}`), nil
-	}, slog.New(slog.DiscardHandler))
+	}, nil, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if ack := r.wait(ctx, time.Minute); ack != nil {
