@@ -49,7 +49,8 @@ func (a *Adapter) command(cmd slack.SlashCommand) (ack any, inline *inlineReply)
 		Text:    text,
 		Refs:    refs,
 	}
-	inline = newInlineReply(a.encodeAck)
+	resend := func(ctx context.Context, m bot.Message) { a.reply(ctx, req, cmd.ResponseURL, withoutAttachments(m)) }
+	inline = newInlineReply(a.encodeAck, resend, a.edge.Log)
 	j := func(ctx context.Context) {
 		m := a.h.Handle(ctx, req)
 		if inline.answered(m) {
@@ -127,6 +128,17 @@ func (a *Adapter) reply(ctx context.Context, req bot.Request, responseURL string
 		return
 	}
 	a.attachDM(ctx, req.User, m)
+}
+
+// withoutAttachments returns m without its image and file, for a reply
+// whose image and file were already sent (attachDM). Its notification text
+// stays what it was.
+func withoutAttachments(m bot.Message) bot.Message {
+	if m.Image != nil && Fallback(m) == "" {
+		m.Fallback = m.Image.Alt
+	}
+	m.Image, m.File = nil, nil
+	return m
 }
 
 // tell shows m to the requester where there is no response_url: ephemeral in

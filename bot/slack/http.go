@@ -13,9 +13,12 @@ import (
 
 // Commands handles POST /slack/commands: slash commands. Slack's
 // certificate check (ssl_check=1, signed or not) is answered 200 and runs
-// nothing.
+// nothing. Slack does not send a slash command again, so one refused for
+// the memory of bodies being read gets the busy acknowledgement, as when
+// the queue is full, not Slack's dispatch_failed.
 func (a *Adapter) Commands() http.Handler {
-	return a.verified(true, func(w http.ResponseWriter, r *http.Request, body []byte) {
+	busy := func(w http.ResponseWriter) { writeAck(w, a.busy("")) } // a command has no locale
+	return a.verified(true, busy, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			http.Error(w, "bad form", http.StatusBadRequest)
@@ -40,9 +43,13 @@ func (a *Adapter) Commands() http.Handler {
 	})
 }
 
-// Interactions handles POST /slack/interactions: buttons and modals.
+// Interactions handles POST /slack/interactions: buttons and modals. One
+// refused for the memory of bodies being read gets 503, which Slack shows
+// the user as an error without sending it again: with the body unread there
+// is no response_url to say "busy" through, and a 200 would pass the
+// refusal off as done (a submitted modal would close with its input lost).
 func (a *Adapter) Interactions() http.Handler {
-	return a.verified(false, func(w http.ResponseWriter, _ *http.Request, body []byte) {
+	return a.verified(false, nil, func(w http.ResponseWriter, _ *http.Request, body []byte) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			http.Error(w, "bad form", http.StatusBadRequest)
@@ -57,9 +64,10 @@ func (a *Adapter) Interactions() http.Handler {
 	})
 }
 
-// Events handles POST /slack/events: the Events API, url_verification included.
+// Events handles POST /slack/events: the Events API, url_verification
+// included. A 503 (busy) makes Slack send the event again.
 func (a *Adapter) Events() http.Handler {
-	return a.verified(false, func(w http.ResponseWriter, _ *http.Request, body []byte) {
+	return a.verified(false, nil, func(w http.ResponseWriter, _ *http.Request, body []byte) {
 		var probe struct {
 			Type      string `json:"type"`
 			Challenge string `json:"challenge"`
@@ -94,11 +102,11 @@ func (a *Adapter) Events() http.Handler {
 
 // verified refuses a request whose signature headers are missing or stale
 // (401) before reading its body, reads the body (413 beyond
-// inbound.MaxBody, 503 while the memory for bodies being read is taken),
-// checks the signature (401) and calls next once per
-// signature: a replayed request is answered 200 and runs nothing. On the
-// commands route an unsigned ssl_check is answered 200.
-func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+// inbound.MaxBody; while the memory for bodies being read is taken, busy,
+// or 503 when busy is nil), checks the signature (401) and calls next once
+// per signature: a replayed request is answered 200 and runs nothing. On
+// the commands route (sslCheck) an unsigned ssl_check is answered 200.
+func (a *Adapter) verified(sslCheck bool, busy func(http.ResponseWriter), next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := a.verify.Headers(r.Header)
 		if err != nil && sslCheck && errors.Is(err, ErrNoSignature) && isSSLCheck(r) {
@@ -110,7 +118,7 @@ func (a *Adapter) verified(sslCheck bool, next func(w http.ResponseWriter, r *ht
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		body, ok := a.edge.ReadBody(w, r)
+		body, ok := a.edge.ReadBodyBusy(w, r, busy)
 		if !ok {
 			return
 		}

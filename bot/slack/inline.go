@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -23,7 +24,10 @@ type inlineReply struct {
 	state  atomic.Int32 // waiting, inline or late
 	done   chan struct{}
 	encode func(*bot.Message) (json.RawMessage, error)
+	resend func(context.Context, bot.Message)
+	log    *slog.Logger
 	ack    json.RawMessage // the reply as the acknowledgement carries it; nil for none
+	msg    *bot.Message    // the reply the acknowledgement carries; nil for none
 }
 
 const (
@@ -39,22 +43,32 @@ type inlineAck struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-// newInlineReply returns an inlineReply that encodes the reply with encode.
-func newInlineReply(encode func(*bot.Message) (json.RawMessage, error)) *inlineReply {
-	return &inlineReply{done: make(chan struct{}), encode: encode}
+// newInlineReply returns an inlineReply that encodes the reply with encode
+// and, should the acknowledgement carrying it fail, sends it with resend
+// (see ackFailed). It logs to log.
+func newInlineReply(encode func(*bot.Message) (json.RawMessage, error), resend func(context.Context, bot.Message), log *slog.Logger) *inlineReply {
+	return &inlineReply{done: make(chan struct{}), encode: encode, resend: resend, log: log}
 }
 
 // answered gives the job's reply m (nil for none) and reports whether the
-// acknowledgement carries it; when false (too late, or larger than
-// maxInlineAck), the job must send it itself.
+// acknowledgement carries it; when false (too late, larger than
+// maxInlineAck, or not encodable), the job must send it itself. A reply
+// that comes after the acknowledgement went is not encoded.
 func (r *inlineReply) answered(m *bot.Message) bool {
+	if r.state.Load() != waiting {
+		return false // the acknowledgement went without it
+	}
 	to := int32(inline)
 	if m != nil {
 		ack, err := r.encode(m)
-		if err != nil || len(ack) > maxInlineAck {
+		switch {
+		case err != nil:
+			r.log.Warn("slack: reply not encoded for its acknowledgement; sending it through response_url", "err", err)
 			to = late
-		} else {
-			r.ack = ack
+		case len(ack) > maxInlineAck:
+			to = late
+		default:
+			r.ack, r.msg = ack, m
 		}
 	}
 	if !r.state.CompareAndSwap(waiting, to) {
@@ -81,4 +95,15 @@ func (r *inlineReply) wait(ctx context.Context, d time.Duration) json.RawMessage
 	}
 	<-r.done // answered, maybe just now
 	return r.ack
+}
+
+// ackFailed sends, with resend on ctx, the reply that an acknowledgement
+// returned by wait carried, when sending that acknowledgement failed: the
+// job left the reply to it. It does nothing when the acknowledgement
+// carried no reply. Call it only after wait returned.
+func (r *inlineReply) ackFailed(ctx context.Context) {
+	if r.state.Load() != inline || r.msg == nil {
+		return
+	}
+	r.resend(ctx, *r.msg)
 }

@@ -1,10 +1,13 @@
 package slack_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -281,5 +284,69 @@ func TestSharedHelpReply(t *testing.T) {
 	}
 	if _, again := e.signed(t, "/slack/commands", e.slashCommand(t, "help"+strings.Repeat(" ", n), "")); again != acks[0] {
 		t.Errorf("help after the direct messages: got %q, want the same reply as before", again)
+	}
+}
+
+// stalledBody sends data and then stalls until hold closes.
+type stalledBody struct {
+	data    []byte
+	hold    chan struct{}
+	stalled chan struct{}
+}
+
+func (b *stalledBody) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		close(b.stalled)
+		<-b.hold
+		return 0, io.ErrUnexpectedEOF
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *stalledBody) Close() error { return nil }
+
+// TestBodyBudgetSpent: while the memory for bodies being read is taken by
+// stalled requests, a slash command, which Slack does not send again, gets
+// the busy acknowledgement; an event gets 503, which Slack sends again, and
+// so does an interaction, for lack of a better answer (see Interactions).
+func TestBodyBudgetSpent(t *testing.T) {
+	e := newEnv(t, 1, 1, func(c *slackbot.Config) { c.BodyBudget = 8 << 10 })
+	hold := make(chan struct{})
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(hold)
+	for range 2 { // each holds a first buffer of 4 KiB
+		body := &stalledBody{data: bytes.Repeat([]byte("x"), 4<<10), hold: hold, stalled: make(chan struct{})}
+		req := httptest.NewRequest(http.MethodPost, "/slack/commands", body)
+		req.ContentLength = 1 << 20
+		stamp, sig := slackbot.Sign(secret, time.Now(), nil)
+		req.Header.Set("X-Slack-Request-Timestamp", stamp)
+		req.Header.Set("X-Slack-Signature", sig)
+		wg.Go(func() { e.a.Commands().ServeHTTP(httptest.NewRecorder(), req) })
+		<-body.stalled
+	}
+
+	code, body := e.signed(t, "/slack/commands", e.slashCommand(t, "help", ""))
+	var ack struct {
+		ResponseType string `json:"response_type"`
+		Text         string `json:"text"`
+	}
+	_ = json.Unmarshal([]byte(body), &ack)
+	if want := e.rec.Catalog().T("en", "slack.busy"); code != http.StatusOK || ack.ResponseType != "ephemeral" || ack.Text != want {
+		t.Errorf("slash command: got %d %s, want 200 with the ephemeral %q", code, body, want)
+	}
+	if code, _ := e.signed(t, "/slack/events", callback(t, "Ev1", map[string]any{"type": "app_home_opened", "user": "U1"})); code != http.StatusServiceUnavailable {
+		t.Errorf("event: got %d, want 503", code)
+	}
+	if code, _ := e.signed(t, "/slack/interactions", blockAction(t, e, "kmsg_ack", "1")); code != http.StatusServiceUnavailable {
+		t.Errorf("interaction: got %d, want 503", code)
+	}
+	if got := len(e.rec.requests()); got != 0 {
+		t.Errorf("got %d requests through to the core, want none", got)
+	}
+	if got := e.a.BodyRefused(); got != 3 {
+		t.Errorf("BodyRefused: got %d, want 3", got)
 	}
 }

@@ -51,7 +51,8 @@ type Config struct {
 	QueueWait time.Duration
 	// BodyBudget bounds the bytes that the request bodies being read hold
 	// at once (default inbound.DefaultBodyBudget, 32 MiB); a request that
-	// finds it spent waits QueueWait for its turn and then gets 503.
+	// finds it spent waits QueueWait for its turn and then gets 503, or,
+	// a slash command, the busy acknowledgement.
 	BodyBudget int64
 	// Now is the clock for signature timestamps (time.Now when nil).
 	Now func() time.Time
@@ -130,7 +131,7 @@ func (a *Adapter) Refused() uint64 { return a.edge.Pool.Refused() }
 // and the most they held at once, for metrics.
 func (a *Adapter) BodyBytes() (now, peak int64) { return a.edge.BodyBytes() }
 
-// BodyRefused returns how many requests got 503 because the memory for
+// BodyRefused returns how many requests were refused because the memory for
 // bodies being read was taken, for metrics.
 func (a *Adapter) BodyRefused() uint64 { return a.edge.BodyRefused() }
 

@@ -10,6 +10,16 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
+// resendTimeout bounds sending a reply the other way after the
+// acknowledgement that carried it failed, typically because herald is
+// stopping.
+const resendTimeout = 10 * time.Second
+
+// acker acknowledges Socket Mode envelopes; *socketmode.Client is one.
+type acker interface {
+	AckCtx(ctx context.Context, id string, payload any) error
+}
+
 // Reconnection backoff of Socket Mode, after a connection could not be opened.
 const (
 	minBackoff = 500 * time.Millisecond
@@ -26,6 +36,11 @@ const (
 // waiting have stopped.
 func (a *Adapter) RunSocketMode(ctx context.Context, opts ...socketmode.Option) error {
 	sm := socketmode.New(a.client.api, opts...)
+	return a.runSocketMode(ctx, sm, sm)
+}
+
+// runSocketMode is RunSocketMode acknowledging envelopes through ack.
+func (a *Adapter) runSocketMode(ctx context.Context, sm *socketmode.Client, ack acker) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup // the connection and the waiting acknowledgements
@@ -36,7 +51,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context, opts ...socketmode.Option) 
 			wg.Wait()
 			return nil
 		case evt := <-sm.Events:
-			a.socketEvent(ctx, sm, &wg, evt)
+			a.socketEvent(ctx, ack, &wg, evt)
 		}
 	}
 }
@@ -68,8 +83,10 @@ func (a *Adapter) connectLoop(ctx context.Context, sm *socketmode.Client) {
 }
 
 // socketEvent handles one Socket Mode event and acknowledges its envelope; a
-// slash command's acknowledgement waits for the reply in a goroutine of wg.
-func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, wg *sync.WaitGroup, evt socketmode.Event) {
+// slash command's acknowledgement waits for the reply in a goroutine of wg,
+// which also sends the reply the other way when the acknowledgement that
+// carried it failed.
+func (a *Adapter) socketEvent(ctx context.Context, sm acker, wg *sync.WaitGroup, evt socketmode.Event) {
 	var ack any
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
@@ -88,7 +105,16 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, wg *sy
 		ack, inline = a.command(cmd)
 		if inline != nil {
 			id := evt.Request.EnvelopeID
-			wg.Go(func() { a.socketAck(ctx, sm, id, ackWithin(ctx, ack, inline, a.inlineWait)) })
+			wg.Go(func() {
+				if a.socketAck(ctx, sm, id, ackWithin(ctx, ack, inline, a.inlineWait)) {
+					return
+				}
+				// The reply is lost unless sent now, on a context of its
+				// own: ctx has most likely ended.
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resendTimeout)
+				defer cancel()
+				inline.ackFailed(rctx)
+			})
 			return
 		}
 	case socketmode.EventTypeInteractive:
@@ -112,9 +138,12 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, wg *sy
 	a.socketAck(ctx, sm, evt.Request.EnvelopeID, ack)
 }
 
-// socketAck acknowledges the envelope id with payload (nil for none).
-func (a *Adapter) socketAck(ctx context.Context, sm *socketmode.Client, id string, payload any) {
+// socketAck acknowledges the envelope id with payload (nil for none) and
+// reports whether it did; a failure is logged.
+func (a *Adapter) socketAck(ctx context.Context, sm acker, id string, payload any) bool {
 	if err := sm.AckCtx(ctx, id, payload); err != nil {
 		a.edge.Log.Warn("slack socket mode: ack failed", "envelope", id, "err", err)
+		return false
 	}
+	return true
 }

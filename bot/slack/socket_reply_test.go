@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,8 +37,10 @@ type socketEnv struct {
 var largeReply = strings.Repeat("a long reply ", 2000)
 
 // newSocketEnv starts an Adapter waiting inlineWait for replies; the socket
-// server sends the envelopes of turn on its first connection.
-func newSocketEnv(t *testing.T, inlineWait time.Duration, turn func(e *socketEnv) []map[string]any) *socketEnv {
+// server sends the envelopes of turn on its first connection. The
+// acknowledgements of the envelopes failAcks names fail, as when herald
+// stops just as they are sent.
+func newSocketEnv(t *testing.T, inlineWait time.Duration, turn func(e *socketEnv) []map[string]any, failAcks ...string) *socketEnv {
 	t.Helper()
 	ss := &socketServer{acks: make(chan map[string]any, 10)}
 	ss.upgrade.CheckOrigin = func(*http.Request) bool { return true }
@@ -56,6 +59,8 @@ func newSocketEnv(t *testing.T, inlineWait time.Duration, turn func(e *socketEnv
 			<-e.release
 		case "large":
 			return &bot.Message{Text: bot.Plain(largeReply)}
+		case "chart":
+			return &bot.Message{Text: bot.Plain("reply to chart"), Image: &bot.Image{PNG: []byte("png"), Alt: "a chart"}}
 		}
 		return &bot.Message{Text: bot.Plain("reply to " + req.Text)}
 	}}
@@ -64,7 +69,13 @@ func newSocketEnv(t *testing.T, inlineWait time.Duration, turn func(e *socketEnv
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
 	go func() { e.run <- a.Run(ctx) }()
-	go func() { e.socket <- a.RunSocketMode(ctx) }()
+	fail := func(id string) error {
+		if slices.Contains(failAcks, id) {
+			return context.Canceled
+		}
+		return nil
+	}
+	go func() { e.socket <- slackbot.RunSocketModeFailingAcks(ctx, a, fail) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -189,4 +200,56 @@ func TestSocketModeStopsItsWaitingAcks(t *testing.T) {
 		t.Errorf("response_url: got %s, want the slow reply", calls[0].JSON)
 	}
 	e.socket <- nil // for the cleanup
+}
+
+// stop stops the adapter and waits until it stopped, its acknowledgements
+// and jobs included.
+func (e *socketEnv) stop(t *testing.T) {
+	t.Helper()
+	e.cancel()
+	for _, c := range []chan error{e.socket, e.run} {
+		select {
+		case err := <-c:
+			if err != nil {
+				t.Fatalf("stop: %v", err)
+			}
+		case <-time.After(waitLong):
+			t.Fatalf("the adapter did not stop within %v", waitLong)
+		}
+		c <- nil // for the cleanup
+	}
+}
+
+// TestSocketModeFailedAckReplyThroughResponseURL: when the acknowledgement
+// that carried the reply fails, the reply goes through response_url, once,
+// without its image a second time; a reply whose acknowledgement went does
+// not go through response_url too.
+func TestSocketModeFailedAckReplyThroughResponseURL(t *testing.T) {
+	e := newSocketEnv(t, time.Minute, func(e *socketEnv) []map[string]any {
+		return []map[string]any{e.command("E1", "one"), e.command("E2", "chart"), e.command("E3", "three")}
+	}, "E1", "E2")
+	if id, payload := e.ack(t); id != "E3" || !strings.Contains(payload, "reply to three") {
+		t.Fatalf("ack: got %s with %s, want E3 with its reply", id, payload)
+	}
+	e.fake.WaitFor(t, "response_url", 2, waitLong)
+	e.stop(t) // every ack, resend and job is done: the calls below are all there are
+
+	var texts []string
+	for _, c := range e.fake.Calls("response_url") {
+		var reply struct{ Text string }
+		if err := json.Unmarshal(c.JSON, &reply); err != nil {
+			t.Fatalf("response_url: %v in %s", err, c.JSON)
+		}
+		texts = append(texts, reply.Text)
+	}
+	slices.Sort(texts)
+	if want := []string{"reply to chart", "reply to one"}; !slices.Equal(texts, want) {
+		t.Errorf("response_url: got %q, want %q: the replies whose acks failed, once each, and not the one whose ack went", texts, want)
+	}
+	if n := len(e.fake.Calls("upload")); n != 1 {
+		t.Errorf("uploads: got %d, want the chart once", n)
+	}
+	if n := len(e.fake.Calls("chat.postEphemeral")) + len(e.fake.Calls("chat.postMessage")); n != 0 {
+		t.Errorf("ephemeral and direct messages: got %d, want none (response_url worked)", n)
+	}
 }

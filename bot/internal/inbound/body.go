@@ -20,9 +20,18 @@ const firstBuffer = 4 << 10
 // the Edge's budget for bodies being read. When it can't, it answers the
 // request itself (405 for another method, 413 for a larger body, 400 for a
 // broken one, 503 when the budget stayed spent for the Edge's wait) and
-// reports false. A 503 closes the connection with the rest of the body
-// unread; Slack and Teams send the request again.
+// reports false. A refusal for budget closes the connection with the rest of
+// the body unread. Whether the platform sends the request again is up to
+// it: Slack does for the Events API, not for slash commands or
+// interactions, whose users see an error instead (see ReadBodyBusy).
 func (e *Edge) ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	return e.ReadBodyBusy(w, r, nil)
+}
+
+// ReadBodyBusy is ReadBody answering a request refused for budget with busy
+// instead of 503, when busy is not nil: a route whose platform does not send
+// the request again can tell the user it is busy.
+func (e *Edge) ReadBodyBusy(w http.ResponseWriter, r *http.Request, busy func(http.ResponseWriter)) ([]byte, bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
@@ -43,6 +52,10 @@ func (e *Edge) ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		// Closing the connection keeps net/http from reading up to 256 KiB
 		// more of the body before it answers.
 		w.Header().Set("Connection", "close")
+		if busy != nil {
+			busy(w)
+			return nil, false
+		}
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return nil, false
 	case err != nil:

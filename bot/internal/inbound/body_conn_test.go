@@ -54,3 +54,26 @@ func TestBodyBudgetRefusalAnswersAtOnce(t *testing.T) {
 		t.Errorf("got %d, close %v; want 503 and the connection closed", resp.StatusCode, resp.Close)
 	}
 }
+
+// TestReadBodyBusyAnswersItself: a request refused for budget is answered
+// by ReadBodyBusy's busy, not 503, and its connection is still closed.
+func TestReadBodyBusyAnswersItself(t *testing.T) {
+	const part = 4 << 10
+	e, _ := testEdge(part, 10*time.Millisecond)
+	hold := make(chan struct{})
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(hold)
+	b := stalling(bytes.Repeat([]byte("x"), part), hold, io.ErrUnexpectedEOF)
+	wg.Go(func() { read(e, post(b, 1<<20)) })
+	<-b.stalled
+
+	w := httptest.NewRecorder()
+	busy := func(w http.ResponseWriter) { _, _ = io.WriteString(w, "busy ack") }
+	if _, ok := e.ReadBodyBusy(w, post(strings.NewReader("small"), 5), busy); ok {
+		t.Fatal("got the body, want a refusal while the budget is spent")
+	}
+	if w.Code != http.StatusOK || w.Body.String() != "busy ack" || w.Header().Get("Connection") != "close" {
+		t.Errorf("got %d %q, Connection %q; want 200 \"busy ack\", close", w.Code, w.Body.String(), w.Header().Get("Connection"))
+	}
+}

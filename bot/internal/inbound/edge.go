@@ -64,8 +64,8 @@ func NewEdge(name string, pool PoolConfig, bodyBudget int64, seen Deduper, log *
 // most they held at once, for metrics.
 func (e *Edge) BodyBytes() (now, peak int64) { return e.bodies.held.Load(), e.bodies.peak.Load() }
 
-// BodyRefused returns how many requests were answered 503 so far because
-// the budget for bodies stayed spent, for metrics.
+// BodyRefused returns how many requests were refused (503, or answered
+// busy) so far because the budget for bodies stayed spent, for metrics.
 func (e *Edge) BodyRefused() uint64 { return e.bodies.refused.Load() }
 
 // Refusal logs a refused request at warning level, sampled: at most one line
