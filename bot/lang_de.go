@@ -461,7 +461,7 @@ func german() map[string]catalog.Message {
 		"teams.file.link":     s("%s kann 24 Stunden lang heruntergeladen werden."),
 		"teams.file.download": s("%s herunterladen"),
 		"teams.file.expired":  s("Dieser Download-Link ist abgelaufen. Starte den Export noch einmal."),
-		"teams.file.inchat":   s("%s wartet in deinem Chat mit herald auf dich."),
+		"teams.file.inchat":   s("herald hat dir in deinem Chat mit herald geantwortet: %s ist nur für dich bestimmt, nicht für den ganzen Kanal."),
 		"teams.file.nochat":   s("herald hat deinen Chat mit herald nicht erreicht, deshalb wurde %s nicht gesendet: Ein Export ist nur für dich bestimmt, nie für den ganzen Kanal. Versuch es gleich noch einmal, oder öffne einen Chat mit herald und starte den Export dort."),
 		"teams.file.gone":     s("herald hat diese Datei nicht mehr: Ein Export wartet 24 Stunden, und nur auf die Person, die ihn angefordert hat. Starte den Export noch einmal."),
 		"teams.file.already":  s("%s ist schon hier im Chat, weiter oben."),

@@ -462,7 +462,7 @@ func english() map[string]catalog.Message {
 		"teams.file.link":     s("%s is ready to download for 24 hours."),
 		"teams.file.download": s("Download %s"),
 		"teams.file.expired":  s("This download link has expired. Run the export again."),
-		"teams.file.inchat":   s("%s is waiting for you in your chat with herald."),
+		"teams.file.inchat":   s("herald answered you in your chat with herald: %s is for you alone, not for the whole channel."),
 		"teams.file.nochat":   s("herald could not reach your chat with herald, so %s was not sent: an export is for you alone, never for the whole channel. Try again in a moment, or open a chat with herald and run the export there."),
 		"teams.file.gone":     s("herald no longer has this file: an export waits 24 hours, and only for the person who asked for it. Run the export again."),
 		"teams.file.already":  s("%s is already in this chat, above."),

@@ -161,8 +161,10 @@ func (a *Adapter) answer(ctx context.Context, act *Activity, req bot.Request) {
 }
 
 // announceFile tells the thread of act, in the requester's language, that
-// the file called name waits in their 1:1 chat with herald, or, when
-// sending it there failed (sendErr, logged by the client), that it does not.
+// the answer with the file called name went to their 1:1 chat with herald
+// (as a file, or as text or a note when herald could not keep the file), or,
+// when sending it there failed (sendErr, logged by the client), that it did
+// not.
 func (a *Adapter) announceFile(ctx context.Context, act *Activity, req bot.Request, name string, sendErr error) {
 	key := "teams.file.inchat"
 	if sendErr != nil {
