@@ -88,7 +88,8 @@ type Adapter struct {
 
 	botUser    string
 	inlineWait time.Duration
-	static     sync.Map // *bot.Message (Static) → its encoded inline ack, json.RawMessage
+	static     sync.Map       // *bot.Message (Static) → its encoded inline ack, json.RawMessage
+	carried    carriedReplies // Socket Mode: replies in acknowledgements not yet known written
 
 	mu       sync.Mutex // guards stopped and the adding to noticeWG
 	stopped  bool

@@ -95,6 +95,21 @@ func (a *Adapter) socketEvent(ctx context.Context, sm acker, wg *sync.WaitGroup,
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
 		a.edge.Log.Warn("slack socket mode: "+string(evt.Type), "data", evt.Data)
 		return
+	case socketmode.EventTypeErrorWriteFailed:
+		// slack-go took an acknowledgement and then could not write it.
+		failed, ok := evt.Data.(*socketmode.ErrorWriteFailed)
+		if !ok || failed.Response == nil {
+			return
+		}
+		a.edge.Log.Warn("slack socket mode: ack not written", "envelope", failed.Response.EnvelopeID, "err", failed.Cause)
+		if inline := a.carried.take(failed.Response.EnvelopeID); inline != nil {
+			wg.Go(func() {
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resendTimeout)
+				defer cancel()
+				inline.ackFailed(rctx)
+			})
+		}
+		return
 	case socketmode.EventTypeSlashCommand:
 		var cmd slack.SlashCommand
 		if err := json.Unmarshal(evt.Request.Payload, &cmd); err != nil {
@@ -107,6 +122,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm acker, wg *sync.WaitGroup,
 			id := evt.Request.EnvelopeID
 			wg.Go(func() {
 				if a.socketAck(ctx, sm, id, ackWithin(ctx, ack, inline, a.inlineWait)) {
+					a.carried.add(id, inline) // until its write is known not to have failed
 					return
 				}
 				// The reply is lost unless sent now, on a context of its
@@ -146,4 +162,48 @@ func (a *Adapter) socketAck(ctx context.Context, sm acker, id string, payload an
 		return false
 	}
 	return true
+}
+
+// carriedFor is how long a reply carried in an acknowledgement is kept in
+// case slack-go reports, after taking the acknowledgement, that it could not
+// write it: it writes at once, so a failure comes within moments.
+const carriedFor = time.Minute
+
+// carriedReplies are the replies recent acknowledgements carried, by
+// envelope id. The zero value is ready to use.
+type carriedReplies struct {
+	mu sync.Mutex
+	m  map[string]carried
+}
+
+type carried struct {
+	reply *inlineReply
+	at    time.Time
+}
+
+// add keeps the reply the acknowledgement of envelope id carried, and
+// forgets those older than carriedFor.
+func (c *carriedReplies) add(id string, r *inlineReply) {
+	now := time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]carried{}
+	}
+	for k, v := range c.m {
+		if now.Sub(v.at) > carriedFor {
+			delete(c.m, k)
+		}
+	}
+	c.m[id] = carried{reply: r, at: now}
+}
+
+// take returns and forgets the reply the acknowledgement of envelope id
+// carried, or nil.
+func (c *carriedReplies) take(id string) *inlineReply {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.m[id].reply
+	delete(c.m, id)
+	return r
 }
