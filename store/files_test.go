@@ -48,7 +48,7 @@ func TestClaimFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	claim(true)
-	if !bottest.Eventually(t, 10*time.Second, func() bool {
+	if !bottest.Eventually(t, time.Minute, func() bool {
 		ok, err := st.ClaimFile(ctx, "consent-1", time.Second)
 		return err == nil && ok
 	}) {
