@@ -46,15 +46,12 @@ func NewEdge(name string, pool PoolConfig, bodyBudget int64, seen Deduper, log *
 	if bodyBudget <= 0 {
 		bodyBudget = DefaultBodyBudget
 	}
-	wait := pool.Wait
-	if wait <= 0 {
-		wait = defaultWait
-	}
+	p := NewPool(pool, PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultWait})
 	return &Edge{
-		Pool:     NewPool(pool, PoolConfig{Workers: defaultWorkers, Queue: defaultQueue, Wait: defaultWait}),
+		Pool:     p,
 		Log:      cmp.Or(log, slog.Default()),
 		name:     name,
-		bodies:   newBodyBudget(bodyBudget, wait),
+		bodies:   newBodyBudget(bodyBudget, p.wait),
 		seen:     seen,
 		refusals: Sampler{Every: refusalLogEvery},
 	}
