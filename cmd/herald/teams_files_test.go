@@ -52,22 +52,10 @@ func attachmentsTo(t *testing.T, fake *fakebf.Server, conversation, kind string)
 // OneDrive with a file card; the core, the store (Redis when REDIS_URL is
 // set) and the adapter are the real ones.
 func TestTeamsExportArrivesAsAFile(t *testing.T) {
-	fake := fakebf.New(t)
-	base := MustServe(t, map[string]string{
-		"TEAMS_APP_ID":              teamsApp,
-		"TEAMS_APP_PASSWORD":        "e2e-password",
-		"TEAMS_OPENID_METADATA_URL": fake.MetadataURL(),
-		"TEAMS_TOKEN_URL":           fake.TokenURL(),
-		"HERALD_ADMINS":             "29:1aBcD",
-		"HERALD_ANONYMITY_MIN":      "3",
+	fake, _, post := serveTeams(t, map[string]string{
+		"HERALD_ADMINS":        "29:1aBcD",
+		"HERALD_ANONYMITY_MIN": "3",
 	})
-	url := base + "/api/messages"
-	post := func(body []byte) {
-		t.Helper()
-		if got := fake.Post(t, url, teamsApp, body); got != http.StatusOK {
-			t.Fatalf("POST /api/messages: got %d, want 200", got)
-		}
-	}
 	cat, err := bot.NewCatalog("en")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"image/png"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -121,24 +122,35 @@ func lastTo(t *testing.T, fake *fakebf.Server, conversation, want string) fakebf
 	return fakebf.Call{}
 }
 
-func TestTeamsShoutoutAndPulseEndToEnd(t *testing.T) {
+// serveTeams starts herald on Teams against a fake Bot Framework, with vars
+// beside the Teams settings, and returns the fake, herald's messaging URL
+// and post, which sends a signed activity there and wants 200.
+func serveTeams(t *testing.T, vars map[string]string) (*fakebf.Server, string, func(body []byte)) {
+	t.Helper()
 	fake := fakebf.New(t)
-	base := MustServe(t, map[string]string{
+	all := map[string]string{
 		"TEAMS_APP_ID":              teamsApp,
 		"TEAMS_APP_PASSWORD":        "e2e-password",
 		"TEAMS_OPENID_METADATA_URL": fake.MetadataURL(),
 		"TEAMS_TOKEN_URL":           fake.TokenURL(),
-		"HERALD_WINS_CHANNEL":       teamsWins,
-		"HERALD_ADMINS":             "29:1aBcD",
-		"HERALD_ANONYMITY_MIN":      "3",
-	})
-	url := base + "/api/messages"
+	}
+	maps.Copy(all, vars)
+	url := MustServe(t, all) + "/api/messages"
 	post := func(body []byte) {
 		t.Helper()
 		if got := fake.Post(t, url, teamsApp, body); got != http.StatusOK {
 			t.Fatalf("POST /api/messages: got %d, want 200", got)
 		}
 	}
+	return fake, url, post
+}
+
+func TestTeamsShoutoutAndPulseEndToEnd(t *testing.T) {
+	fake, url, post := serveTeams(t, map[string]string{
+		"HERALD_WINS_CHANNEL":  teamsWins,
+		"HERALD_ADMINS":        "29:1aBcD",
+		"HERALD_ANONYMITY_MIN": "3",
+	})
 	cat, err := bot.NewCatalog("en")
 	if err != nil {
 		t.Fatal(err)
